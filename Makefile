@@ -1,0 +1,43 @@
+# policykit: `make demo` runs the main job on policies/; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint typecheck pytest schema clean
+
+demo: $(STAMP)
+	$(BIN)/policykit validate policies/
+
+test: $(DEV_STAMP) lint typecheck pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check policykit tests
+	$(BIN)/ruff format --check policykit tests
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+pytest: $(DEV_STAMP)
+	$(BIN)/pytest -q
+
+# Refresh the committed copies of the published schemas (a test checks they match).
+schema: $(STAMP)
+	$(BIN)/policykit schema > schema/policy.schema.json
+	$(BIN)/policykit schema --project > schema/project.schema.json
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,121 @@
+"""The command line: flags in, library calls, rendered results and exit codes out.
+
+Each command is a few lines over the library. Library errors become messages in one place,
+`main`, and each error type has a fixed exit code (see `errors`).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from policykit import __version__
+from policykit.errors import EXIT_FINDINGS, EXIT_OK, PolicykitError
+
+
+class _Commands(TyperGroup):
+    """Turns library errors into messages and exit codes: the one place where that happens."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PolicykitError as error:
+            console = Console(stderr=True, highlight=False, soft_wrap=True)
+            console.print(f"[bold red]error:[/] {escape(error.message)}")
+            if error.hint:
+                console.print(f"   [cyan]= hint:[/] {escape(error.hint)}")
+            raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Commands,
+    name="policykit",
+    help="Validate, diff and export a council's policies, written as structured YAML.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+def _console() -> Console:
+    # soft_wrap keeps long source lines and paths whole, so carets stay under their column.
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"policykit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """policykit: policies as YAML, checked and published."""
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text, json or github annotations.")
+    ] = OutputFormat.TEXT,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    stats: Annotated[
+        bool, typer.Option("--stats", help="Show LIX and word counts per section.")
+    ] = False,
+) -> None:
+    """Check policy files: structure, meaning and plain language."""
+    from policykit import report as render
+    from policykit.workspace import validate_paths
+
+    result = validate_paths(paths or [Path("policies")])
+    console = _console()
+    if output is OutputFormat.JSON:
+        typer.echo(render.to_json(result.findings, result.files))
+    elif output is OutputFormat.GITHUB:
+        if result.findings:
+            typer.echo(render.to_github(result.findings))
+    else:
+        render.render_text(result.findings, result.sources, console)
+        if stats:
+            render.render_stats(result.stats(), console)
+        console.print(render.summary_line(result.findings, result.files))
+    failed = result.errors or (strict and result.warnings)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@app.command()
+def schema(
+    project: Annotated[
+        bool, typer.Option("--project", help="The schema of policykit.yaml instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of the policy format (for editors and tooling)."""
+    from policykit.schema import schema_text
+
+    sys.stdout.write(schema_text("project" if project else "policy"))
+
+
+def main() -> None:
+    """The console script."""
+    app()

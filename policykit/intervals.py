@@ -1,0 +1,62 @@
+"""Evaluation intervals: an ISO 8601 duration of whole days, weeks, months and years, or
+the electoral period.
+
+Only date components are accepted: an evaluation rule counts in days at the finest, so a
+time part (`PT12H`) would be a mistake, not a precision.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_DURATION = re.compile(r"P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+
+ELECTORAL_PERIOD = "electoral-period"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A calendar duration such as `P2Y` or `P1Y6M`."""
+
+    years: int = 0
+    months: int = 0
+    weeks: int = 0
+    days: int = 0
+
+    def __str__(self) -> str:
+        parts = [(self.years, "Y"), (self.months, "M"), (self.weeks, "W"), (self.days, "D")]
+        body = "".join(f"{n}{unit}" for n, unit in parts if n)
+        return "P" + (body or "0D")
+
+    def after(self, start: dt.date) -> dt.date:
+        """The date this duration after `start`; 29 February plus a year is 28 February."""
+        month_index = start.month - 1 + self.months + 12 * self.years
+        year, month = start.year + month_index // 12, month_index % 12 + 1
+        day = min(start.day, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day) + dt.timedelta(weeks=self.weeks, days=self.days)
+
+
+@dataclass(frozen=True, slots=True)
+class ElectoralPeriod:
+    """At least once in every term of the council."""
+
+    def __str__(self) -> str:
+        return ELECTORAL_PERIOD
+
+
+Interval = Duration | ElectoralPeriod
+
+
+def parse_interval(text: str) -> Interval | None:
+    """Parse `electoral-period` or an ISO 8601 date duration; None if it is neither."""
+    if text == ELECTORAL_PERIOD:
+        return ElectoralPeriod()
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        return None
+    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    duration = Duration(years, months, weeks, days)
+    return duration if duration != Duration() else None
