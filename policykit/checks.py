@@ -222,7 +222,7 @@ def _readability(policy: Policy, threshold: float) -> Iterator[Finding]:
     for stats in section_stats(policy):
         lix = stats.readability.lix
         if lix > threshold:
-            name = f"section {stats.number}" + (f" ({stats.heading})" if stats.heading else "")
+            name = f"section {stats.number} ({stats.heading or stats.key})"
             yield Finding.of(
                 rules.HARD_TO_READ,
                 f"{name} has LIX {lix:.0f} ({stats.readability.band}), above the threshold of "

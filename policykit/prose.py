@@ -98,6 +98,10 @@ class _ProseBuilder:
 
     def _refuse(self, token: Token, span: Span) -> None:
         rule, what = _REFUSED[token.type]
+        if token.type == "html_inline":
+            if token.content.startswith("</"):
+                return  # the opening tag is reported already
+            what = f"raw HTML (`{token.content}`)"
         self.findings.append(
             Finding.of(rule, f"{what} is not allowed in prose", span, hint=_HINTS[rule])
         )

@@ -56,17 +56,28 @@ def _render_location(
     lines = sources.get(span.file, "").splitlines()
     if not 1 <= span.line <= len(lines):
         return
-    line = lines[span.line - 1].expandtabs(1)
+    line, column = _window(lines[span.line - 1].expandtabs(1), span.column)
     gutter = str(span.line)
     pad = " " * len(gutter)
-    caret_width = max(1, min(width, len(line) - span.column + 1))
+    caret_width = max(1, min(width, len(line) - column + 1))
     console.print(f"  [blue]{pad} |[/]")
     console.print(Text.assemble(("  " + gutter + " | ", "blue"), line))
     console.print(
         Text.assemble(
-            ("  " + pad + " | ", "blue"), " " * (span.column - 1), ("^" * caret_width, style)
+            ("  " + pad + " | ", "blue"), " " * (column - 1), ("^" * caret_width, style)
         )
     )
+
+
+def _window(line: str, column: int, limit: int = 100) -> tuple[str, int]:
+    """At most `limit` characters of a long line, around `column`; and the column within."""
+    if len(line) <= limit:
+        return line, column
+    start = max(0, min(column - limit // 2, len(line) - limit))
+    shown = line[start : start + limit]
+    prefix = "…" if start else ""
+    suffix = "…" if start + limit < len(line) else ""
+    return prefix + shown + suffix, column - start + len(prefix)
 
 
 def render_stats(stats: Sequence[tuple[Policy, Sequence[SectionStats]]], console: Console) -> None:

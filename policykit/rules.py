@@ -70,7 +70,7 @@ STATUS_WITHOUT_ADOPTION = Rule(
     "PK304", "status-without-adoption", E, "An adopted or repealed policy lacks an adoption."
 )
 REPEAL_MISMATCH = Rule("PK305", "repeal-mismatch", E, "Repeal record and status disagree.")
-EMPTY_PART = Rule("PK306", "empty-part", E, "A part, group or list has no content.")
+EMPTY_PART = Rule("PK306", "empty-part", W, "A part, group or list has no content.")
 UNUSED_TERM = Rule("PK307", "unused-term", W, "A defined term is never used in the text.")
 DUPLICATE_GOAL = Rule("PK308", "duplicate-goal", W, "The same goal item appears twice.")
 NO_INTERVAL = Rule("PK309", "no-interval", W, "The evaluation rule has no interval.")

@@ -96,10 +96,14 @@ def _most_relevant(error: ValidationError) -> ValidationError:
 
 
 def _node_at(root: YNode, path: Sequence[str | int]) -> YNode:
+    """The node at a JSON path. An empty value (`title:`) is placed at its key, since YAML
+    marks an empty scalar where the next token starts, often on the following line."""
     node = root
     for part in path:
         if isinstance(node, YMapping) and isinstance(part, str) and part in node.entries:
-            node = node.entries[part][1]
+            key, node = node.entries[part]
+            if isinstance(node, YScalar) and node.plain and not node.text:
+                node = YScalar(node.value, node.text, node.plain, node.style, key.span)
         elif isinstance(node, YSequence) and isinstance(part, int):
             node = node.items[part]
     return node
@@ -122,14 +126,17 @@ def _findings(error: ValidationError, root: YMapping) -> Iterator[Finding]:
 
 def _required(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
     present = error.instance if isinstance(error.instance, dict) else {}
+    known = set(error.schema.get("properties", {}))
+    strays = [key for key in present if key not in known]
     for key in error.validator_value:
         if key not in present:
             inside = "" if where == "the document" else f" in `{where}`"
+            hint = f"add `{key}:`; docs/format.md shows a complete example"
+            typo = difflib.get_close_matches(key, strays, n=1, cutoff=0.6)
+            if typo and isinstance(node, YMapping):
+                hint = f"is `{typo[0]}` on line {node.key_span(typo[0]).line} a misspelling of it?"
             yield Finding.of(
-                rules.MISSING_KEY,
-                f"the required key `{key}` is missing{inside}",
-                node.span,
-                hint=f"add `{key}:`; docs/format.md shows a complete example",
+                rules.MISSING_KEY, f"the required key `{key}` is missing{inside}", node.span, hint=hint
             )
 
 

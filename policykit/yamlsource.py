@@ -251,10 +251,11 @@ class _TreeBuilder:
         tag = event.tag
         if tag is None or str(tag) == "!":
             return
+        shown = str(tag).replace("tag:yaml.org,2002:", "!!")
         raise _Abort(
             Finding.of(
                 rules.YAML_TAG,
-                f"the YAML tag `{tag}` is not allowed",
+                f"the YAML tag `{shown}` is not allowed",
                 span,
                 hint="policy files hold plain data; remove the tag (policykit never runs tags)",
             )

@@ -1,0 +1,44 @@
+"""Golden tests for diagnostics: one input per case in tests/data/cases, its report beside it.
+
+`pytest --update-goldens` rewrites the `.out` files; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from policykit.project import Project
+from policykit.report import render_text, summary_line
+from policykit.validate import SourceFile, validate
+from tests.conftest import DATA
+from tests.golden import check_golden
+
+CASES = DATA / "cases"
+INPUTS = sorted(p for p in CASES.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def render(path: Path) -> str:
+    # Relative display paths, so goldens do not depend on where the checkout lives.
+    source = SourceFile(path.name, path.read_bytes())
+    report = validate([source], Project())
+    out = io.StringIO()
+    console = Console(file=out, width=100, no_color=True, highlight=False, soft_wrap=True)
+    render_text(report.findings, report.sources, console)
+    console.print(summary_line(report.findings, report.files))
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+
+
+@pytest.mark.parametrize("case", INPUTS, ids=[p.stem for p in INPUTS])
+def test_case(case: Path, update_goldens: bool) -> None:
+    check_golden(render(case), case.with_suffix(".out"), update_goldens)
+
+
+def test_every_case_has_a_golden() -> None:
+    outs = {p.stem for p in CASES.glob("*.out")}
+    assert outs == {p.stem for p in INPUTS}, "a golden without its input, or the reverse"
+    assert len(INPUTS) >= 30, f"only {len(INPUTS)} cases found in {os.fspath(CASES)}"
