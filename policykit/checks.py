@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from policykit import rules
 from policykit.findings import Finding, Note
@@ -88,7 +89,7 @@ def _decision_order(policy: Policy) -> Iterator[Finding]:
         decisions.append(("repeal", policy.repeal.date, policy.repeal.span))
     records = [("evaluation", r.date, r.span) for r in policy.evaluation.records]
     for sequence in (decisions, records):
-        for (_, before, before_span), (kind, date, span) in zip(sequence, sequence[1:], strict=False):
+        for (_, before, before_span), (kind, date, span) in pairwise(sequence):
             if date < before:
                 yield Finding.of(
                     rules.ADOPTION_ORDER,
@@ -170,7 +171,10 @@ def _unused_terms(policy: Policy) -> Iterator[Finding]:
 
 def _term_pattern(term: str) -> re.Pattern[str]:
     # Each word may take an inflection (kommunikation → kommunikationen, policy → policies).
-    words = [re.escape(word.casefold()[:-1] if len(word) > 4 else word.casefold()) for word in term.split()]
+    words = [
+        re.escape(word.casefold()[:-1] if len(word) > 4 else word.casefold())
+        for word in term.split()
+    ]
     return re.compile(r"(?<!\w)" + r"\w*\s+".join(words) + r"\w*")
 
 

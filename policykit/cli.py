@@ -9,21 +9,25 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from policykit import __version__
-from policykit.errors import EXIT_FINDINGS, EXIT_OK, PolicykitError
+from policykit import __version__, rules
+from policykit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PolicykitError
+
+if TYPE_CHECKING:
+    from policykit.validate import Report
 
 
 class _Commands(TyperGroup):
     """Turns library errors into messages and exit codes: the one place where that happens."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    # typer vendors click's Context; `Any` accepts whichever this typer release passes.
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except PolicykitError as error:
@@ -100,8 +104,15 @@ def validate(
         if stats:
             render.render_stats(result.stats(), console)
         console.print(render.summary_line(result.findings, result.files))
+    raise typer.Exit(_validation_exit_code(result, strict))
+
+
+def _validation_exit_code(result: Report, strict: bool) -> int:
+    """2 when input could not be read, 1 for errors (or warnings under --strict), else 0."""
+    if any(finding.rule is rules.UNREADABLE_FILE for finding in result.findings):
+        return EXIT_USAGE
     failed = result.errors or (strict and result.warnings)
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 @app.command()

@@ -276,13 +276,18 @@ class Policy:
         yield Section("definitions", defs.heading, tuple(def_prose), defs.span)
         if self.principles.intro:
             yield Section(
-                "principles", self.principles.heading, (self.principles.intro,), self.principles.span
+                "principles",
+                self.principles.heading,
+                (self.principles.intro,),
+                self.principles.span,
             )
         for principle in self.principles.items:
             yield Section(
                 f"principles[{principle.id}]", principle.title, (principle.text,), principle.span
             )
-        yield Section("evaluation", self.evaluation.heading, (self.evaluation.rule,), self.evaluation.span)
+        yield Section(
+            "evaluation", self.evaluation.heading, (self.evaluation.rule,), self.evaluation.span
+        )
 
 
 @dataclass(frozen=True, slots=True)

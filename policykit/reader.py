@@ -249,7 +249,7 @@ class _PolicyBuilder:
                     rules.INVALID_ID,
                     f"the file name `{stem}` is not a valid id, and the file sets no `id:`",
                     Span(self.path, 1, 1),
-                    hint="add `id:` with lower-case letters, digits and hyphens, or rename the file",
+                    hint="add `id:` (lower-case letters, digits, hyphens), or rename the file",
                 )
             )
         return stem

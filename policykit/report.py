@@ -14,8 +14,7 @@ from rich.text import Text
 
 from policykit.checks import SectionStats
 from policykit.findings import Finding, count
-from policykit.model import Policy
-from policykit.model import Span
+from policykit.model import Policy, Span
 from policykit.rules import Severity
 
 # --- human output ---------------------------------------------------------------------------
@@ -23,9 +22,7 @@ from policykit.rules import Severity
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 
 
-def render_text(
-    findings: Sequence[Finding], sources: Mapping[str, str], console: Console
-) -> None:
+def render_text(findings: Sequence[Finding], sources: Mapping[str, str], console: Console) -> None:
     """Print findings as `error[PK101]: message`, `--> file:line:col`, the line and a caret."""
     for finding in findings:
         _render_one(finding, sources, console)
@@ -63,9 +60,7 @@ def _render_location(
     console.print(f"  [blue]{pad} |[/]")
     console.print(Text.assemble(("  " + gutter + " | ", "blue"), line))
     console.print(
-        Text.assemble(
-            ("  " + pad + " | ", "blue"), " " * (column - 1), ("^" * caret_width, style)
-        )
+        Text.assemble(("  " + pad + " | ", "blue"), " " * (column - 1), ("^" * caret_width, style))
     )
 
 
@@ -154,7 +149,11 @@ def to_github(findings: Sequence[Finding]) -> str:
         props = [f"title={_gh_property(f'{finding.rule.code} {finding.rule.name}')}"]
         if finding.span:
             span = finding.span
-            props[:0] = [f"file={_gh_property(span.file)}", f"line={span.line}", f"col={span.column}"]
+            props[:0] = [
+                f"file={_gh_property(span.file)}",
+                f"line={span.line}",
+                f"col={span.column}",
+            ]
         message = finding.message + (f" Hint: {finding.hint}" if finding.hint else "")
         lines.append(f"::{level} {','.join(props)}::{_gh_data(message)}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -86,6 +86,10 @@ def check(root: YMapping, name: SchemaName) -> list[Finding]:
     return findings
 
 
+def _schema(error: ValidationError) -> Mapping[str, Any]:
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
 def _most_relevant(error: ValidationError) -> ValidationError:
     """For `anyOf`, the error from the branch whose type matches the value."""
     if error.validator != "anyOf" or not error.context:
@@ -126,9 +130,9 @@ def _findings(error: ValidationError, root: YMapping) -> Iterator[Finding]:
 
 def _required(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
     present = error.instance if isinstance(error.instance, dict) else {}
-    known = set(error.schema.get("properties", {}))
+    known = set(_schema(error).get("properties", {}))
     strays = [key for key in present if key not in known]
-    for key in error.validator_value:
+    for key in _as_list(error.validator_value):
         if key not in present:
             inside = "" if where == "the document" else f" in `{where}`"
             hint = f"add `{key}:`; docs/format.md shows a complete example"
@@ -136,14 +140,17 @@ def _required(error: ValidationError, node: YNode, where: str) -> Iterator[Findi
             if typo and isinstance(node, YMapping):
                 hint = f"is `{typo[0]}` on line {node.key_span(typo[0]).line} a misspelling of it?"
             yield Finding.of(
-                rules.MISSING_KEY, f"the required key `{key}` is missing{inside}", node.span, hint=hint
+                rules.MISSING_KEY,
+                f"the required key `{key}` is missing{inside}",
+                node.span,
+                hint=hint,
             )
 
 
 def _additional(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
     if not isinstance(node, YMapping):
         return
-    known = sorted(error.schema.get("properties", {}))
+    known = sorted(_schema(error).get("properties", {}))
     for key in node.entries:
         if key in known:
             continue
@@ -215,7 +222,7 @@ def _enum(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
 
 
 def _pattern(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
-    name = error.schema.get("x-rule", "")
+    name = _schema(error).get("x-rule", "")
     value = str(error.instance)
     if name == "invalid-id" and ("/" in value or "\\" in value or ".." in value):
         yield Finding.of(

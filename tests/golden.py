@@ -12,4 +12,6 @@ def check_golden(actual: str, golden: Path, update: bool) -> None:
             raise AssertionError(f"{golden} did not exist; written. Review it and rerun.")
         return
     expected = golden.read_text(encoding="utf-8")
-    assert actual == expected, f"output differs from {golden}; rerun with --update-goldens to accept"
+    assert actual == expected, (
+        f"output differs from {golden}; rerun with --update-goldens to accept"
+    )
