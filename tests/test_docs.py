@@ -1,0 +1,84 @@
+"""The documentation keeps up with the code: every rule documented, the schemas published."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from policykit import rules
+from policykit.schema import schema_text
+from tests.conftest import ROOT
+
+RULES_MD = (ROOT / "docs" / "rules.md").read_text("utf-8")
+
+
+def test_every_rule_is_documented() -> None:
+    documented = set(re.findall(r"^### (PK\d{3}) ([a-z-]+)$", RULES_MD, flags=re.MULTILINE))
+    registered = {(rule.code, rule.name) for rule in rules.ALL_RULES}
+    assert registered - documented == set(), "rules missing from docs/rules.md"
+    assert documented - registered == set(), "docs/rules.md documents rules that do not exist"
+
+
+def test_every_rule_code_used_in_the_code_is_registered() -> None:
+    source = "\n".join(p.read_text("utf-8") for p in (ROOT / "policykit").rglob("*.py"))
+    used = set(re.findall(r"\brules\.([A-Z_]+)\b", source)) - {"ALL_RULES", "BY_NAME"}
+    names = {name for name, value in vars(rules).items() if isinstance(value, rules.Rule)}
+    assert used, "no rule references found: the pattern is wrong"
+    assert used <= names
+    # No finding is raised under a literal code that bypasses the registry.
+    literal = [p for p in (ROOT / "policykit").rglob("*.py") if p.name != "rules.py"]
+    assert not [p for p in literal if re.search(r'"PK\d{3}"', p.read_text("utf-8"))]
+
+
+def test_rule_codes_and_names_are_unique() -> None:
+    assert len({r.code for r in rules.ALL_RULES}) == len(rules.ALL_RULES)
+    assert len({r.name for r in rules.ALL_RULES}) == len(rules.ALL_RULES)
+
+
+@pytest.mark.parametrize("name", ["policy", "project"])
+def test_committed_schema_matches_the_packaged_one(name: str) -> None:
+    committed = (ROOT / "schema" / f"{name}.schema.json").read_text("utf-8")
+    assert committed == schema_text(name)  # type: ignore[arg-type]
+    jsonschema.Draft7Validator.check_schema(json.loads(committed))
+
+
+def _load(path: str) -> object:
+    # What an editor's YAML 1.2 language server sees: dates stay strings.
+    data = YAML(typ="safe", pure=True).load((ROOT / path).read_text("utf-8"))
+    return json.loads(json.dumps(data, default=str))
+
+
+@pytest.mark.parametrize(
+    "path", ["policies/kommunikationspolitik.yaml", "policies/information-security-policy.yaml"]
+)
+def test_example_policies_carry_the_modeline_and_satisfy_the_schema(path: str) -> None:
+    first_line = (ROOT / path).read_text("utf-8").splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=../schema/policy.schema.json"
+    jsonschema.validate(_load(path), json.loads(schema_text("policy")))
+
+
+def test_project_file_satisfies_its_schema() -> None:
+    jsonschema.validate(_load("policykit.yaml"), json.loads(schema_text("project")))
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    opening = (ROOT / "README.md").read_text("utf-8").split("\n## ")[0:2]
+    text = "\n".join(opening)
+    assert "make demo" in text and "make test" in text
+    lines = [line for line in text.splitlines() if line.strip()][:12]
+    assert "make demo" in lines and "make test" in lines
+
+
+def test_format_doc_example_validates() -> None:
+    from policykit.validate import SourceFile, validate
+
+    doc = (ROOT / "docs" / "format.md").read_text("utf-8")
+    examples = re.findall(r"```yaml\n(format: 1\n.*?|# yaml-language-server.*?)```", doc, re.S)
+    complete = [e for e in examples if "evaluation:" in e and "principles:" in e]
+    assert complete, "docs/format.md has no complete example policy"
+    report = validate([SourceFile("example.yaml", complete[0].encode("utf-8"))])
+    assert report.errors == 0, report.findings
