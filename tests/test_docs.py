@@ -82,3 +82,14 @@ def test_format_doc_example_validates() -> None:
     assert complete, "docs/format.md has no complete example policy"
     report = validate([SourceFile("example.yaml", complete[0].encode("utf-8"))])
     assert report.errors == 0, report.findings
+
+
+def test_pre_commit_hook_runs_validate_on_the_whole_folder() -> None:
+    hooks = YAML(typ="safe", pure=True).load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    (hook,) = hooks
+    assert hook["id"] == "policykit-validate"
+    assert hook["entry"] == "policykit validate"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    assert re.search(hook["files"], "policies/drafts/hr.yaml")
+    assert not re.search(hook["files"], "README.md")
