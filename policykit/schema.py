@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from policykit import rules
 from policykit.findings import Finding
 from policykit.model import Span
+from policykit.rules import Rule
 from policykit.yamlsource import YMapping, YNode, YScalar, YSequence, to_plain
 
 if TYPE_CHECKING:
@@ -139,12 +140,8 @@ def _required(error: ValidationError, node: YNode, where: str) -> Iterator[Findi
             typo = difflib.get_close_matches(key, strays, n=1, cutoff=0.6)
             if typo and isinstance(node, YMapping):
                 hint = f"is `{typo[0]}` on line {node.key_span(typo[0]).line} a misspelling of it?"
-            yield Finding.of(
-                rules.MISSING_KEY,
-                f"the required key `{key}` is missing{inside}",
-                node.span,
-                hint=hint,
-            )
+            message = f"the required key `{key}` is missing{inside}"
+            yield Finding.of(rules.MISSING_KEY, message, node.span, hint=hint)
 
 
 def _additional(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
@@ -171,52 +168,39 @@ def _type(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
     wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(expected))
     if isinstance(node, YScalar) and node.plain and "string" in _as_list(expected):
         if isinstance(node.value, int | float) and not isinstance(node.value, bool):
-            yield Finding.of(
+            yield _at(
+                node,
                 rules.UNQUOTED_NUMBER,
                 f"`{where}` is read as the number {node.value!r}, not the text `{node.text}`",
-                node.span,
-                width=len(node.text),
                 hint=f'put it in quotes: `"{node.text}"`',
             )
             return
         if isinstance(node.value, bool) or node.value is None:
             got = "nothing" if node.value is None else f"the value {str(node.value).lower()}"
             quote_hint = f'put it in quotes: `"{node.text}"`' if node.text else "fill it in"
-            yield Finding.of(
-                rules.WRONG_TYPE,
-                f"`{where}` should be {wanted}, but YAML reads {got}",
-                node.span,
-                width=max(1, len(node.text)),
-                hint=quote_hint,
-            )
+            message = f"`{where}` should be {wanted}, but YAML reads {got}"
+            yield _at(node, rules.WRONG_TYPE, message, hint=quote_hint)
             return
-    yield Finding.of(
-        rules.WRONG_TYPE,
-        f"`{where}` should be {wanted}, not {_describe(node)}",
-        node.span,
-        width=_width(node),
-        hint=_type_hint(expected),
-    )
+    message = f"`{where}` should be {wanted}, not {_describe(node)}"
+    yield _at(node, rules.WRONG_TYPE, message, hint=_type_hint(expected))
 
 
 def _enum(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
     if str(error.validator) == "const" and where == "format":
-        yield Finding.of(
+        yield _at(
+            node,
             rules.UNSUPPORTED_FORMAT,
             f"this file is in format {error.instance!r}; this policykit reads format 1",
-            node.span,
-            width=_width(node),
             hint="write `format: 1`, or upgrade policykit",
         )
         return
     choices = _as_list(error.validator_value)
     words = [str(c) for c in choices]
     guess = difflib.get_close_matches(str(error.instance), words, n=1, cutoff=0.5)
-    yield Finding.of(
+    yield _at(
+        node,
         rules.INVALID_VALUE,
         f"`{where}` is `{error.instance}`, which is not one of: {', '.join(words)}",
-        node.span,
-        width=_width(node),
         hint=f"did you mean `{guess[0]}`?" if guess else None,
     )
 
@@ -225,20 +209,17 @@ def _pattern(error: ValidationError, node: YNode, where: str) -> Iterator[Findin
     name = _schema(error).get("x-rule", "")
     value = str(error.instance)
     if name == "invalid-id" and ("/" in value or "\\" in value or ".." in value):
-        yield Finding.of(
+        yield _at(
+            node,
             rules.INVALID_ID,
             f"the id `{value}` holds a path separator or `..`",
-            node.span,
-            width=_width(node),
             hint="ids name exported files (exports/<id>.html); use letters, digits and hyphens",
         )
         return
     rule, message, hint = _PATTERN_MESSAGES.get(
         name, (rules.INVALID_VALUE, "`{value}` is not valid here", None)
     )
-    yield Finding.of(
-        rule, f"{message.format(value=value)} (`{where}`)", node.span, width=_width(node), hint=hint
-    )
+    yield _at(node, rule, f"{message.format(value=value)} (`{where}`)", hint=hint)
 
 
 def _min_length(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
@@ -260,6 +241,11 @@ _HANDLERS = {
     "pattern": _pattern,
     "minLength": _min_length,
 }
+
+
+def _at(node: YNode, rule: Rule, message: str, *, hint: str | None) -> Finding:
+    """A finding that underlines the offending value."""
+    return Finding.of(rule, message, node.span, width=_width(node), hint=hint)
 
 
 def _as_list(value: Any) -> list[Any]:
