@@ -247,7 +247,9 @@ def check_collection(policies: Sequence[Policy]) -> list[Finding]:
             if first is not policy:
                 findings.append(_duplicate_policy(policy, first, drafts))
     in_force = {p.id for p in policies if not p.is_draft_revision}
-    for draft in (p for p in policies if p.is_draft_revision and p.id not in in_force):
+    # Drafts checked on their own say nothing about the policies in force.
+    orphans = [p for p in policies if p.is_draft_revision and p.id not in in_force]
+    for draft in orphans if in_force else []:
         findings.append(
             Finding.of(
                 rules.DRAFT_WITHOUT_POLICY,

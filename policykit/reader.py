@@ -96,7 +96,7 @@ def load(data: bytes, path: str, schema_name: SchemaName, max_size: int) -> Load
     if len(data) > max_size:
         finding = Finding.of(
             rules.FILE_TOO_LARGE,
-            f"the file is {len(data):,} bytes, over the limit of {max_size:,}",
+            f"the file is larger than the limit of {max_size:,} bytes",
             Span(path, 1, 1),
             hint="policies are far smaller; raise `lint.max_file_size` in policykit.yaml if needed",
         )

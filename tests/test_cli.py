@@ -132,7 +132,7 @@ def test_size_limit_comes_from_the_project_file(repo: Path) -> None:
     write_policy(repo / "policies" / "a.yaml", "a")
     code, out = run("validate")
     assert code == 1
-    assert "error[PK002]" in out and "over the limit of 300" in out
+    assert "error[PK002]" in out and "larger than the limit of 300 bytes" in out
 
 
 def test_project_file_is_validated_too(repo: Path) -> None:
@@ -222,3 +222,11 @@ def test_validate_keeps_heavy_libraries_out(monkeypatch: pytest.MonkeyPatch) -> 
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_draft_validated_alone_does_not_claim_its_policy_is_missing(repo: Path) -> None:
+    write_policy(repo / "policies" / "a.yaml", "a")
+    write_policy(repo / "policies" / "drafts" / "a.yaml", "a")
+    code, out = run("validate", "policies/drafts")
+    assert code == 0
+    assert "PK310" not in out
