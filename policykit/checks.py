@@ -14,7 +14,7 @@ from itertools import pairwise
 from policykit import rules
 from policykit.findings import Finding, Note
 from policykit.lix import Readability, measure
-from policykit.model import Policy, Prose, Section, Span, Status
+from policykit.model import Policy, PolicyIdentity, Prose, Section, Span, Status
 from policykit.project import Project
 from policykit.prose import plain_text, text_units
 
@@ -109,7 +109,7 @@ def _status(policy: Policy) -> Iterator[Finding]:
             f"the policy is {policy.status.value}, but it has no adoption record",
             status_span,
             width=6,
-            hint="add the adoption under `adoptions:` (date and body), or use `policykit adopt`",
+            hint="add the adoption under `adoptions:`, with its date and the body that adopted it",
         )
     if policy.status is Status.REPEALED and policy.repeal is None:
         yield Finding.of(
@@ -218,7 +218,7 @@ def _interval(policy: Policy) -> Iterator[Finding]:
             "the evaluation rule has no machine-readable `interval`",
             policy.evaluation.span,
             hint="add `interval: P2Y` (an ISO 8601 duration) or `interval: electoral-period`, "
-            "so `policykit review` can compute the due date",
+            "so the review date can be computed",
         )
 
 
@@ -237,24 +237,24 @@ def _readability(policy: Policy, threshold: float) -> Iterator[Finding]:
             )
 
 
-def check_collection(policies: Sequence[Policy]) -> list[Finding]:
+def check_collection(identities: Sequence[PolicyIdentity]) -> list[Finding]:
     """Ids are unique among policies in force and, separately, among drafts."""
     findings: list[Finding] = []
     for drafts in (False, True):
-        seen: dict[str, Policy] = {}
-        for policy in (p for p in policies if p.is_draft_revision is drafts):
+        seen: dict[str, PolicyIdentity] = {}
+        for policy in (p for p in identities if p.draft is drafts):
             first = seen.setdefault(policy.id, policy)
             if first is not policy:
                 findings.append(_duplicate_policy(policy, first, drafts))
-    in_force = {p.id for p in policies if not p.is_draft_revision}
+    in_force = {p.id for p in identities if not p.draft}
     # Drafts checked on their own say nothing about the policies in force.
-    orphans = [p for p in policies if p.is_draft_revision and p.id not in in_force]
+    orphans = [p for p in identities if p.draft and p.id not in in_force]
     for draft in orphans if in_force else []:
         findings.append(
             Finding.of(
                 rules.DRAFT_WITHOUT_POLICY,
                 f"the draft revises `{draft.id}`, but no policy with that id is in this folder",
-                draft.field_spans.get("id", draft.span),
+                draft.span,
                 hint="a draft in drafts/ has the id of the policy it revises; a new policy "
                 "belongs in policies/ with `status: draft`",
             )
@@ -262,12 +262,12 @@ def check_collection(policies: Sequence[Policy]) -> list[Finding]:
     return findings
 
 
-def _duplicate_policy(policy: Policy, first: Policy, drafts: bool) -> Finding:
+def _duplicate_policy(policy: PolicyIdentity, first: PolicyIdentity, drafts: bool) -> Finding:
     where = "among the drafts" if drafts else "among the policies"
     return Finding.of(
         rules.DUPLICATE_POLICY_ID,
         f"the policy id `{policy.id}` is used twice {where}",
-        policy.field_spans.get("id", policy.span),
-        notes=[Note("the other policy with this id", first.field_spans.get("id", first.span))],
+        policy.span,
+        notes=[Note("the other policy with this id", first.span)],
         hint="give each policy its own id (it names its exports)",
     )

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
@@ -31,7 +30,9 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except PolicykitError as error:
-            console = Console(stderr=True, highlight=False, soft_wrap=True)
+            from policykit.report import make_console
+
+            console = make_console(stderr=True)
             console.print(f"[bold red]error:[/] {escape(error.message)}")
             if error.hint:
                 console.print(f"   [cyan]= hint:[/] {escape(error.hint)}")
@@ -52,11 +53,6 @@ class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
-
-
-def _console() -> Console:
-    # soft_wrap keeps long source lines and paths whole, so carets stay under their column.
-    return Console(highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -93,7 +89,7 @@ def validate(
     from policykit.workspace import validate_paths
 
     result = validate_paths(paths or [Path("policies")])
-    console = _console()
+    console = render.make_console()
     if output is OutputFormat.JSON:
         typer.echo(render.to_json(result.findings, result.files))
     elif output is OutputFormat.GITHUB:

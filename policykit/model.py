@@ -291,6 +291,16 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyIdentity:
+    """Which policy a file holds, known even when the rest of the file has errors: enough
+    to check that ids are unique across a folder."""
+
+    id: str
+    draft: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A numbered section's prose, flattened: what readability metrics and term checks read."""
 

@@ -153,6 +153,7 @@ class _ProseBuilder:
             here = Span(span.file, line, span.column)
             if token.type in _REFUSED:
                 self._refuse(token, here)
+                line += token.type == "hardbreak"
             elif token.type == "text":
                 current.append(Text(token.content, here))
             elif token.type == "softbreak":

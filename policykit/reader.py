@@ -29,6 +29,7 @@ from policykit.model import (
     GoalItem,
     Goals,
     Policy,
+    PolicyIdentity,
     Principle,
     Principles,
     Prose,
@@ -52,8 +53,13 @@ class Loaded:
 
     path: str
     text: str
+    #: The document, once it parsed as a mapping; see `valid` for whether it fits the schema.
     root: YMapping | None
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.root is not None and not self.findings
 
 
 @dataclass(slots=True)
@@ -62,6 +68,7 @@ class PolicyRead:
     text: str
     policy: Policy | None
     findings: list[Finding]
+    identity: PolicyIdentity | None = None
 
 
 @dataclass(slots=True)
@@ -92,7 +99,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Finding]]:
 
 
 def load(data: bytes, path: str, schema_name: SchemaName, max_size: int) -> Loaded:
-    """Decode, parse and schema-check a YAML file; `root` is set only if all passed."""
+    """Decode, parse and schema-check a YAML file."""
     if len(data) > max_size:
         finding = Finding.of(
             rules.FILE_TOO_LARGE,
@@ -120,9 +127,8 @@ def load(data: bytes, path: str, schema_name: SchemaName, max_size: int) -> Load
             )
         )
         return loaded
+    loaded.root = root
     loaded.findings.extend(check(root, schema_name))
-    if not loaded.findings:
-        loaded.root = root
     return loaded
 
 
@@ -132,18 +138,26 @@ def read_policy(
     """Read one policy file. `draft` marks a proposed revision (a file in `policies/drafts/`)."""
     project = project or Project()
     loaded = load(data, path, "policy", project.lint.max_file_size)
-    if loaded.root is None:
-        return PolicyRead(path, loaded.text, None, loaded.findings)
+    identity = _identity(loaded.root, path, draft) if loaded.root else None
+    if loaded.root is None or not loaded.valid:
+        return PolicyRead(path, loaded.text, None, loaded.findings, identity)
     builder = _PolicyBuilder(path, loaded.text, project)
     policy = builder.build(loaded.root, draft)
     findings = loaded.findings + builder.findings
     has_errors = any(f.is_error for f in findings)
-    return PolicyRead(path, loaded.text, None if has_errors else policy, findings)
+    return PolicyRead(path, loaded.text, None if has_errors else policy, findings, identity)
+
+
+def _identity(root: YMapping, path: str, draft: bool) -> PolicyIdentity:
+    node = root.get("id")
+    if isinstance(node, YScalar) and isinstance(node.value, str):
+        return PolicyIdentity(node.value, draft, root.key_span("id"))
+    return PolicyIdentity(PurePath(path).stem, draft, root.span)
 
 
 def read_project(data: bytes, path: str) -> ProjectRead:
     loaded = load(data, path, "project", Project().lint.max_file_size)
-    if loaded.root is None:
+    if loaded.root is None or not loaded.valid:
         return ProjectRead(path, loaded.text, Project(path=path), loaded.findings)
     root = loaded.root
     org = _mapping(root, "organisation")

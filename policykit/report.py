@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,6 +17,13 @@ from policykit.checks import SectionStats
 from policykit.findings import Finding, count
 from policykit.model import Policy, Span
 from policykit.rules import Severity
+
+
+def make_console(**options: Any) -> Console:
+    """A console for reports: no emoji codes (`x.yaml:100:7` must not become 💯), no
+    highlighting of numbers, and no wrapping, so carets stay under their column."""
+    return Console(emoji=False, highlight=False, soft_wrap=True, **options)
+
 
 # --- human output ---------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -69,9 +70,25 @@ def schema_text(name: SchemaName) -> str:
 
 @cache
 def _validator(name: SchemaName) -> Any:
-    from jsonschema import Draft7Validator
+    from jsonschema import Draft7Validator, validators
 
-    return Draft7Validator(json.loads(schema_text(name)))
+    extend: Any = validators.extend  # untyped in jsonschema's stubs
+    validator = extend(Draft7Validator, {"pattern": _ecma_pattern})
+    return validator(json.loads(schema_text(name)))
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`pattern` with ECMA-262's `$`, which is the very end: Python's `$` also matches before a
+    final newline, which would let `id: "x\\n"` through."""
+    from jsonschema import ValidationError
+
+    if not validator.is_type(instance, "string"):
+        return
+    match = re.search(pattern, instance)
+    if match is None or (pattern.endswith("$") and match.end() != len(instance)):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def check(root: YMapping, name: SchemaName) -> list[Finding]:
@@ -79,11 +96,12 @@ def check(root: YMapping, name: SchemaName) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[str, Span | None]] = set()
     for error in _validator(name).iter_errors(to_plain(root)):
-        for finding in _findings(_most_relevant(error), root):
-            key = (finding.message, finding.span)
-            if key not in seen:
-                seen.add(key)
-                findings.append(finding)
+        for relevant in _relevant(error):
+            for finding in _findings(relevant, root):
+                key = (finding.message, finding.span)
+                if key not in seen:
+                    seen.add(key)
+                    findings.append(finding)
     return findings
 
 
@@ -91,13 +109,24 @@ def _schema(error: ValidationError) -> Mapping[str, Any]:
     return error.schema if isinstance(error.schema, Mapping) else {}
 
 
-def _most_relevant(error: ValidationError) -> ValidationError:
-    """For `anyOf`, the error from the branch whose type matches the value."""
+def _relevant(error: ValidationError) -> list[ValidationError]:
+    """For `anyOf` (a goal item is text or a mapping), the errors of the branch whose type
+    matches the value: a mapping with a misspelt key gets "unknown key", not "not text"."""
     if error.validator != "anyOf" or not error.context:
-        return error
+        return [error]
+    branches: dict[int | str, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    typed = [
+        errors
+        for errors in branches.values()
+        if not any(e.validator == "type" and not e.relative_path for e in errors)
+    ]
+    if len(typed) == 1:
+        return [leaf for sub in typed[0] for leaf in _relevant(sub)]
     from jsonschema.exceptions import best_match
 
-    return _most_relevant(best_match(error.context))
+    return _relevant(best_match(error.context))
 
 
 def _node_at(root: YNode, path: Sequence[str | int]) -> YNode:
@@ -167,6 +196,9 @@ def _type(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
     expected = error.validator_value
     wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(expected))
     if isinstance(node, YScalar) and node.plain and "string" in _as_list(expected):
+        if _schema(error).get("x-rule") in _PATTERN_MESSAGES:  # `date: 20190312`, say
+            yield from _pattern(error, node, where)
+            return
         if isinstance(node.value, int | float) and not isinstance(node.value, bool):
             yield _at(
                 node,
@@ -207,8 +239,9 @@ def _enum(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
 
 def _pattern(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
     name = _schema(error).get("x-rule", "")
-    value = str(error.instance)
-    if name == "invalid-id" and ("/" in value or "\\" in value or ".." in value):
+    raw = str(error.instance)
+    value = raw.encode("unicode_escape").decode("ascii")  # show a stray newline as \n
+    if name == "invalid-id" and ("/" in raw or "\\" in raw or ".." in raw):
         yield _at(
             node,
             rules.INVALID_ID,

@@ -49,13 +49,15 @@ def validate(files: Sequence[SourceFile], project: Project | None = None) -> Rep
     """Read and check every file, then the set as a whole. Never raises on bad input."""
     project = project or Project()
     report = Report(files=len(files))
+    identities = []
     for file in files:
         read = read_policy(file.data, file.path, project, draft=file.draft)
         report.sources[file.path] = read.text
         report.findings.extend(read.findings)
+        identities.extend([read.identity] if read.identity else [])
         if read.policy is not None:
             report.policies.append(read.policy)
             report.findings.extend(check_policy(read.policy, project))
-    report.findings.extend(check_collection(report.policies))
+    report.findings.extend(check_collection(identities))
     report.findings.sort(key=Finding.sort_key)
     return report

@@ -15,7 +15,7 @@ from policykit import rules
 from policykit.errors import NoPoliciesError, UsageError
 from policykit.findings import Finding
 from policykit.model import Span
-from policykit.project import PROJECT_FILE, Project
+from policykit.project import DEFAULT_MAX_FILE_SIZE, PROJECT_FILE, Project
 from policykit.reader import ProjectRead, read_project
 from policykit.validate import Report, SourceFile, validate
 
@@ -65,7 +65,7 @@ def policy_paths(paths: Sequence[Path]) -> Iterator[Path]:
             if not found:
                 raise NoPoliciesError(
                     f"{display_path(path)}: no policy files (*.yaml, *.yml) in this folder",
-                    hint="create one with `policykit new ID --title …`, or check the path",
+                    hint="check the path; docs/format.md shows how a policy file looks",
                 )
             yield from found
         else:
@@ -92,7 +92,8 @@ def load_workspace(paths: Sequence[Path]) -> Workspace:
     if project_file is not None:
         shown = display_path(project_file)
         try:
-            workspace.project = read_project(read_limited(project_file, 1_000_000), shown)
+            data = read_limited(project_file, DEFAULT_MAX_FILE_SIZE)
+            workspace.project = read_project(data, shown)
         except OSError as error:
             workspace.unreadable.append(_unreadable(shown, error))
     limit = workspace.settings.lint.max_file_size

@@ -25,15 +25,18 @@ from policykit.model import Span
 
 MAX_DEPTH = 64
 #: The most nodes a document may hold once its aliases are expanded.
-MAX_EXPANDED_NODES = 100_000
+MAX_EXPANDED_NODES = 500_000
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+# Control characters (tab and newline aside), DEL and the C1 controls, the non-characters
+# U+FFFE and U+FFFF, and lone surrogates: none can be stored in a Word document.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _NULL = re.compile(r"~|null|Null|NULL|")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT = re.compile(
-    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
-)
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+# A `%YAML` directive opens the file, before any content or `---`.
+_YAML_DIRECTIVE = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*(?P<line>%YAML[ \t]+(?P<version>\S+))")
+_SPECIAL_FLOAT = re.compile(r"([-+]?)\.(inf|Inf|INF|nan|NaN|NAN)")
 
 Scalar = str | int | float | bool | None
 
@@ -100,8 +103,11 @@ def resolve_plain(text: str) -> Scalar:
         return _BOOL[text]
     if _INT.fullmatch(text):
         return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    special = _SPECIAL_FLOAT.fullmatch(text)
+    if special:  # YAML's `.inf` and `.nan` are Python's `inf` and `nan`
+        return float(special.group(1) + special.group(2))
     if _FLOAT.fullmatch(text):
-        return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+        return float(text)
     return text
 
 
@@ -119,6 +125,9 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
+    directive = _YAML_DIRECTIVE.search(text)
+    if directive and directive.group("version") != "1.2":
+        return YamlDocument(None, [_version_finding(text, directive, path)])
     builder = _TreeBuilder(path)
     try:
         builder.consume(YAML(typ="safe", pure=True).parse(text))
@@ -129,23 +138,37 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
         return YamlDocument(None, [_control_character(char, span)])
     except MarkedYAMLError as error:
-        return YamlDocument(None, [_syntax_finding(error, path)])
+        return YamlDocument(None, [_syntax_finding(error, text, path)])
     except YAMLError as error:  # pragma: no cover - ruamel raises marked errors in practice
         return YamlDocument(None, [Finding.of(rules.YAML_SYNTAX, str(error), Span(path, 1, 1))])
     return YamlDocument(builder.root, builder.findings)
 
 
-def _syntax_finding(error: Any, path: str) -> Finding:
+def _version_finding(text: str, match: re.Match[str], path: str) -> Finding:
+    return Finding.of(
+        rules.YAML_VERSION,
+        f"the file asks for YAML {match.group('version')}; policies are YAML 1.2",
+        _span_at_index(text, match.start("line"), path),
+        width=len(match.group("line")),
+        hint="remove the `%YAML` line (YAML 1.1, for one, would read `no` as false)",
+    )
+
+
+def _syntax_finding(error: Any, text: str, path: str) -> Finding:
     mark = error.problem_mark or error.context_mark
     span = Span(path, mark.line + 1, mark.column + 1) if mark else Span(path, 1, 1)
     problem = str(error.problem or error.context or "invalid YAML")
     if "'\\t'" in problem:
-        return Finding.of(
-            rules.TAB_INDENTATION,
-            "a tab character is used for indentation",
-            span,
-            hint="YAML indents with spaces only; replace the tab with spaces",
-        )
+        lines = text.splitlines()
+        line = lines[span.line - 1] if span.line <= len(lines) else ""
+        if not line[: span.column - 1].strip(" \t"):
+            return Finding.of(
+                rules.TAB_INDENTATION,
+                "a tab character is used for indentation",
+                span,
+                hint="YAML indents with spaces only; replace the tab with spaces",
+            )
+        problem = "a tab character where YAML does not allow one"
     notes = []
     if error.context and error.context_mark and error.problem_mark:
         context_span = Span(path, error.context_mark.line + 1, error.context_mark.column + 1)
@@ -219,7 +242,7 @@ class _TreeBuilder:
                     rules.EMPTY_FILE,
                     "the file is empty: it holds no YAML document",
                     Span(self.path, 1, 1),
-                    hint="start from `policykit new ID --title …`, or see docs/format.md",
+                    hint="docs/format.md shows a complete example to start from",
                 )
             )
 
@@ -233,17 +256,6 @@ class _TreeBuilder:
                     span,
                     width=3,
                     hint="keep one policy per file; remove this `---` and what follows it",
-                )
-            )
-        version = getattr(event, "version", None)
-        if version is not None and tuple(version) != (1, 2):
-            raise _Abort(
-                Finding.of(
-                    rules.YAML_VERSION,
-                    f"the file asks for YAML {'.'.join(map(str, version))}; policies are YAML 1.2",
-                    Span(self.path, 1, 1),
-                    width=9,
-                    hint="remove the `%YAML` line: YAML 1.1 reads `no` as false and `1:20` as 80",
                 )
             )
 
@@ -317,14 +329,7 @@ class _TreeBuilder:
         parent = self.stack[-1]
         parent.node.weight += node.weight
         if parent.node.weight > MAX_EXPANDED_NODES:
-            raise _Abort(
-                Finding.of(
-                    rules.ALIAS_LIMIT,
-                    f"aliases expand the document beyond {MAX_EXPANDED_NODES:,} values",
-                    node.span,
-                    hint="this looks like an alias bomb; write the values out instead",
-                )
-            )
+            raise _Abort(self._too_many_values(node.span))
         if isinstance(parent.node, YSequence):
             parent.node.items.append(node)
         elif parent.pending_key is None:
@@ -332,6 +337,21 @@ class _TreeBuilder:
         else:
             self._add_entry(parent.node, parent.pending_key, node)
             parent.pending_key = None
+
+    def _too_many_values(self, span: Span) -> Finding:
+        if self.anchors:
+            return Finding.of(
+                rules.ALIAS_LIMIT,
+                f"aliases expand the document beyond {MAX_EXPANDED_NODES:,} values",
+                span,
+                hint="this looks like an alias bomb; write the values out instead",
+            )
+        return Finding.of(
+            rules.FILE_TOO_LARGE,
+            f"the document holds more than {MAX_EXPANDED_NODES:,} values",
+            span,
+            hint="a policy holds far fewer; split it, or check how the file was generated",
+        )
 
     def _key(self, node: YNode) -> YScalar:
         if not isinstance(node, YScalar):

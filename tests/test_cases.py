@@ -10,10 +10,9 @@ import os
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from policykit.project import Project
-from policykit.report import render_text, summary_line
+from policykit.report import make_console, render_text, summary_line
 from policykit.validate import SourceFile, validate
 from tests.conftest import DATA
 from tests.golden import check_golden
@@ -27,7 +26,7 @@ def render(path: Path) -> str:
     source = SourceFile(path.name, path.read_bytes())
     report = validate([source], Project())
     out = io.StringIO()
-    console = Console(file=out, width=100, no_color=True, highlight=False, soft_wrap=True)
+    console = make_console(file=out, width=100, no_color=True)
     render_text(report.findings, report.sources, console)
     console.print(summary_line(report.findings, report.files))
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"

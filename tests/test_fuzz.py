@@ -26,14 +26,18 @@ SCALARS = st.one_of(
     st.booleans(),
     st.integers(),
     st.floats(allow_nan=False),
-    st.sampled_from(["1", "P2Y", "P0D", "2007-02-30", "2020-01-01", "adopted", "da", "[x](javascript:y)"]),
+    st.sampled_from(
+        ["1", "P2Y", "P0D", "2007-02-30", "2020-01-01", "adopted", "da", "[x](javascript:y)"]
+    ),
     st.text(max_size=40),
 )
 DATA_SHAPES = st.recursive(
     SCALARS,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), children, max_size=6),
+        st.dictionaries(
+            st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), children, max_size=6
+        ),
     ),
     max_leaves=30,
 )

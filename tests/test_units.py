@@ -8,7 +8,16 @@ import pytest
 
 from policykit.intervals import Duration, ElectoralPeriod, parse_interval
 from policykit.lix import measure
-from policykit.model import BulletList, Emphasis, Link, OrderedList, Paragraph, Span, Strong
+from policykit.model import (
+    BlockQuote,
+    BulletList,
+    Emphasis,
+    Link,
+    OrderedList,
+    Paragraph,
+    Span,
+    Strong,
+)
 from policykit.prose import is_safe_url, parse_prose, plain_text
 from policykit.reader import read_policy
 from policykit.yamlsource import YMapping, parse_yaml, resolve_plain
@@ -73,6 +82,7 @@ def test_prose_blocks_and_inlines() -> None:
     prose, findings = parse_prose(source, locate)
     assert findings == []
     paragraph, bullets, numbers, quote = prose.blocks
+    assert isinstance(quote, BlockQuote)
     assert isinstance(paragraph, Paragraph)
     kinds = [type(node) for node in paragraph.children]
     assert Emphasis in kinds and Strong in kinds and Link in kinds
