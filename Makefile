@@ -5,12 +5,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest schema clean
+.PHONY: demo test lint typecheck pytest clients schema clean
 
 demo: $(STAMP)
 	$(BIN)/policykit validate policies/
+	$(BIN)/policykit export policies/ -o exports/
 
-test: $(DEV_STAMP) lint typecheck pytest
+test: $(DEV_STAMP) clients lint typecheck pytest
+
+# The real clients the tests check outputs with (pandoc, LibreOffice, poppler, qpdf,
+# Chromium, vnu, axe-core): installed when missing, with apt-get as root and npm.
+clients:
+	./scripts/install-clients
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check policykit tests
@@ -20,7 +26,7 @@ typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
 pytest: $(DEV_STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 # Refresh the committed copies of the published schemas (a test checks they match).
 schema: $(STAMP)
@@ -40,4 +46,4 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(STAMP) $@
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache node_modules

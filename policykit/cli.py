@@ -111,6 +111,59 @@ def _validation_exit_code(result: Report, strict: bool) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
+class PdfVariant(StrEnum):
+    UA1 = "pdf/ua-1"
+    A2B = "pdf/a-2b"
+    A2U = "pdf/a-2u"
+    A3B = "pdf/a-3b"
+    A3U = "pdf/a-3u"
+    A4U = "pdf/a-4u"
+
+
+@app.command()
+def export(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
+    ] = None,
+    html: Annotated[bool, typer.Option("--html", help="Write HTML.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Write PDF.")] = False,
+    docx: Annotated[bool, typer.Option("--docx", help="Write Word.")] = False,
+    out_dir: Annotated[Path, typer.Option("--output", "-o", help="The folder to write to.")] = Path(
+        "exports"
+    ),
+    template: Annotated[
+        Path | None,
+        typer.Option(help="A folder with policy.html.j2, policy.css and/or reference.docx."),
+    ] = None,
+    pdf_variant: Annotated[
+        PdfVariant, typer.Option(help="PDF/UA-1 (tagged) by default; PDF/A for archiving.")
+    ] = PdfVariant.UA1,
+) -> None:
+    """Export policies to HTML, PDF and Word (all three unless some are chosen)."""
+    from policykit import report as render
+    from policykit.export import export_batch, export_options, iter_formats
+    from policykit.workspace import project_root, validate_paths
+
+    targets = paths or [Path("policies")]
+    result = validate_paths(targets)
+    console = render.make_console()
+    errors = [finding for finding in result.findings if finding.is_error]
+    render.render_text(errors, result.sources, console)
+    project, policies = result.project, result.clean_policies()
+    options = export_options(project, project_root(targets), template, pdf_variant.value)
+    formats = list(iter_formats(html, pdf, docx))
+    outcomes = render.run_with_progress(
+        len(policies) * len(formats),
+        lambda advance: export_batch(policies, project, options, formats, out_dir, advance),
+        console,
+    )
+    skipped = result.files - len(policies)  # files with errors were not exported
+    render.render_export_summary(outcomes, skipped, console)
+    failed = bool(errors) or any(outcome.error for outcome in outcomes)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
 @app.command()
 def schema(
     project: Annotated[

@@ -25,11 +25,21 @@ class LintOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class BrandingSettings:
+    """`branding:` as written; the export edge reads the logo file."""
+
+    logo: str | None = None
+    primary_color: str | None = None
+    font_family: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     """Shared settings. A repository without `policykit.yaml` gets these defaults."""
 
     organisation: Organisation | None = None
     language: str = "da"
     lint: LintOptions = field(default_factory=LintOptions)
+    branding: BrandingSettings = field(default_factory=BrandingSettings)
     #: The project file's path, or None when the defaults are in use.
     path: str | None = None

@@ -38,7 +38,7 @@ from policykit.model import (
     Span,
     Status,
 )
-from policykit.project import LintOptions, Organisation, Project
+from policykit.project import BrandingSettings, LintOptions, Organisation, Project
 from policykit.prose import parse_prose
 from policykit.schema import SchemaName, check
 from policykit.yamlsource import YMapping, YNode, YScalar, YSequence, parse_yaml
@@ -172,9 +172,20 @@ def read_project(data: bytes, path: str) -> ProjectRead:
         ),
         language=_opt_text(root, "language") or "da",
         lint=_lint(lint) if isinstance(lint, YMapping) else LintOptions(),
+        branding=_branding(root.get("branding")),
         path=path,
     )
     return ProjectRead(path, loaded.text, project, loaded.findings)
+
+
+def _branding(node: YNode | None) -> BrandingSettings:
+    if not isinstance(node, YMapping):
+        return BrandingSettings()
+    return BrandingSettings(
+        logo=_opt_text(node, "logo"),
+        primary_color=_opt_text(node, "primary_color"),
+        font_family=_opt_text(node, "font_family"),
+    )
 
 
 def _lint(node: YMapping) -> LintOptions:

@@ -6,8 +6,8 @@ annotations.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
 from rich.markup import escape
@@ -17,6 +17,11 @@ from policykit.checks import SectionStats
 from policykit.findings import Finding, count
 from policykit.model import Policy, Span
 from policykit.rules import Severity
+
+if TYPE_CHECKING:
+    from policykit.export import Outcome
+
+T = TypeVar("T")
 
 
 def make_console(**options: Any) -> Console:
@@ -104,6 +109,28 @@ def render_stats(stats: Sequence[tuple[Policy, Sequence[SectionStats]]], console
             )
         console.print(table)
         console.print()
+
+
+def run_with_progress(total: int, work: Callable[[Callable[[], None]], T], console: Console) -> T:
+    """Run `work` under a progress bar; `work` calls the function it is given once per step."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("exporting"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("export", total=total)
+        return work(lambda: progress.advance(task))
+
+
+def render_export_summary(outcomes: Sequence[Outcome], skipped: int, console: Console) -> None:
+    for outcome in outcomes:
+        name = f"{outcome.policy.id} ({outcome.policy.span.file})"
+        if outcome.error:
+            console.print(f"[bold red]failed:[/] {escape(name)}: {escape(outcome.error)}")
+        else:
+            files = ", ".join(path.as_posix() for path in outcome.written)
+            console.print(f"[green]wrote[/] {escape(files)}")
+    exported = sum(1 for outcome in outcomes if not outcome.error)
+    console.print(f"{exported} exported, {len(outcomes) - exported + skipped} failed")
 
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:

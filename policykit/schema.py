@@ -54,6 +54,16 @@ _PATTERN_MESSAGES = {
         "use an ISO 8601 duration of years, months, weeks or days (P2Y, P18M, P1Y6M) or "
         "`electoral-period`",
     ),
+    "invalid-color": (
+        rules.INVALID_VALUE,
+        "`{value}` is not a colour in the form #rrggbb",
+        "write six hexadecimal digits after #, such as #1f4e79",
+    ),
+    "invalid-font": (
+        rules.INVALID_VALUE,
+        "`{value}` is not a font-family list",
+        "use font names, quotes, spaces, hyphens and commas, such as 'Source Sans 3', Arial",
+    ),
     "unsafe-link": (
         rules.UNSAFE_LINK,
         "`{value}` is not an http, https or mailto address",

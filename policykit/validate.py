@@ -32,6 +32,7 @@ class Report:
     sources: dict[str, str] = field(default_factory=dict)
     policies: list[Policy] = field(default_factory=list)
     files: int = 0
+    project: Project = field(default_factory=Project)
 
     @property
     def errors(self) -> int:
@@ -41,6 +42,11 @@ class Report:
     def warnings(self) -> int:
         return count(self.findings)[1]
 
+    def clean_policies(self) -> list[Policy]:
+        """The policies whose files have no errors: the ones fit to export."""
+        failed = {f.span.file for f in self.findings if f.is_error and f.span is not None}
+        return [policy for policy in self.policies if policy.span.file not in failed]
+
     def stats(self) -> list[tuple[Policy, list[SectionStats]]]:
         return [(policy, section_stats(policy)) for policy in self.policies]
 
@@ -48,7 +54,7 @@ class Report:
 def validate(files: Sequence[SourceFile], project: Project | None = None) -> Report:
     """Read and check every file, then the set as a whole. Never raises on bad input."""
     project = project or Project()
-    report = Report(files=len(files))
+    report = Report(files=len(files), project=project)
     identities = []
     for file in files:
         read = read_policy(file.data, file.path, project, draft=file.draft)

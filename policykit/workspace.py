@@ -110,6 +110,12 @@ def load_workspace(paths: Sequence[Path]) -> Workspace:
     return workspace
 
 
+def project_root(paths: Sequence[Path]) -> Path:
+    """The repository root: the folder of the governing policykit.yaml, else the working one."""
+    project_file = find_project_file(paths[0]) if paths else None
+    return project_file.parent if project_file else Path.cwd()
+
+
 def validate_paths(paths: Sequence[Path]) -> Report:
     """Validate the policies under `paths`, and the project file that governs them."""
     workspace = load_workspace(paths)

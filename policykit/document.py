@@ -1,0 +1,268 @@
+"""What every writer renders: a policy laid out as a document, with labels in its language.
+
+The HTML, PDF and Word writers all start from `layout(policy, project, options)`. It numbers
+the sections as in the seed (purpose 1, goals 2, definitions 3, one per principle, then the
+evaluation), picks each heading (the policy's own or the localised default), and words the
+title block, so the three formats say the same things in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from policykit.intervals import Duration, ElectoralPeriod, Interval
+from policykit.model import (
+    Definitions,
+    Evaluation,
+    Goals,
+    Policy,
+    Principle,
+    Principles,
+    Prose,
+    Purpose,
+    Status,
+)
+from policykit.project import Organisation, Project
+from policykit.yamlsource import to_plain
+
+SectionKind = Literal["purpose", "goals", "definitions", "principles", "principle", "evaluation"]
+
+
+class UnknownLanguageError(ValueError):
+    """No locale file for the policy's language."""
+
+
+@dataclass(frozen=True, slots=True)
+class Locale:
+    language: str
+    babel_locale: str
+    #: The language tag Word proofs with, such as da-DK.
+    word_language: str
+    labels: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.labels[key]
+
+    def date(self, value: dt.date) -> str:
+        """A date in words, such as "29. maj 2007" or "29 May 2007"."""
+        from babel.dates import format_date
+
+        return format_date(value, format="long", locale=self.babel_locale)
+
+    def interval(self, interval: Interval) -> str:
+        if isinstance(interval, ElectoralPeriod):
+            return self["electoral_period"]
+        return self["every"].format(duration=self.duration(interval))
+
+    def duration(self, duration: Duration) -> str:
+        from babel.units import format_unit
+
+        parts = [
+            format_unit(amount, unit, length="long", locale=self.babel_locale)
+            for amount, unit in (
+                (duration.years, "duration-year"),
+                (duration.months, "duration-month"),
+                (duration.weeks, "duration-week"),
+                (duration.days, "duration-day"),
+            )
+            if amount
+        ]
+        return " ".join(parts)
+
+
+def available_languages() -> list[str]:
+    folder = resources.files("policykit") / "locales"
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+@cache
+def locale(language: str) -> Locale:
+    """The labels of a language, from `policykit/locales/<language>.yaml`."""
+    from policykit.yamlsource import parse_yaml
+
+    if language not in available_languages():
+        raise UnknownLanguageError(language)
+    path = resources.files("policykit") / "locales" / f"{language}.yaml"
+    document = parse_yaml(path.read_text("utf-8"), str(path))
+    assert document.root is not None, document.findings  # package data, checked by a test
+    data = to_plain(document.root)
+    labels = {str(k): str(v) for k, v in data["labels"].items()}
+    return Locale(language, data["babel_locale"], data["word_language"], labels)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedSection:
+    number: int
+    #: A stable HTML id and bookmark name, such as `purpose` or `principle-dialog`.
+    anchor: str
+    heading: str
+    kind: SectionKind
+    part: Purpose | Goals | Definitions | Principles | Principle | Evaluation
+
+    @property
+    def title(self) -> str:
+        """The heading with its number, as the table of contents shows it."""
+        return f"{self.number}. {self.heading}"
+
+
+@dataclass(frozen=True, slots=True)
+class Branding:
+    """Look and feel from `policykit.yaml`. The logo arrives as bytes: writers do no I/O."""
+
+    primary_color: str = "#1f4e79"
+    font_family: str = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
+    logo: bytes | None = None
+    logo_media_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Templates:
+    """A user's template folder, read at the edge: any of the three may be left out."""
+
+    html: str | None = None
+    css: str | None = None
+    reference_docx: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    branding: Branding = field(default_factory=Branding)
+    templates: Templates = field(default_factory=Templates)
+    #: WeasyPrint's PDF variant: PDF/UA-1 (tagged, accessible) unless archiving asks for PDF/A.
+    pdf_variant: str = "pdf/ua-1"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    policy: Policy
+    locale: Locale
+    organisation: Organisation | None
+    sections: tuple[NumberedSection, ...]
+    options: ExportOptions
+
+    @property
+    def language(self) -> str:
+        return self.policy.language
+
+    @property
+    def status_label(self) -> str:
+        return self.locale[f"status_{self.policy.status.value}"]
+
+    @property
+    def draft_mark(self) -> str | None:
+        """UDKAST / DRAFT on drafts and consultation versions."""
+        return self.locale["draft_mark"] if self.policy.status.is_proposal else None
+
+    @property
+    def adoption_statement(self) -> str | None:
+        """ "Vedtaget af Byrådet den 29. maj 2007", from the last adoption record."""
+        last = self.policy.last_adoption
+        if last is None:
+            return None
+        return self.locale["adopted_by"].format(body=last.body, date=self.locale.date(last.date))
+
+    @property
+    def repeal_statement(self) -> str | None:
+        repeal = self.policy.repeal
+        if repeal is None or self.policy.status is not Status.REPEALED:
+            return None
+        return self.locale["repealed_by"].format(
+            body=repeal.body, date=self.locale.date(repeal.date)
+        )
+
+    @property
+    def author(self) -> str:
+        return self.policy.organisation or (self.organisation.name if self.organisation else "")
+
+    @property
+    def subject(self) -> str:
+        """A one-line description for document metadata: the purpose's first sentence."""
+        from policykit.prose import plain_text
+
+        first = plain_text(self.policy.purpose.text).split("\n", 1)[0]
+        return first if len(first) <= 200 else first[:199].rstrip() + "…"
+
+    @property
+    def created(self) -> dt.date:
+        """The first adoption, or for a policy never adopted, the epoch Word and zip share."""
+        dates = [a.date for a in self.policy.adoptions]
+        return min(dates) if dates else dt.date(1980, 1, 1)
+
+    @property
+    def modified(self) -> dt.date:
+        """The latest decision or evaluation: the document's dates come from the policy, so the
+        same policy always gives the same bytes."""
+        policy = self.policy
+        dates = [a.date for a in policy.adoptions] + [r.date for r in policy.evaluation.records]
+        dates += [policy.repeal.date] if policy.repeal else []
+        return max(dates) if dates else self.created
+
+
+def layout(
+    policy: Policy, project: Project | None = None, options: ExportOptions | None = None
+) -> Document:
+    """Lay out a policy for the writers; UnknownLanguageError if its language has no labels."""
+    project = project or Project()
+    labels = locale(policy.language)
+    return Document(
+        policy=policy,
+        locale=labels,
+        organisation=project.organisation,
+        sections=tuple(_sections(policy, labels)),
+        options=options or ExportOptions(),
+    )
+
+
+def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:
+    fixed: list[tuple[str, SectionKind, str | None, Purpose | Goals | Definitions | Evaluation]] = [
+        ("purpose", "purpose", policy.purpose.heading, policy.purpose),
+        ("goals", "goals", policy.goals.heading, policy.goals),
+        ("definitions", "definitions", policy.definitions.heading, policy.definitions),
+    ]
+    sections = [
+        NumberedSection(n, anchor, heading or labels[anchor], kind, part)
+        for n, (anchor, kind, heading, part) in enumerate(fixed, start=1)
+    ]
+    principles = policy.principles
+    if principles.intro:  # an intro to the principles gets a section of its own
+        heading = principles.heading or labels["principles"]
+        sections.append(
+            NumberedSection(len(sections) + 1, "principles", heading, "principles", principles)
+        )
+    for principle in principles.items:
+        sections.append(
+            NumberedSection(
+                len(sections) + 1,
+                f"principle-{principle.id}",
+                principle.title,
+                "principle",
+                principle,
+            )
+        )
+    evaluation = policy.evaluation
+    sections.append(
+        NumberedSection(
+            len(sections) + 1,
+            "evaluation",
+            evaluation.heading or labels["evaluation"],
+            "evaluation",
+            evaluation,
+        )
+    )
+    return sections
+
+
+def section_prose(section: NumberedSection) -> Prose | None:
+    """The prose a section opens with (its text, intro or rule), for writers that need it."""
+    part = section.part
+    if isinstance(part, Purpose | Principle):
+        return part.text
+    if isinstance(part, Evaluation):
+        return part.rule
+    return part.intro if isinstance(part, Goals | Definitions | Principles) else None

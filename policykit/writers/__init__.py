@@ -1,0 +1,1 @@
+"""One writer per output format. Each takes a laid-out `Document` and returns text or bytes."""

@@ -1,0 +1,39 @@
+"""Real clients (pandoc, LibreOffice, poppler, qpdf, Chromium, vnu, axe-core) for the tests.
+
+A missing client skips its tests with the reason, except under POLICYKIT_REQUIRE_CLIENTS=1
+(which .ci/run sets): there a missing client fails the run, so CI never passes by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRED = os.environ.get("POLICYKIT_REQUIRE_CLIENTS") == "1"
+
+
+def missing(reason: str) -> None:
+    """Skip, or under POLICYKIT_REQUIRE_CLIENTS=1 fail, because a client is unavailable."""
+    if REQUIRED:
+        pytest.fail(f"required client unavailable: {reason}", pytrace=False)
+    pytest.skip(f"client unavailable: {reason}")
+
+
+def require(command: str) -> str:
+    """The path of a command-line client, such as `pandoc` or `soffice`."""
+    path = shutil.which(command)
+    if path is None:
+        missing(f"`{command}` is not installed (make test installs it with apt-get as root)")
+    assert path is not None
+    return path
+
+
+def require_file(path: Path, what: str) -> Path:
+    """A client installed as a file, such as node_modules/vnu-jar/build/dist/vnu.jar."""
+    if not path.exists():
+        missing(f"{what} is not installed at {path} (make test installs it with npm)")
+    return path

@@ -1,0 +1,34 @@
+"""The example policies, read once, and laid out for the writers."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from typing import Any
+
+from policykit.document import Document, ExportOptions, layout
+from policykit.model import Policy
+from policykit.project import Project
+from policykit.reader import read_policy, read_project
+from tests.conftest import ROOT
+
+SEED = "kommunikationspolitik"
+ENGLISH = "information-security-policy"
+
+
+@cache
+def project() -> Project:
+    return read_project((ROOT / "policykit.yaml").read_bytes(), "policykit.yaml").project
+
+
+@cache
+def policy(name: str = SEED) -> Policy:
+    path = f"policies/{name}.yaml"
+    read = read_policy((ROOT / path).read_bytes(), path, project())
+    assert read.policy is not None, read.findings
+    return read.policy
+
+
+def document(name: str = SEED, options: ExportOptions | None = None, **changes: Any) -> Document:
+    """The example laid out; `changes` replace policy fields (status=Status.DRAFT, say)."""
+    return layout(dataclasses.replace(policy(name), **changes), project(), options)
