@@ -16,14 +16,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from policykit.document import (
-    Branding,
-    ExportOptions,
-    Templates,
-    UnknownLanguageError,
-    layout,
-)
+from policykit.document import Branding, ExportOptions, Templates, layout
 from policykit.errors import PolicykitError
+from policykit.i18n import UnknownLanguageError
 from policykit.model import Policy
 from policykit.project import Project
 

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from policykit import rules
 from policykit.findings import Finding
+from policykit.i18n import available_languages
 from policykit.intervals import Interval, parse_interval
 from policykit.model import (
     Decision,
@@ -246,7 +247,7 @@ class _PolicyBuilder:
             id=self._policy_id(root),
             title=_text(root, "title"),
             organisation=_opt_text(root, "organisation") or (org.name if org else None),
-            language=_opt_text(root, "language") or self.project.language,
+            language=self._language(root),
             version=_text(root, "version"),
             status=Status(_text(root, "status")),
             owner=_opt_text(root, "owner"),
@@ -278,6 +279,22 @@ class _PolicyBuilder:
                 )
             )
         return stem
+
+    def _language(self, root: YMapping) -> str:
+        language = _opt_text(root, "language") or self.project.language
+        if language not in available_languages():
+            span = root.get("language")
+            self.findings.append(
+                Finding.of(
+                    rules.UNKNOWN_LANGUAGE,
+                    f"policykit has no labels for the language `{language}`",
+                    span.span if span is not None else Span(self.path, 1, 1),
+                    width=len(language),
+                    hint=f"use one of: {', '.join(available_languages())}; a new language is "
+                    "one file in policykit/locales/",
+                )
+            )
+        return language
 
     @staticmethod
     def _optional(node: YNode | None, build: Callable[[YMapping], T]) -> T | None:

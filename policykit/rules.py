@@ -53,6 +53,7 @@ UNQUOTED_NUMBER = Rule("PK107", "unquoted-number", E, "Text that YAML reads as a
 INVALID_ID = Rule("PK108", "invalid-id", E, "An id that is not a slug.")
 EMPTY_VALUE = Rule("PK109", "empty-value", E, "Required text is empty.")
 UNSUPPORTED_FORMAT = Rule("PK110", "unsupported-format", E, "A format version policykit lacks.")
+UNKNOWN_LANGUAGE = Rule("PK111", "unknown-language", E, "A language policykit has no labels for.")
 
 # --- prose (PK2xx) ---
 PROSE_RAW_HTML = Rule("PK201", "prose-raw-html", E, "Raw HTML in prose.")

@@ -64,6 +64,11 @@ _PATTERN_MESSAGES = {
         "`{value}` is not a font-family list",
         "use font names, quotes, spaces, hyphens and commas, such as 'Source Sans 3', Arial",
     ),
+    "invalid-language": (
+        rules.UNKNOWN_LANGUAGE,
+        "`{value}` is not a language code",
+        "use a two-letter ISO 639-1 code such as `da` or `en`",
+    ),
     "unsafe-link": (
         rules.UNSAFE_LINK,
         "`{value}` is not an http, https or mailto address",

@@ -168,3 +168,22 @@ def test_default_size_limit_is_5_mb() -> None:
     read = read_policy(data, "big.yaml")
     assert [f.rule.code for f in read.findings] == ["PK002"]
     assert read_policy(data[:5_000_000], "ok.yaml").policy is not None
+
+
+def test_every_locale_has_every_label() -> None:
+    from policykit.i18n import available_languages, locale
+
+    languages = available_languages()
+    assert {"da", "en"} <= set(languages)
+    keys = set(locale("en").labels)
+    for language in languages:
+        assert set(locale(language).labels) == keys, language
+        assert "{page}" in locale(language)["page_x_of_y"]
+
+
+def test_dates_are_formatted_in_the_policy_language() -> None:
+    from policykit.i18n import locale
+
+    assert locale("da").date(dt.date(2007, 5, 29)) == "29. maj 2007"
+    assert locale("en").date(dt.date(2007, 5, 29)) == "29 May 2007"
+    assert locale("da").interval(Duration(years=2)) == "hver 2 år"
