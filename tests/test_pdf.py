@@ -61,7 +61,9 @@ def test_every_sentence_of_the_seed_in_reading_order(seed_pdf: Path) -> None:
 
 
 def test_golden_text(seed_pdf: Path, update_goldens: bool) -> None:
-    check_golden(pdftotext(seed_pdf, "-layout"), GOLDEN / "pdf-kommunikationspolitik.txt", update_goldens)
+    check_golden(
+        pdftotext(seed_pdf, "-layout"), GOLDEN / "pdf-kommunikationspolitik.txt", update_goldens
+    )
 
 
 def test_title_page_toc_with_page_numbers_and_running_footer(seed_pdf: Path) -> None:
@@ -111,7 +113,9 @@ def uncompressed(pdf: bytes, tmp_path: Path) -> bytes:
     source, target = tmp_path / "in.pdf", tmp_path / "out.pdf"
     source.write_bytes(pdf)
     qpdf = require("qpdf")
-    subprocess.run([qpdf, "--qdf", "--object-streams=disable", str(source), str(target)], check=True)
+    subprocess.run(
+        [qpdf, "--qdf", "--object-streams=disable", str(source), str(target)], check=True
+    )
     return target.read_bytes()
 
 
