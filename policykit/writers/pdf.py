@@ -24,16 +24,18 @@ class ForbiddenResourceError(PolicykitError):
 
 
 def write_pdf(document: Document) -> bytes:
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _data_only_fetcher()
-    page_css = _page_label_css(document) + packaged(PRINT_STYLESHEET)
     try:
-        html = HTML(string=write_html(document), url_fetcher=fetcher, base_url="data:,")
+        html = HTML(
+            string=_for_print(write_html(document), document),
+            url_fetcher=fetcher,
+            base_url="data:,",
+        )
         return bytes(
             html.write_pdf(
-                stylesheets=[CSS(string=page_css, url_fetcher=fetcher)],
                 pdf_variant=document.options.pdf_variant,
                 pdf_tags=True,
                 # An identifier derived from the policy, not the clock: same input, same bytes.
@@ -47,6 +49,13 @@ def write_pdf(document: Document) -> bytes:
             f"the PDF would fetch {error}; exports may not load files or URLs",
             hint="embed the resource in the template, or use `branding.logo` for a logo",
         ) from None
+
+
+def _for_print(html: str, document: Document) -> str:
+    """The page with the paged-media stylesheet added last, so that it wins the cascade.
+    (Passed to WeasyPrint as a user stylesheet instead, it would lose to the page's own.)"""
+    page_css = _page_label_css(document) + packaged(PRINT_STYLESHEET)
+    return html.replace("</head>", f"<style>\n{page_css}</style>\n</head>", 1)
 
 
 def _page_label_css(document: Document) -> str:
