@@ -74,7 +74,7 @@ def test_title_page_toc_with_page_numbers_and_running_footer(seed_pdf: Path) -> 
     first_section_page = next(
         i for i, p in enumerate(pages) if "1. Kommunikationspolitikkens formål" in p and i > 1
     )
-    assert f"1. Kommunikationspolitikkens formål" in toc
+    assert "1. Kommunikationspolitikkens formål" in toc
     assert (
         toc.split("1. Kommunikationspolitikkens formål")[1]
         .split("\n")[0]
