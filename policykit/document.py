@@ -20,7 +20,6 @@ from policykit.model import (
     Policy,
     Principle,
     Principles,
-    Prose,
     Purpose,
     Status,
 )
@@ -189,13 +188,3 @@ def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:
         )
     )
     return sections
-
-
-def section_prose(section: NumberedSection) -> Prose | None:
-    """The prose a section opens with (its text, intro or rule), for writers that need it."""
-    part = section.part
-    if isinstance(part, Purpose | Principle):
-        return part.text
-    if isinstance(part, Evaluation):
-        return part.rule
-    return part.intro if isinstance(part, Goals | Definitions | Principles) else None

@@ -121,10 +121,6 @@ class Status(StrEnum):
     REPEALED = "repealed"
 
     @property
-    def is_in_force(self) -> bool:
-        return self is Status.ADOPTED
-
-    @property
     def is_proposal(self) -> bool:
         """Drafts and consultation versions carry a visible draft mark in exports."""
         return self in (Status.DRAFT, Status.CONSULTATION)

@@ -83,4 +83,3 @@ DRAFT_WITHOUT_POLICY = Rule(
 HARD_TO_READ = Rule("PK401", "hard-to-read", W, "A section's LIX is above the threshold.")
 
 ALL_RULES: tuple[Rule, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Rule))
-BY_NAME: dict[str, Rule] = {rule.name: rule for rule in ALL_RULES}
