@@ -164,6 +164,59 @@ def export(
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+class DiffFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The old version: a file, or FILE@REV (git).")],
+    new: Annotated[str, typer.Argument(help="The new version: a file, or FILE@REV (git).")],
+    output: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text (the terminal) or json.")
+    ] = DiffFormat.TEXT,
+    redline: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write a redline: FILE.html, .pdf or .docx."),
+    ] = None,
+    author: Annotated[
+        str, typer.Option(help="The author of the Word redline's tracked changes.")
+    ] = "policykit",
+) -> None:
+    """Compare two versions of a policy. Exit 0: identical, 1: different, 2: error."""
+    from policykit import comparison as library
+    from policykit import diffreport
+    from policykit.export import export_options, write_atomic
+    from policykit.report import make_console, render_text
+
+    fmt = library.RedlineFormat.of(redline) if redline is not None else None
+    try:
+        result = library.compare_versions(old, new)
+    except library.InvalidVersionError as error:
+        render_text(error.findings, error.sources, make_console(stderr=True))
+        raise
+    changes = result.changes
+    if output is DiffFormat.JSON:
+        typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
+    else:
+        diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
+    if redline is not None and fmt is not None:
+        options = export_options(result.project, _root_of(result.new.path))
+        write_atomic(redline, library.redline(result, fmt, options, author=author))
+        make_console(stderr=True).print(f"wrote {escape(str(redline))}")
+    raise typer.Exit(EXIT_OK if changes.identical else EXIT_FINDINGS)
+
+
+def _root_of(path: Path) -> Path:
+    from policykit.workspace import project_root
+
+    folder = path.absolute().parent
+    while not folder.is_dir():
+        folder = folder.parent
+    return project_root([folder])
+
+
 @app.command()
 def schema(
     project: Annotated[

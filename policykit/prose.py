@@ -255,3 +255,45 @@ def inline_text(inlines: Sequence[Inline]) -> str:
 def plain_text(prose: Prose) -> str:
     """The prose's words without markup, one paragraph or list item per line."""
     return "\n".join(unit.text for unit in text_units(prose))
+
+
+def canonical_markdown(prose: Prose) -> str:
+    """The prose written back as Markdown in one canonical form: what the diff compares, so
+    that rewrapping a paragraph or re-indenting a list in the YAML is no change."""
+    return "\n\n".join(_block_markdown(block, "") for block in prose.blocks)
+
+
+def _block_markdown(block: Block, indent: str) -> str:
+    if isinstance(block, Paragraph):
+        return indent + _inline_markdown(block.children)
+    if isinstance(block, BlockQuote):
+        inner = "\n\n".join(_block_markdown(child, "") for child in block.blocks)
+        return "\n".join(f"{indent}> {line}".rstrip() for line in inner.split("\n"))
+    lines = []
+    start = block.start if isinstance(block, OrderedList) else 1
+    for number, item in enumerate(block.items, start=start):
+        marker = f"{number}. " if isinstance(block, OrderedList) else "- "
+        inner = "\n".join(_block_markdown(child, "") for child in item.blocks)
+        pad = " " * len(marker)
+        body = "\n".join(
+            (indent + marker if i == 0 else indent + pad) + line if line else ""
+            for i, line in enumerate(inner.split("\n"))
+        )
+        lines.append(body)
+    return "\n".join(lines)
+
+
+def _inline_markdown(inlines: Sequence[Inline]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, SoftBreak):
+            parts.append(" ")
+        elif isinstance(node, Emphasis):
+            parts.append(f"*{_inline_markdown(node.children)}*")
+        elif isinstance(node, Strong):
+            parts.append(f"**{_inline_markdown(node.children)}**")
+        else:
+            parts.append(f"[{_inline_markdown(node.children)}]({node.href})")
+    return "".join(parts)

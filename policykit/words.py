@@ -8,9 +8,10 @@ gives the text back exactly. `\\w` is Unicode-aware, so "Ikast-Brande", "øjenh�
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Literal, TypeVar
 
 #: A word (letters and digits, joined by inner hyphens or apostrophes), a run of white
 #: space, or any other single character: a punctuation mark.
@@ -36,42 +37,56 @@ def word_diff(old: str, new: str) -> tuple[Piece, ...]:
     `old`; joining the equal and insert pieces gives `new`."""
     if old == new:
         return (Piece("equal", old),) if old else ()
-    a, b = tokens(old), tokens(new)
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    raw: list[tuple[str, str, str]] = []  # (equal|change, old text, new text)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        kind = "equal" if tag == "equal" else "change"
-        raw.append((kind, "".join(a[i1:i2]), "".join(b[j1:j2])))
-    return tuple(_pieces(_absorb_gaps(raw)))
+    pieces = styled_diff([(old, None)], [(new, None)])
+    return tuple(Piece(op, text) for op, text, _ in pieces)
 
 
-def _absorb_gaps(raw: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+S = TypeVar("S", bound=Hashable)
+
+
+def styled_diff(
+    old: Sequence[tuple[str, S]], new: Sequence[tuple[str, S]]
+) -> list[tuple[Op, str, S]]:
+    """Word pieces of text that carries a style (bold, a link…) per stretch. A word whose
+    style changed is deleted and inserted, so that both versions can be rebuilt exactly."""
+    a = [(token, style) for text, style in old for token in tokens(text)]
+    b = [(token, style) for text, style in new for token in tokens(text)]
+    raw: list[tuple[bool, list[tuple[str, S]], list[tuple[str, S]]]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        raw.append((tag == "equal", a[i1:i2], b[j1:j2]))
+    out: list[tuple[Op, str, S]] = []
+    for equal, before, after in _absorb_gaps(raw):
+        if equal:
+            _append(out, "equal", before)
+        else:
+            _append(out, "delete", before)
+            _append(out, "insert", after)
+    return out
+
+
+def _absorb_gaps(
+    raw: list[tuple[bool, list[tuple[str, S]], list[tuple[str, S]]]],
+) -> list[tuple[bool, list[tuple[str, S]], list[tuple[str, S]]]]:
     """Fold a shared stretch of white space between two changes into them, so that
     "a b" → "x y" reads as one change rather than two with a space between."""
-    merged: list[tuple[str, str, str]] = []
-    for index, (kind, old, new) in enumerate(raw):
-        between = 0 < index < len(raw) - 1 and raw[index + 1][0] == "change"
-        if kind == "equal" and between and not old.strip() and merged[-1][0] == "change":
-            merged[-1] = ("change", merged[-1][1] + old, merged[-1][2] + new)
-            continue
-        if kind == "change" and merged and merged[-1][0] == "change":
-            merged[-1] = ("change", merged[-1][1] + old, merged[-1][2] + new)
-            continue
-        merged.append((kind, old, new))
+    merged: list[tuple[bool, list[tuple[str, S]], list[tuple[str, S]]]] = []
+    for index, (equal, old, new) in enumerate(raw):
+        gap = equal and all(not token.strip() for token, _ in old)
+        between = 0 < index < len(raw) - 1 and not raw[index + 1][0]
+        if merged and not merged[-1][0] and (not equal or (gap and between)):
+            merged[-1] = (False, merged[-1][1] + old, merged[-1][2] + new)
+        else:
+            merged.append((equal, list(old), list(new)))
     return merged
 
 
-def _pieces(raw: list[tuple[str, str, str]]) -> list[Piece]:
-    out: list[Piece] = []
-    for kind, old, new in raw:
-        if kind == "equal":
-            out.append(Piece("equal", old))
-            continue
-        if old:
-            out.append(Piece("delete", old))
-        if new:
-            out.append(Piece("insert", new))
-    return out
+def _append(out: list[tuple[Op, str, S]], op: Op, styled: list[tuple[str, S]]) -> None:
+    """Add tokens as pieces, merging neighbours with the same op and style."""
+    for token, style in styled:
+        if out and out[-1][0] == op and out[-1][2] == style:
+            out[-1] = (op, out[-1][1] + token, style)
+        else:
+            out.append((op, token, style))
 
 
 def similarity(old: str, new: str) -> float:

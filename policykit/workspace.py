@@ -86,16 +86,25 @@ def read_limited(path: Path, limit: int) -> bytes:
         return handle.read(limit + 1)
 
 
+def load_project(start: Path) -> ProjectRead | Finding | None:
+    """The project file that governs `start`: read, unreadable (a finding), or none."""
+    project_file = find_project_file(start)
+    if project_file is None:
+        return None
+    shown = display_path(project_file)
+    try:
+        return read_project(read_limited(project_file, DEFAULT_MAX_FILE_SIZE), shown)
+    except OSError as error:
+        return _unreadable(shown, error)
+
+
 def load_workspace(paths: Sequence[Path]) -> Workspace:
     workspace = Workspace()
-    project_file = find_project_file(paths[0]) if paths else None
-    if project_file is not None:
-        shown = display_path(project_file)
-        try:
-            data = read_limited(project_file, DEFAULT_MAX_FILE_SIZE)
-            workspace.project = read_project(data, shown)
-        except OSError as error:
-            workspace.unreadable.append(_unreadable(shown, error))
+    project = load_project(paths[0]) if paths else None
+    if isinstance(project, Finding):
+        workspace.unreadable.append(project)
+    else:
+        workspace.project = project
     limit = workspace.settings.lint.max_file_size
     for path in policy_paths(paths):
         if path.name == PROJECT_FILE:  # named explicitly: it is read above, as the project file

@@ -24,13 +24,19 @@ class ForbiddenResourceError(PolicykitError):
 
 
 def write_pdf(document: Document) -> bytes:
+    return html_to_pdf(write_html(document), document)
+
+
+def html_to_pdf(page: str, document: Document) -> bytes:
+    """A page from one of the HTML writers, printed; `document` gives its labels,
+    metadata and options."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _data_only_fetcher()
     try:
         html = HTML(
-            string=_for_print(write_html(document), document),
+            string=_for_print(page, document),
             url_fetcher=fetcher,
             base_url="data:,",
         )
