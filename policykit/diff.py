@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -36,6 +36,9 @@ from policykit.words import Piece, similarity, word_diff
 
 #: Below this word similarity, two unmatched parts are a removal and an addition, not an edit.
 SIMILAR = 0.5
+#: Parts left unpaired after pairing within stretches are compared all with all when there
+#: are at most this many combinations, which keeps a diff of thousands of goals fast.
+GLOBAL_PAIRING_LIMIT = 2500
 
 
 class Kind(StrEnum):
@@ -468,27 +471,39 @@ def _match_similar(
     text: Callable[[T], str | None],
     matches: dict[int, int],
 ) -> None:
-    """Pair the rest by similar text, best pairs first, within each stretch between two
-    pairs in order, so that the work stays small when a long list changes a little."""
+    """Pair the rest by similar text, best pairs first: within each stretch between two
+    pairs in order, so that the work stays small when a long list changes a little, and
+    then across the list for what is left, when little is."""
     anchors = _longest_in_order(sorted(matches.items()))
     bounds = [(-1, -1), *anchors, (len(old), len(new))]
-    taken = set(matches.values())
     for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
-        olds = [i for i in range(i0 + 1, i1) if i not in matches]
-        news = [j for j in range(j0 + 1, j1) if j not in taken]
-        scored = sorted(
-            (
-                (-similarity(text(old[i]) or "", text(new[j]) or ""), i, j)
-                for i in olds
-                for j in news
-            ),
-        )
-        for score, i, j in scored:
-            if -score < SIMILAR:
-                break
-            if i not in matches and j not in taken:
-                matches[i] = j
-                taken.add(j)
+        _pair_best(old, new, text, matches, range(i0 + 1, i1), range(j0 + 1, j1))
+    olds = [i for i in range(len(old)) if i not in matches]
+    news = sorted(set(range(len(new))) - set(matches.values()))
+    if len(olds) * len(news) <= GLOBAL_PAIRING_LIMIT:
+        _pair_best(old, new, text, matches, olds, news)
+
+
+def _pair_best(
+    old: Sequence[T],
+    new: Sequence[T],
+    text: Callable[[T], str | None],
+    matches: dict[int, int],
+    old_range: Iterable[int],
+    new_range: Iterable[int],
+) -> None:
+    taken = set(matches.values())
+    olds = [i for i in old_range if i not in matches]
+    news = [j for j in new_range if j not in taken]
+    scored = sorted(
+        (-similarity(text(old[i]) or "", text(new[j]) or ""), i, j) for i in olds for j in news
+    )
+    for score, i, j in scored:
+        if -score < SIMILAR:
+            break
+        if i not in matches and j not in taken:
+            matches[i] = j
+            taken.add(j)
 
 
 def _longest_in_order(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -37,8 +37,20 @@ def word_diff(old: str, new: str) -> tuple[Piece, ...]:
     `old`; joining the equal and insert pieces gives `new`."""
     if old == new:
         return (Piece("equal", old),) if old else ()
-    pieces = styled_diff([(old, None)], [(new, None)])
-    return tuple(Piece(op, text) for op, text, _ in pieces)
+    # Lines (paragraphs, list items) first, then words within the lines that changed, so
+    # that a removed list item is one deletion, not a ragged one across two items.
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out: list[tuple[Op, str, None]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if tag == "equal":
+            _append(out, "equal", [(before, None)])
+        elif tag == "replace":
+            for op, text, _ in styled_diff([(before, None)], [(after, None)]):
+                _append(out, op, [(text, None)])
+        else:
+            _append(out, "delete" if before else "insert", [(before or after, None)])
+    return tuple(Piece(op, text) for op, text, _ in out)
 
 
 S = TypeVar("S", bound=Hashable)

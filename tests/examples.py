@@ -23,10 +23,20 @@ def project() -> Project:
 
 @cache
 def policy(name: str = SEED) -> Policy:
-    path = f"policies/{name}.yaml"
-    read = read_policy((ROOT / path).read_bytes(), path, project())
-    assert read.policy is not None, read.findings
-    return read.policy
+    return read(f"policies/{name}.yaml")
+
+
+@cache
+def draft(name: str = SEED) -> Policy:
+    """The proposed revision in policies/drafts/."""
+    return read(f"policies/drafts/{name}.yaml", draft=True)
+
+
+def read(path: str, *, draft: bool = False) -> Policy:
+    """A policy file of the repository, which must be valid."""
+    result = read_policy((ROOT / path).read_bytes(), path, project(), draft=draft)
+    assert result.policy is not None, result.findings
+    return result.policy
 
 
 def document(name: str = SEED, options: ExportOptions | None = None, **changes: Any) -> Document:

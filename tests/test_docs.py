@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -53,11 +55,17 @@ def _load(path: str) -> object:
 
 
 @pytest.mark.parametrize(
-    "path", ["policies/kommunikationspolitik.yaml", "policies/information-security-policy.yaml"]
+    "path",
+    [
+        "policies/kommunikationspolitik.yaml",
+        "policies/information-security-policy.yaml",
+        "policies/drafts/kommunikationspolitik.yaml",
+    ],
 )
 def test_example_policies_carry_the_modeline_and_satisfy_the_schema(path: str) -> None:
     first_line = (ROOT / path).read_text("utf-8").splitlines()[0]
-    assert first_line == "# yaml-language-server: $schema=../schema/policy.schema.json"
+    schema = Path(os.path.relpath(ROOT / "schema", (ROOT / path).parent)).as_posix()
+    assert first_line == f"# yaml-language-server: $schema={schema}/policy.schema.json"
     jsonschema.validate(_load(path), json.loads(schema_text("policy")))
 
 

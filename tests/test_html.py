@@ -128,19 +128,25 @@ def test_reproducible() -> None:
     assert write_html(document()) == write_html(document())
 
 
-@pytest.mark.parametrize("name", [SEED, ENGLISH])
-def test_nu_html_checker_finds_no_errors(name: str, tmp_path: Path) -> None:
+def vnu_errors(page: Path) -> list[dict[str, object]]:
+    """The Nu Html Checker's error messages for a page."""
     java = require("java")
     vnu = require_file(VNU, "vnu-jar")
-    page = tmp_path / f"{name}.html"
-    page.write_text(write_html(document(name)), encoding="utf-8")
     result = subprocess.run(
         [java, "-jar", str(vnu), "--format", "json", "--errors-only", str(page)],
         capture_output=True,
         text=True,
         check=False,
     )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
+    messages: list[dict[str, object]] = json.loads(result.stderr or result.stdout)["messages"]
+    return messages
+
+
+@pytest.mark.parametrize("name", [SEED, ENGLISH])
+def test_nu_html_checker_finds_no_errors(name: str, tmp_path: Path) -> None:
+    page = tmp_path / f"{name}.html"
+    page.write_text(write_html(document(name)), encoding="utf-8")
+    messages = vnu_errors(page)
     assert messages == [], messages
 
 

@@ -1,0 +1,315 @@
+"""The diff: golden cases against tests/data/diff/base.yaml, the word tokenizer, alignment,
+the version bump, JSON against its published schema, git revisions, and the CLI's exits."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from policykit.cli import app
+from policykit.diff import Bump, Category, Kind, align, bump_version, compare
+from policykit.diffreport import changes_to_json, render_changes
+from policykit.model import Policy
+from policykit.project import Project
+from policykit.reader import read_policy
+from policykit.report import make_console
+from policykit.words import tokens, word_diff
+from tests.conftest import DATA, ROOT
+from tests.examples import draft, policy
+from tests.golden import check_golden
+
+CASES = DATA / "diff"
+BASE = CASES / "base.yaml"
+INPUTS = sorted(p for p in CASES.glob("*.yaml") if p != BASE)
+SCHEMA = json.loads((ROOT / "schema" / "diff.schema.json").read_text("utf-8"))
+
+
+def load(path: Path) -> Policy:
+    read = read_policy(path.read_bytes(), path.name, Project())
+    assert read.policy is not None, read.findings
+    return read.policy
+
+
+def render(old: Policy, new: Policy) -> str:
+    out = io.StringIO()
+    console = make_console(file=out, width=100, no_color=True)
+    render_changes(compare(old, new), "base.yaml", f"{new.span.file}", console)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+
+
+# --- golden cases -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", INPUTS, ids=[p.stem for p in INPUTS])
+def test_case(case: Path, update_goldens: bool) -> None:
+    check_golden(render(load(BASE), load(case)), case.with_suffix(".out"), update_goldens)
+
+
+def test_every_case_has_a_golden() -> None:
+    outs = {p.stem for p in CASES.glob("*.out")}
+    assert outs == {p.stem for p in INPUTS}
+    assert len(INPUTS) >= 10
+
+
+def test_formatting_only_changes_are_no_changes() -> None:
+    changes = compare(load(BASE), load(CASES / "formatting-only.yaml"))
+    assert changes.identical, changes.changes
+    assert changes.bump is Bump.NONE
+
+
+def test_a_reworded_goal_is_modified_not_removed_and_added() -> None:
+    changes = compare(load(BASE), load(CASES / "reworded-goal.yaml"))
+    assert [(c.path, c.kind) for c in changes.changes] == [
+        ("goals[safety].items[2]", Kind.MODIFIED)
+    ]
+    assert changes.category is Category.EDITORIAL
+    assert changes.suggested_version == "1.1"
+
+
+def test_a_reordered_principle_is_moved() -> None:
+    changes = compare(load(BASE), load(CASES / "moved-principle.yaml"))
+    assert [(c.path, c.kind, c.moved) for c in changes.changes] == [
+        ("principles[care]", Kind.MOVED, (1, 3))
+    ]
+    assert changes.bump is Bump.MINOR
+
+
+def test_added_and_removed_parts_are_substantive() -> None:
+    for name, path, kind in (
+        ("added-principle", "principles[training]", Kind.ADDED),
+        ("removed-definition", "definitions[archive]", Kind.REMOVED),
+        ("group-removed", "goals[access]", Kind.REMOVED),
+    ):
+        changes = compare(load(BASE), load(CASES / f"{name}.yaml"))
+        change = next(c for c in changes.changes if c.path == path)
+        assert change.kind is kind
+        assert change.category is Category.SUBSTANTIVE
+        assert changes.suggested_version == "2.0", name
+
+
+def test_the_seed_against_its_revision() -> None:
+    changes = compare(policy(), draft())
+    found = {(c.path, c.kind) for c in changes.changes}
+    assert ("goals[kommunikation].items[3]", Kind.MODIFIED) in found
+    assert ("principles[tilgaengelighed]", Kind.ADDED) in found
+    assert ("principles[tillid].text", Kind.MODIFIED) in found  # the removed bullet
+    assert ("evaluation.interval", Kind.MODIFIED) in found
+    assert any(kind is Kind.MOVED and path.startswith("principles[") for path, kind in found)
+    assert changes.category is Category.SUBSTANTIVE
+    assert changes.suggested_version == "2.0" == draft().version
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+def test_tokens_keep_danish_words_whole() -> None:
+    assert tokens("Ikast-Brande Kommunes øjenhøjde, “data”.") == [
+        "Ikast-Brande",
+        " ",
+        "Kommunes",
+        " ",
+        "øjenhøjde",
+        ",",
+        " ",
+        "“",
+        "data",
+        "”",
+        ".",
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_word_diff_rebuilds_both_texts(old: str, new: str) -> None:
+    pieces = word_diff(old, new)
+    assert "".join(p.text for p in pieces if p.op != "insert") == old
+    assert "".join(p.text for p in pieces if p.op != "delete") == new
+    assert all(p.text for p in pieces)
+
+
+def test_word_diff_marks_whole_words() -> None:
+    pieces = word_diff("mødt i øjenhøjde", "mødt i øjenhøjde og i et klart sprog")
+    assert [(p.op, p.text) for p in pieces] == [
+        ("equal", "mødt i øjenhøjde"),
+        ("insert", " og i et klart sprog"),
+    ]
+
+
+# --- alignment and versions -------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("abcdefgh"), unique=True), st.randoms())
+def test_alignment_keeps_every_part_once(old: list[str], rnd: object) -> None:
+    new = list(old)
+    rnd.shuffle(new)  # type: ignore[attr-defined]
+    new = [*new[:-1], "z"]
+    pairs = align(old, new, lambda x: x, None, lambda x: x)
+    assert [p.new for p in pairs if p.new is not None] == new
+    assert sorted(p.old for p in pairs if p.old is not None) == sorted(old)
+    assert all(p.old == p.new for p in pairs if p.old is not None and p.new is not None)
+
+
+def test_bump_version() -> None:
+    assert bump_version("1.0", Bump.MAJOR) == "2.0"
+    assert bump_version("1.0", Bump.MINOR) == "1.1"
+    assert bump_version("2", Bump.MINOR) == "2.1"
+    assert bump_version("3", Bump.MAJOR) == "4.0"
+    assert bump_version("1.4.2", Bump.MINOR) == "1.5.0"
+    assert bump_version("1.4.2", Bump.NONE) == "1.4.2"
+    assert bump_version("2024-A", Bump.MAJOR) is None
+
+
+def test_version_and_proposal_alone_ask_for_no_bump() -> None:
+    changes = compare(load(BASE), load(CASES / "version-only.yaml"))
+    assert changes.bump is Bump.NONE
+    revision = compare(load(BASE), load(CASES / "draft-revision.yaml"))
+    assert revision.category is Category.EDITORIAL
+    repealed = compare(load(BASE), load(CASES / "repealed.yaml"))
+    assert repealed.category is Category.SUBSTANTIVE
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", INPUTS, ids=[p.stem for p in INPUTS])
+def test_json_matches_its_schema(case: Path) -> None:
+    changes = compare(load(BASE), load(case))
+    report = json.loads(changes_to_json(changes, "base.yaml", case.name))
+    jsonschema.validate(report, SCHEMA)
+    assert report["identical"] is changes.identical
+    assert report["summary"]["changes"] == len(report["changes"])
+
+
+def test_json_schema_is_documented() -> None:
+    text = (ROOT / "docs" / "diff.md").read_text("utf-8")
+    assert "schema/diff.schema.json" in text
+    for name in SCHEMA["properties"]["summary"]["required"]:
+        assert f"`{name}`" in text, name
+
+
+# --- the command ------------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = runner.invoke(app, list(args))
+    finally:
+        os.chdir(old)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def test_exit_codes() -> None:
+    base, same = str(BASE), str(CASES / "formatting-only.yaml")
+    assert run("diff", base, same)[0] == 0
+    code, output = run("diff", base, str(CASES / "reworded-goal.yaml"))
+    assert code == 1
+    assert "goals[safety].items[2]" in output
+    code, output = run("diff", base, "no-such-file.yaml")
+    assert code == 2
+    assert "no-such-file.yaml: no such file" in output
+
+
+def test_a_file_with_errors_is_reported_with_its_position(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BASE.read_text("utf-8").replace("status: adopted", "status: adoptd"))
+    code, output = run("diff", str(BASE), str(bad))
+    assert code == 2
+    assert "bad.yaml:7:9" in output
+    assert "cannot be compared" in output
+
+
+def test_redline_format_comes_from_the_file_name(tmp_path: Path) -> None:
+    code, output = run("diff", str(BASE), str(BASE), "-o", str(tmp_path / "x.txt"))
+    assert code == 2
+    assert ".html, .pdf or .docx" in output
+    assert not (tmp_path / "x.txt").exists()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose policies/records.yaml was base.yaml at tag v1."""
+    root = tmp_path / "repo"
+    (root / "policies").mkdir(parents=True)
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    (root / "policies" / "records.yaml").write_bytes(BASE.read_bytes())
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "v1")
+    git("tag", "v1")
+    (root / "policies" / "records.yaml").write_bytes((CASES / "reworded-goal.yaml").read_bytes())
+    return root
+
+
+def test_file_at_a_revision(repo: Path) -> None:
+    code, output = run("diff", "policies/records.yaml@v1", "policies/records.yaml", cwd=repo)
+    assert code == 1, output
+    assert "--- policies/records.yaml@v1" in output
+    assert "goals[safety].items[2]" in output
+    assert run("diff", "policies/records.yaml@v1", "policies/records.yaml@HEAD", cwd=repo)[0] == 0
+
+
+def test_revision_errors(repo: Path, tmp_path: Path) -> None:
+    code, output = run("diff", "policies/records.yaml@v9", "policies/records.yaml", cwd=repo)
+    assert (code, "unknown revision `v9`" in output) == (2, True)
+    marker = tmp_path / "made-by-git"
+    code, output = run(
+        "diff", f"policies/records.yaml@--output={marker}", "policies/records.yaml", cwd=repo
+    )
+    assert (code, "is not a revision name" in output) == (2, True)
+    assert not marker.exists()
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(BASE.read_bytes())
+    (repo / "policies" / "link.yaml").symlink_to(outside)
+    code, output = run("diff", "policies/link.yaml@HEAD", "policies/records.yaml", cwd=repo)
+    assert (code, "outside the git repository" in output) == (2, True)
+    code, output = run("diff", f"{outside}@HEAD", str(outside))
+    assert (code, "is not in a git repository" in output) == (2, True)
+
+
+def test_a_file_missing_at_the_revision(repo: Path) -> None:
+    (repo / "policies" / "new.yaml").write_bytes(BASE.read_bytes())
+    code, output = run("diff", "policies/new.yaml@v1", "policies/new.yaml", cwd=repo)
+    assert (code, "did not exist at revision `v1`" in output) == (2, True)
+
+
+def test_no_color_output_marks_words_in_text() -> None:
+    _, output = run("diff", str(BASE), str(CASES / "reworded-goal.yaml"))
+    assert "We{+ always+} know where each record is{+ kept+}." in output
+
+
+def test_changes_are_reported_for_generated_policies() -> None:
+    """A principle renamed by id: the id matches, so the title is modified."""
+    base = load(BASE)
+    first = base.principles.items[0]
+    renamed = dataclasses.replace(first, title="Careful handling")
+    new = dataclasses.replace(
+        base,
+        principles=dataclasses.replace(
+            base.principles, items=(renamed, *base.principles.items[1:])
+        ),
+    )
+    changes = compare(base, new)
+    assert [(c.path, c.kind) for c in changes.changes] == [
+        ("principles[care].title", Kind.MODIFIED)
+    ]
