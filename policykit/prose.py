@@ -9,6 +9,8 @@ never reaches the model.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -78,8 +80,26 @@ def _parser() -> MarkdownIt:
     return md
 
 
+#: One line that CommonMark reads as a paragraph of literal text: nothing that could open a
+#: block (a list, quote, heading or code) at its start, and no character that could start
+#: markup, an escape, an entity or HTML anywhere. Most goals are such lines.
+_MARKUP = r"\\`*_\[\]<>&!|~#\r\0"
+_LITERAL_LINE = re.compile(rf"(?![-+=>#*\d])[^\s{_MARKUP}][^\n{_MARKUP}]*\n?")
+
+
 def parse_prose(source: str, locate: Locator) -> tuple[Prose, list[Finding]]:
     """Parse `source` into a Prose node, with a finding for every construct outside the subset."""
+    if _LITERAL_LINE.fullmatch(source) and source.strip():
+        # markdown-it would give one paragraph of this text: skip its cost, which dominates
+        # reading a policy with thousands of goals (a test checks the two agree).
+        span = locate(0)
+        text = Text(source.strip(), span)
+        return Prose(source, (Paragraph((text,), span),), span), []
+    return parse_markdown(source, locate)
+
+
+def parse_markdown(source: str, locate: Locator) -> tuple[Prose, list[Finding]]:
+    """`parse_prose` through markdown-it, whatever the text."""
     tokens = _parser().parse(source)
     builder = _ProseBuilder(locate)
     blocks = builder.blocks(tokens, 0, len(tokens))

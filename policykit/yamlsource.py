@@ -128,6 +128,9 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     directive = _YAML_DIRECTIVE.search(text)
     if directive and directive.group("version") != "1.2":
         return YamlDocument(None, [_version_finding(text, directive, path)])
+    fast = _fast_parse(text, path)
+    if fast is not None:
+        return fast
     builder = _TreeBuilder(path)
     try:
         builder.consume(YAML(typ="safe", pure=True).parse(text))
@@ -142,6 +145,42 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     except YAMLError as error:  # pragma: no cover - ruamel raises marked errors in practice
         return YamlDocument(None, [Finding.of(rules.YAML_SYNTAX, str(error), Span(path, 1, 1))])
     return YamlDocument(builder.root, builder.findings)
+
+
+_YAML11_DIFFERENCES = re.compile("[\t\u0085\u2028\u2029]")
+
+
+def _fast_parse(text: str, path: str) -> YamlDocument | None:
+    """The document through libyaml (ruamel.yaml.clibz), twenty times faster than the pure
+    parser; None when it is not installed, or when the document has a problem of any kind:
+    the pure parser then reads it again, so that every finding is worded as it always is.
+
+    libyaml follows YAML 1.1 where 1.1 and 1.2 differ on tabs (it allows one after `key:`,
+    which the pure parser reports) and on line breaks (it breaks lines at U+0085, U+2028 and
+    U+2029), so text holding any of them takes the pure parser's road too."""
+    if _YAML11_DIFFERENCES.search(text):
+        return None
+    try:
+        from ruamel.yaml.cyaml import CParser
+        from ruamel.yaml.error import YAMLError
+    except ImportError:  # pragma: no cover - clibz is a dependency; a wheel may be missing
+        return None
+    builder = _TreeBuilder(path)
+    try:
+        builder.consume(_events(CParser(text)))
+    except (_Abort, YAMLError, ValueError):
+        return None
+    if builder.findings:
+        return None
+    return YamlDocument(builder.root, [])
+
+
+def _events(parser: Any) -> Iterator[Any]:
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        parser.dispose()
 
 
 def _version_finding(text: str, match: re.Match[str], path: str) -> Finding:
@@ -275,7 +314,7 @@ class _TreeBuilder:
 
     def _scalar(self, event: Any, span: Span) -> YScalar:
         text: str = event.value
-        plain = event.style is None
+        plain = not event.style  # the pure parser says None, libyaml ""
         bad = _FORBIDDEN.search(text)
         if bad:
             raise _Abort(_control_character(f"U+{ord(bad.group()):04X}", span))

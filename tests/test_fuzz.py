@@ -92,3 +92,23 @@ def test_mutated_valid_policy(data: st.DataObject) -> None:
 @given(st.binary(max_size=200))
 def test_random_bytes(data: bytes) -> None:
     check(data)
+
+
+# --- the literal-line fast path of the prose parser -----------------------------------------
+
+_PROSE_ALPHABET = st.sampled_from(
+    list("ab æøå.,:;()-+=#>*_`[]<>&!|~\\0123456789\t\n")
+    + ["\u00a0", "\u2028", "\x0b", "\r", "\x00", "\ufeff"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(_PROSE_ALPHABET, max_size=30))
+def test_prose_fast_path_agrees_with_markdown_it(source: str) -> None:
+    from policykit.model import Span
+    from policykit.prose import parse_markdown, parse_prose
+
+    def locate(line: int) -> Span:
+        return Span("f.yaml", line + 10, 5)
+
+    assert parse_prose(source, locate) == parse_markdown(source, locate)

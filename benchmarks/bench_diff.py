@@ -1,0 +1,144 @@
+"""Benchmark: diff two versions of a large generated policy (issue 4).
+
+500 principles and 5,000 goal items (50 groups of 100); the new version changes 10% of
+them: rewords, removals, additions and moves. Times reading both files, the comparison,
+and every output but PDF. Run with `make bench`; the figures go in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from policykit.comparison import Comparison, RedlineFormat, compare_versions, redline
+from policykit.diffreport import changes_to_json, render_changes
+from policykit.document import ExportOptions
+from policykit.report import make_console
+
+T = TypeVar("T")
+WORDS = (
+    "borgeren kommunen skal have adgang til klar information om sager og ydelser i god tid "
+    "medarbejdere ledere dialog tillid ansvarlighed markedsføring hjemmeside svar henvendelse"
+).split()
+GROUPS, ITEMS, PRINCIPLES = 50, 100, 500
+
+
+def sentence(rng: random.Random, n: int = 14) -> str:
+    return "at " + " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def policy_yaml(groups: list[list[str]], principles: list[tuple[str, str]], version: str) -> str:
+    lines = [
+        "format: 1",
+        "id: benchmark",
+        "title: Benchmark Policy",
+        "language: da",
+        f'version: "{version}"',
+        "status: adopted",
+        "adoptions:",
+        "  - date: 2020-01-15",
+        "    body: Byrådet",
+        "purpose:",
+        "  text: |",
+        "    Denne politik er genereret til en benchmark.",
+        "goals:",
+        "  groups:",
+    ]
+    for g, items in enumerate(groups):
+        lines += [f"    - id: g{g}", f"      title: Gruppe {g}", "      items:"]
+        lines += [f"        - {item}" for item in items]
+    lines += [
+        "definitions:",
+        "  terms:",
+        "    - term: borgeren",
+        "      definition: Den, der bor i kommunen.",
+        "principles:",
+        "  items:",
+    ]
+    for pid, text in principles:
+        lines += [
+            f"    - id: {pid}",
+            f"      title: Princip {pid}",
+            "      text: |",
+            f"        {text}",
+        ]
+    lines += [
+        "evaluation:",
+        "  rule: |",
+        "    Politikken evalueres hvert andet år.",
+        "  interval: P2Y",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def versions() -> tuple[str, str]:
+    rng = random.Random(4)
+    groups = [[sentence(rng) for _ in range(ITEMS)] for _ in range(GROUPS)]
+    principles = [(f"p{n}", sentence(rng, 40)) for n in range(PRINCIPLES)]
+    old = policy_yaml(groups, principles, "1.0")
+    new_groups = [list(items) for items in groups]
+    for items in new_groups:  # 10% of the goal items: 6 reworded, 2 removed, 2 added
+        for index in rng.sample(range(len(items)), 6):
+            words = items[index].split()
+            words[rng.randrange(1, len(words))] = rng.choice(WORDS)
+            items[index] = " ".join(words) + " og mere"
+        for index in sorted(rng.sample(range(len(items)), 2), reverse=True):
+            del items[index]
+        for _ in range(2):
+            items.insert(rng.randrange(len(items)), sentence(rng))
+    new_principles = list(principles)
+    for index in rng.sample(range(PRINCIPLES), 30):  # 10%: 30 reworded, 10 moved, 10 added
+        pid, text = new_principles[index]
+        new_principles[index] = (pid, text.replace(" ", " nye ", 1))
+    for _ in range(10):
+        moved = new_principles.pop(rng.randrange(PRINCIPLES))
+        new_principles.insert(rng.randrange(PRINCIPLES), moved)
+    new_principles += [(f"ny{n}", sentence(rng, 40)) for n in range(10)]
+    return old, policy_yaml(new_groups, new_principles, "2.0")
+
+
+def timed(label: str, work: Callable[[], T], results: dict[str, float]) -> T:
+    start = time.perf_counter()
+    value = work()
+    results[label] = time.perf_counter() - start
+    return value
+
+
+def main() -> int:
+    old_text, new_text = versions()
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        old_path, new_path = Path(folder, "old.yaml"), Path(folder, "new.yaml")
+        old_path.write_text(old_text, "utf-8")
+        new_path.write_text(new_text, "utf-8")
+        comparison: Comparison = timed(
+            "read, validate and compare",
+            lambda: compare_versions(str(old_path), str(new_path)),
+            results,
+        )
+    changes = comparison.changes
+    console = make_console(file=io.StringIO(), width=100, no_color=True)
+    timed("terminal", lambda: render_changes(changes, "old", "new", console), results)
+    timed("json", lambda: changes_to_json(changes, "old", "new"), results)
+    options = ExportOptions()
+    for fmt in (RedlineFormat.HTML,):
+        timed(f"redline {fmt.value}", lambda fmt=fmt: redline(comparison, fmt, options), results)
+    total = sum(results.values())
+    print(
+        f"{len(changes.changes)} changes between two policies of {PRINCIPLES} principles "
+        f"and {GROUPS * ITEMS} goal items"
+    )
+    for label, seconds in results.items():
+        print(f"  {label:<28} {seconds:6.3f} s")
+    print(f"  {'total':<28} {total:6.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
