@@ -10,7 +10,6 @@ never reaches the model.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache

@@ -96,8 +96,9 @@ def test_random_bytes(data: bytes) -> None:
 
 # --- the literal-line fast path of the prose parser -----------------------------------------
 
-_PROSE_ALPHABET = st.sampled_from(
-    list("ab æøå.,:;()-+=#>*_`[]<>&!|~\\0123456789\t\n")
+_MARKDOWN_CHARACTERS = "ab æøå.,:;()-+=#>*_`[]<>&!|~\\0123456789\t\n"
+_UNUSUAL_CHARACTERS = "\u00a0\u2028\x0b\r\x00\ufeff"
+_PROSE_ALPHABET = st.sampled_from([*_MARKDOWN_CHARACTERS, *_UNUSUAL_CHARACTERS])
     + ["\u00a0", "\u2028", "\x0b", "\r", "\x00", "\ufeff"]
 )
 
