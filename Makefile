@@ -5,11 +5,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest clients schema clean
+.PHONY: demo test lint typecheck pytest clients schema bench clean
 
+REDLINE := exports/kommunikationspolitik-redline
+
+# diff exits 1 when the versions differ, which they do here.
 demo: $(STAMP)
 	$(BIN)/policykit validate policies/
 	$(BIN)/policykit export policies/ -o exports/
+	$(BIN)/policykit diff policies/kommunikationspolitik.yaml \
+		policies/drafts/kommunikationspolitik.yaml \
+		-o $(REDLINE).html -o $(REDLINE).pdf -o $(REDLINE).docx || test $$? -eq 1
 
 test: $(DEV_STAMP) clients lint typecheck pytest
 
@@ -27,6 +33,10 @@ typecheck: $(DEV_STAMP)
 
 pytest: $(DEV_STAMP)
 	$(BIN)/pytest -q -n auto
+
+# Speed targets are checked here, not in timed tests; docs/performance.md records the figures.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_diff.py
 
 # Refresh the committed copies of the published schemas (a test checks they match).
 schema: $(STAMP)

@@ -176,9 +176,11 @@ def diff(
     output: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="text (the terminal) or json.")
     ] = DiffFormat.TEXT,
-    redline: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Also write a redline: FILE.html, .pdf or .docx."),
+    redlines: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output", "-o", help="Also write a redline: FILE.html, .pdf or .docx (repeatable)."
+        ),
     ] = None,
     author: Annotated[
         str, typer.Option(help="The author of the Word redline's tracked changes.")
@@ -190,7 +192,7 @@ def diff(
     from policykit.export import export_options, write_atomic
     from policykit.report import make_console, render_text
 
-    fmt = library.RedlineFormat.of(redline) if redline is not None else None
+    outputs = [(path, library.RedlineFormat.of(path)) for path in redlines or []]
     try:
         result = library.compare_versions(old, new)
     except library.InvalidVersionError as error:
@@ -201,10 +203,11 @@ def diff(
         typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
     else:
         diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
-    if redline is not None and fmt is not None:
+    if outputs:
         options = export_options(result.project, _root_of(result.new.path))
-        write_atomic(redline, library.redline(result, fmt, options, author=author))
-        make_console(stderr=True).print(f"wrote {escape(str(redline))}")
+    for path, fmt in outputs:
+        write_atomic(path, library.redline(result, fmt, options, author=author))
+        make_console(stderr=True).print(f"wrote {escape(str(path))}")
     raise typer.Exit(EXIT_OK if changes.identical else EXIT_FINDINGS)
 
 

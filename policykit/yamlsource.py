@@ -161,7 +161,7 @@ def _fast_parse(text: str, path: str) -> YamlDocument | None:
     if _YAML11_DIFFERENCES.search(text):
         return None
     try:
-        from ruamel.yaml.cyaml import CParser
+        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]  # set at import
         from ruamel.yaml.error import YAMLError
     except ImportError:  # pragma: no cover - clibz is a dependency; a wheel may be missing
         return None

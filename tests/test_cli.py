@@ -212,10 +212,17 @@ def test_a_python_tag_is_never_executed(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_validate_keeps_heavy_libraries_out(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "policies"],
+        ["diff", "policies/kommunikationspolitik.yaml", "policies/drafts/kommunikationspolitik.yaml"],
+    ],
+)
+def test_commands_keep_heavy_libraries_out(command: list[str]) -> None:
     code = (
         "import sys; from policykit.cli import app\n"
-        "try:\n    app(['validate', 'policies'])\nexcept SystemExit:\n    pass\n"
+        f"try:\n    app({command!r})\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('weasyprint', 'docx', 'jinja2', 'babel') if m in sys.modules))"
     )
     result = subprocess.run(
