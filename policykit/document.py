@@ -97,7 +97,9 @@ class Document:
         last = self.policy.last_adoption
         if last is None:
             return None
-        return self.locale["adopted_by"].format(body=last.body, date=self.locale.date(last.date))
+        # A draft that carries its policy's adoptions is not adopted itself: say what it revises.
+        key = "revises_adopted" if self.policy.status.is_proposal else "adopted_by"
+        return self.locale[key].format(body=last.body, date=self.locale.date(last.date))
 
     @property
     def repeal_statement(self) -> str | None:

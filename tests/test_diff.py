@@ -313,3 +313,22 @@ def test_changes_are_reported_for_generated_policies() -> None:
     assert [(c.path, c.kind) for c in changes.changes] == [
         ("principles[care].title", Kind.MODIFIED)
     ]
+
+
+def test_json_through_the_command() -> None:
+    code, output = run("diff", str(BASE), str(CASES / "moved-principle.yaml"), "-f", "json")
+    assert code == 1
+    report = json.loads(output)
+    jsonschema.validate(report, SCHEMA)
+    assert report["changes"][0]["moved"] == {"from": 1, "to": 3}
+
+
+def test_redlines_are_written(tmp_path: Path) -> None:
+    html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
+    code, output = run(
+        "diff", str(BASE), str(CASES / "reworded-goal.yaml"), "-o", str(html), "-o", str(pdf)
+    )
+    assert code == 1, output
+    assert "<ins>" in html.read_text("utf-8")
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.pdf"]  # no temp files

@@ -192,3 +192,9 @@ def test_axe_core_finds_no_wcag_violations(name: str, tmp_path: Path) -> None:
     violations = axe_violations(page, tmp_path / f"{name}.png")
     assert violations == [], json.dumps(violations, indent=1)[:3000]
     assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+
+
+def test_a_draft_revision_says_what_it_revises() -> None:
+    html = write_html(document(status=Status.DRAFT))
+    assert "Forslag til revision af politikken vedtaget af Byrådet den 29. maj 2007" in html
+    assert "Vedtaget af Byrådet" not in html
