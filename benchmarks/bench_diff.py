@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import sys
 import tempfile
 import time
@@ -22,11 +23,17 @@ from policykit.document import ExportOptions
 from policykit.report import make_console
 
 T = TypeVar("T")
-WORDS = [
-    *("borgeren", "kommunen", "skal", "have", "adgang", "til", "klar", "information", "om"),
-    *("sager", "og", "ydelser", "i", "god", "tid", "medarbejdere", "ledere", "dialog"),
-    *("tillid", "ansvarlighed", "markedsføring", "hjemmeside", "svar", "henvendelse"),
-]
+ROOT = Path(__file__).resolve().parent.parent
+#: The vocabulary of the generated text: every word of the seed policy, so that sentences
+#: differ as much as a real policy's do.
+WORDS = sorted(
+    set(
+        re.findall(
+            r"[a-zæøå]{2,}",
+            (ROOT / "policies" / "kommunikationspolitik.yaml").read_text("utf-8").lower(),
+        )
+    )
+)
 GROUPS, ITEMS, PRINCIPLES = 50, 100, 500
 
 
@@ -128,7 +135,7 @@ def main() -> int:
     timed("terminal", lambda: render_changes(changes, "old", "new", console), results)
     timed("json", lambda: changes_to_json(changes, "old", "new"), results)
     options = ExportOptions()
-    for fmt in (RedlineFormat.HTML,):
+    for fmt in (RedlineFormat.HTML, RedlineFormat.DOCX):
         timed(f"redline {fmt.value}", lambda fmt=fmt: redline(comparison, fmt, options), results)
     total = sum(results.values())
     print(

@@ -216,7 +216,11 @@ def test_a_python_tag_is_never_executed(tmp_path: Path) -> None:
     "command",
     [
         ["validate", "policies"],
-        ["diff", "policies/kommunikationspolitik.yaml", "policies/drafts/kommunikationspolitik.yaml"],
+        [
+            "diff",
+            "policies/kommunikationspolitik.yaml",
+            "policies/drafts/kommunikationspolitik.yaml",
+        ],
     ],
 )
 def test_commands_keep_heavy_libraries_out(command: list[str]) -> None:

@@ -1,0 +1,436 @@
+"""The Word redline: accepting every change in pandoc reads as the new version's Word export,
+rejecting every change as the old version's, for the seed and its draft in both directions
+and for generated revisions; the OOXML is the kind Word writes; LibreOffice converts it; the
+same input gives the same bytes.
+
+pandoc (2.17 and later) reads a heading or list item whose paragraph was wholly inserted or
+deleted as an empty heading or an empty list item on the side where it is gone (it applies
+tracked changes to a paragraph's text, but decides before that whether it is a heading or
+an item), and it reads a link inside `w:ins`/`w:del` as its text. So its views are compared
+without empty headings and empty list items, and with links as their text; everything else
+(every word, paragraph, heading level, list and list start) must be the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from policykit.document import Document, layout
+from policykit.model import Policy, Prose, Span, Status
+from policykit.prose import parse_prose
+from policykit.writers.docx import write_docx
+from policykit.writers.redline_docx import write_redline_docx
+from tests.clients import require
+from tests.examples import draft, policy, project
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DATE = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def laid_out(changed: Policy) -> Document:
+    return layout(changed, project())
+
+
+def part(data: bytes, name: str) -> Any:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return etree.fromstring(package.read(name))
+
+
+def pandoc(data: bytes, *args: str, stdin_json: Any = None) -> str:
+    source: bytes = data if stdin_json is None else json.dumps(stdin_json).encode()
+    result = subprocess.run(
+        [require("pandoc"), *args], input=source, capture_output=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode()
+
+
+def comparable(blocks: list[Any]) -> list[Any]:
+    """pandoc's blocks without empty headings and empty list items (and lists left with no
+    item), links as their text, and neighbouring Str joined: see the module's docstring.
+    The exports never have an empty heading or an empty item, so this only removes what
+    pandoc leaves of a paragraph that is gone."""
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: clean(value) for key, value in node.items()}
+        if not isinstance(node, list):
+            return node
+        out: list[Any] = []
+        for child in map(clean, node):
+            kind = child.get("t") if isinstance(child, dict) else None
+            if kind == "Header" and not child["c"][2]:
+                continue
+            if kind in ("BulletList", "OrderedList"):
+                items = child["c"] if kind == "BulletList" else child["c"][1]
+                items[:] = [item for item in items if item]
+                if not items:
+                    continue
+            if kind == "Link":
+                out.extend(child["c"][1])
+                continue
+            if kind == "Str" and out and isinstance(out[-1], dict) and out[-1].get("t") == "Str":
+                out[-1] = {"t": "Str", "c": out[-1]["c"] + child["c"]}
+                continue
+            out.append(child)
+        return out
+
+    cleaned: list[Any] = clean(blocks)
+    return cleaned
+
+
+def views(data: bytes, track: str | None = None) -> tuple[str, str]:
+    """pandoc's plain text and native form of a .docx, as `comparable` makes it."""
+    options = ["-f", "docx", "-t", "json"] + ([f"--track-changes={track}"] if track else [])
+    document = json.loads(pandoc(data, *options))
+    document["blocks"] = comparable(document["blocks"])
+    return (
+        pandoc(b"", "-f", "json", "-t", "plain", stdin_json=document),
+        pandoc(b"", "-f", "json", "-t", "native", stdin_json=document),
+    )
+
+
+def check_accept_and_reject(old: Document, new: Document) -> bytes:
+    redline = write_redline_docx(old, new, date=DATE)
+    for track, export in (("accept", new), ("reject", old)):
+        plain, native = views(redline, track)
+        want_plain, want_native = views(write_docx(export))
+        assert plain == want_plain, f"{track}: pandoc's plain text differs"
+        assert native == want_native, f"{track}: pandoc's native form differs"
+    return redline
+
+
+def changes(data: bytes) -> list[Any]:
+    body = part(data, "word/document.xml")
+    return [e for e in body.iter() if e.tag in (f"{W}ins", f"{W}del")]
+
+
+# --- the seed and its draft --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_pair() -> tuple[Document, Document]:
+    return laid_out(policy()), laid_out(draft())
+
+
+@pytest.fixture(scope="module")
+def seed_redline(seed_pair: tuple[Document, Document]) -> bytes:
+    return write_redline_docx(*seed_pair, date=DATE)
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_pandoc_accept_gives_new_and_reject_gives_old(
+    seed_pair: tuple[Document, Document], direction: str
+) -> None:
+    old, new = seed_pair if direction == "forward" else seed_pair[::-1]
+    check_accept_and_reject(old, new)
+
+
+def test_raw_pandoc_plain_text_differs_only_by_empty_list_items(seed_redline: bytes) -> None:
+    """Before `comparable`: pandoc's plain text has every line of the export, in order, and
+    nothing else but the bullets it leaves of deleted (accept) or inserted (reject) items."""
+    old, new = write_docx(laid_out(policy())), write_docx(laid_out(draft()))
+    for track, export, gone in (("accept", new, 4), ("reject", old, 3)):
+        lines = pandoc(seed_redline, "-f", "docx", "-t", "plain", f"--track-changes={track}")
+        want = pandoc(export, "-f", "docx", "-t", "plain")
+        assert Counter(lines.splitlines())["-   "] == gone, track
+        kept = "\n".join(line for line in lines.splitlines() if line != "-   ")
+        assert squeeze(kept) == squeeze(want), track
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def test_the_changes_are_tracked_as_word_writes_them(seed_redline: bytes) -> None:
+    body = part(seed_redline, "word/document.xml")
+    tracked = changes(seed_redline)
+    assert tracked
+    for change in tracked:
+        assert change.get(f"{W}author") == "policykit"
+        assert change.get(f"{W}date") == "2024-05-01T12:30:00Z"
+    deleted = [e for e in tracked if e.tag == f"{W}del" and e.getparent().tag != f"{W}rPr"]
+    # Deleted text is delText, never t; inserted text is t.
+    assert all(not list(d.iter(f"{W}t")) for d in deleted)
+    assert any(list(d.iter(f"{W}delText")) for d in deleted)
+    assert not [t for t in body.iter(f"{W}delText") if t.getparent().getparent().tag != f"{W}del"]
+    # The reworded goal is diffed word by word: "…henvendelser[, også de digitale,] oplever…"
+    goal = next(p for p in body.iter(f"{W}p") if "alle sine henvendelser" in "".join(p.itertext()))
+    inserted = ["".join(i.itertext()) for i in goal.iter(f"{W}ins")]
+    assert ", også de digitale," in inserted and " og i et klart sprog" in inserted
+    assert not list(goal.iter(f"{W}del"))
+    # The removed bullet under "Tillid" is deleted with its paragraph mark.
+    removed = next(
+        p
+        for p in body.iter(f"{W}p")
+        if "Vi inddrager vores samarbejdsparter" in "".join(p.itertext())
+    )
+    assert removed.find(f"{W}pPr/{W}rPr/{W}del") is not None
+    assert removed.find(f"{W}pPr/{W}numPr") is not None
+    # The new principle is inserted with its paragraph marks, and its heading keeps its bookmark.
+    heading = next(
+        p
+        for p in body.iter(f"{W}p")
+        if "Tilgængelighed i kommunikation" in "".join(p.itertext())
+        and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Heading1"
+    )
+    assert heading.find(f"{W}pPr/{W}rPr/{W}ins") is not None
+    assert heading.find(f"{W}bookmarkStart") is not None
+
+
+def test_ids_are_unique_and_clear_of_bookmarks(seed_redline: bytes) -> None:
+    body = part(seed_redline, "word/document.xml")
+    footer = part(seed_redline, "word/footer1.xml")
+    change_ids = [int(e.get(f"{W}id")) for e in changes(seed_redline)]
+    change_ids += [int(e.get(f"{W}id")) for e in footer.iter(f"{W}ins", f"{W}del")]
+    marks = [int(e.get(f"{W}id")) for e in body.iter(f"{W}bookmarkStart")]
+    assert len(set(change_ids)) == len(change_ids)
+    assert not set(change_ids) & set(marks)
+    names = [e.get(f"{W}name") for e in body.iter(f"{W}bookmarkStart")]
+    assert len(set(names)) == len(names)
+    assert "_pk_principle_tilgaengelighed" in names and "_pk_principle_tillid" in names
+
+
+def test_the_footer_tracks_the_draft_mark(seed_redline: bytes) -> None:
+    footer = part(seed_redline, "word/footer1.xml")
+    inserted = ["".join(i.itertext()) for i in footer.iter(f"{W}ins")]
+    assert any("UDKAST" in text for text in inserted)
+    assert [c.text.strip() for c in footer.iter(f"{W}instrText")] == ["PAGE", "NUMPAGES"]
+
+
+def test_the_rest_is_the_new_export(seed_redline: bytes) -> None:
+    """Styles, numbering of the new lists, core properties and section come from the new
+    version's export."""
+    new = write_docx(laid_out(draft()))
+    for name in ("docProps/core.xml", "docProps/app.xml", "word/settings.xml"):
+        with zipfile.ZipFile(io.BytesIO(seed_redline)) as a, zipfile.ZipFile(io.BytesIO(new)) as b:
+            assert a.read(name) == b.read(name), name
+    new_nums = part(new, "word/numbering.xml")
+    red_nums = part(seed_redline, "word/numbering.xml")
+    for num in new_nums.iter(f"{W}num"):
+        same = red_nums.find(f"{W}num[@{W}numId='{num.get(f'{W}numId')}']")
+        assert same is not None and etree.tostring(same) == etree.tostring(num)
+
+
+def test_same_input_same_bytes(seed_pair: tuple[Document, Document], seed_redline: bytes) -> None:
+    assert write_redline_docx(*seed_pair, date=DATE) == seed_redline
+    with zipfile.ZipFile(io.BytesIO(seed_redline)) as package:
+        infos = package.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_no_changes_no_marks(seed_pair: tuple[Document, Document]) -> None:
+    old = seed_pair[0]
+    redline = write_redline_docx(old, old, date=DATE)
+    assert changes(redline) == []
+    assert part(redline, "word/document.xml").find(f".//{W}body") is not None
+    with (
+        zipfile.ZipFile(io.BytesIO(redline)) as a,
+        zipfile.ZipFile(io.BytesIO(write_docx(old))) as b,
+    ):
+        assert a.read("word/document.xml") == b.read("word/document.xml")
+
+
+def test_libreoffice_converts_it_and_shows_both_versions(
+    seed_redline: bytes, tmp_path: Path
+) -> None:
+    soffice = require("soffice")
+    pdftotext = require("pdftotext")
+    path = tmp_path / "redline.docx"
+    path.write_bytes(seed_redline)
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(
+        [pdftotext, "-raw", str(tmp_path / "redline.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = " ".join(text.split())
+    # LibreOffice shows tracked changes: deleted and inserted text both appear.
+    for words in (
+        "Vi inddrager vores samarbejdsparter i markedsføringsindsatsen.",
+        "Tilgængelighed i kommunikation og markedsføring",
+        "også de digitale",
+        "hvert andet år",
+        "politiskvalgperiode",
+    ):
+        assert words in flat, words
+
+
+# --- generated revisions -----------------------------------------------------------------------
+
+WORDS = [
+    "borgerne",
+    "altid",
+    "klart",
+    "**vigtigt**",
+    "*gerne*",
+    "[kommunen](https://ikast-brande.dk)",
+]
+
+
+def reprose(prose: Prose, source: str) -> Prose | None:
+    parsed, findings = parse_prose(source, lambda line: Span("fuzz.yaml", line + 1, 1))
+    return None if findings or not parsed.blocks else parsed
+
+
+@st.composite
+def reworded(draw: st.DrawFn, prose: Prose) -> Prose:
+    """The prose with a word inserted, deleted or replaced in its markdown source."""
+    pieces = re.split(r"(\s+)", prose.source)
+    words = [i for i, piece in enumerate(pieces) if piece.strip()]
+    index = draw(st.sampled_from(words))
+    action = draw(st.sampled_from(["insert", "delete", "replace"]))
+    word = draw(st.sampled_from(WORDS))
+    if action == "insert":
+        pieces[index : index + 1] = [word, " ", pieces[index]]
+    elif action == "delete" and len(words) > 1:
+        pieces[index] = ""
+    else:
+        pieces[index] = word
+    return reprose(prose, "".join(pieces)) or prose
+
+
+def shuffled(draw: st.DrawFn, items: tuple[Any, ...], make: Any) -> tuple[Any, ...]:
+    """Items with one deleted, one inserted (from `make`), or two swapped."""
+    out = list(items)
+    action = draw(st.sampled_from(["delete", "insert", "swap"]))
+    if action == "delete" and len(out) > 1:
+        out.pop(draw(st.integers(0, len(out) - 1)))
+    elif action == "insert":
+        out.insert(draw(st.integers(0, len(out))), make(draw(st.sampled_from(out))))
+    elif len(out) > 1:
+        i, j = draw(st.integers(0, len(out) - 1)), draw(st.integers(0, len(out) - 1))
+        out[i], out[j] = out[j], out[i]
+    return tuple(out)
+
+
+MUTATIONS = [
+    "purpose", "goal", "goals", "definitions", "principle", "principles", "evaluation",
+    "title", "version", "status",
+]  # fmt: skip
+
+
+def new_principle(taken: set[str]) -> Any:
+    """A copy of a principle under a new id and title."""
+
+    def made(principle: Any) -> Any:
+        new_id = next(f"ny-{n}" for n in range(99) if f"ny-{n}" not in taken)
+        taken.add(new_id)
+        return dataclasses.replace(principle, id=new_id, title=f"Ny: {principle.title}")
+
+    return made
+
+
+@st.composite
+def revised(draw: st.DrawFn, base: Policy) -> Policy:
+    changed = base
+    replace = dataclasses.replace
+    for _ in range(draw(st.integers(1, 4))):
+        what = draw(st.sampled_from(MUTATIONS))
+        if what == "purpose":
+            purpose = changed.purpose
+            changed = replace(changed, purpose=replace(purpose, text=draw(reworded(purpose.text))))
+        elif what in ("goal", "goals"):
+            groups = list(changed.goals.groups)
+            g = draw(st.integers(0, len(groups) - 1))
+            group = groups[g]
+            if what == "goal":
+                items = list(group.items)
+                i = draw(st.integers(0, len(items) - 1))
+                items[i] = replace(items[i], text=draw(reworded(items[i].text)))
+                groups[g] = replace(group, items=tuple(items))
+            else:
+                groups[g] = replace(
+                    group, items=shuffled(draw, group.items, lambda item: replace(item, id=None))
+                )
+            changed = replace(changed, goals=replace(changed.goals, groups=tuple(groups)))
+        elif what == "definitions":
+            terms = shuffled(
+                draw, changed.definitions.terms, lambda d: replace(d, id=None, term=d.term + " ny")
+            )
+            changed = replace(changed, definitions=replace(changed.definitions, terms=terms))
+        elif what in ("principle", "principles"):
+            items = list(changed.principles.items)
+            if what == "principle":
+                i = draw(st.integers(0, len(items) - 1))
+                items[i] = replace(items[i], text=draw(reworded(items[i].text)))
+            else:
+                made = new_principle({p.id for p in items})
+                items = list(shuffled(draw, tuple(items), made))
+            principles = replace(changed.principles, items=tuple(items))
+            changed = replace(changed, principles=principles)
+        elif what == "evaluation":
+            evaluation = changed.evaluation
+            rule = draw(reworded(evaluation.rule))
+            changed = replace(changed, evaluation=replace(evaluation, rule=rule))
+        elif what == "title":
+            changed = replace(changed, title=draw(st.sampled_from(["Ny politik", "Politik 2.0"])))
+        elif what == "version":
+            changed = replace(changed, version=draw(st.sampled_from(["1.1", "2.0", "3"])))
+        else:
+            changed = replace(changed, status=draw(st.sampled_from(list(Status))))
+    return changed
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_generated_revisions_accept_and_reject(data: st.DataObject) -> None:
+    base = policy()
+    changed = data.draw(revised(base))
+    old, new = laid_out(base), laid_out(changed)
+    if data.draw(st.booleans()):
+        old, new = new, old
+    redline = check_accept_and_reject(old, new)
+    ids = [int(e.get(f"{W}id")) for e in changes(redline)]
+    assert len(set(ids)) == len(ids)
+    assert (old.policy == new.policy) == (not ids)
+
+
+def test_a_link_that_changes_is_deleted_and_inserted_whole() -> None:
+    base = policy()
+    purpose = base.purpose
+    linked = reprose(purpose.text, "Se [Vision 2012](https://ikast-brande.dk/vision) nu.")
+    moved = reprose(purpose.text, "Se [Vision 2013](https://ikast-brande.dk/vision2) nu.")
+    assert linked is not None and moved is not None
+    old = laid_out(dataclasses.replace(base, purpose=dataclasses.replace(purpose, text=linked)))
+    new = laid_out(dataclasses.replace(base, purpose=dataclasses.replace(purpose, text=moved)))
+    redline = check_accept_and_reject(old, new)
+    body = part(redline, "word/document.xml")
+    codes = [c.text for c in body.iter(f"{W}instrText")]
+    assert ' HYPERLINK "https://ikast-brande.dk/vision2" ' in codes
+    deleted = [c.text for c in body.iter(f"{W}delInstrText")]
+    assert ' HYPERLINK "https://ikast-brande.dk/vision" ' in deleted
