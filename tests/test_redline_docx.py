@@ -64,7 +64,8 @@ def pandoc(data: bytes, *args: str, stdin_json: Any = None) -> str:
 
 def comparable(blocks: list[Any]) -> list[Any]:
     """pandoc's blocks without empty headings and empty list items (and lists left with no
-    item), links as their text, and neighbouring Str joined: see the module's docstring.
+    item), links as their text, neighbouring Str joined, and bold or italic runs that a
+    change split joined again: see the module's docstring.
     The exports never have an empty heading or an empty item, so this only removes what
     pandoc leaves of a paragraph that is gone."""
 
@@ -89,6 +90,15 @@ def comparable(blocks: list[Any]) -> list[Any]:
             if kind == "Str" and out and isinstance(out[-1], dict) and out[-1].get("t") == "Str":
                 out[-1] = {"t": "Str", "c": out[-1]["c"] + child["c"]}
                 continue
+            if kind in ("Strong", "Emph"):
+                # A change splits a bold run in two; pandoc then sets the space between the
+                # runs outside both: `Strong [a], Space, Strong [b]` reads as `Strong [a b]`.
+                gap = [{"t": "Space"}] if out and out[-1] == {"t": "Space"} else []
+                before = out[-1 - len(gap)] if len(out) > len(gap) else None
+                if isinstance(before, dict) and before.get("t") == kind:
+                    del out[len(out) - len(gap) :]
+                    out[-1] = {"t": kind, "c": clean(before["c"] + gap + child["c"])}
+                    continue
             out.append(child)
         return out
 

@@ -39,6 +39,7 @@ import bisect
 import contextlib
 import copy
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ from policykit.writers.docx import (
     _get,
     _numbering_root,
     w,
+    write_docx,
 )
 
 if TYPE_CHECKING:
@@ -108,20 +110,24 @@ class _Version:
         self.numbering = numbering
         self.part = part
         self._style_names: dict[str, str] = {}
-        for style in styles.findall(f"{{{W_NS}}}style"):
-            name = style.find(f"{{{W_NS}}}name")
-            if name is not None:
-                self._style_names.setdefault(_get(style, "styleId"), _get(name, "val"))
         self._list_formats: dict[tuple[str, str], str] = {}
 
     def style_name(self, style_id: str) -> str:
+        # Read again on a miss: the writer adds styles as it first uses them.
+        if style_id not in self._style_names:
+            for style in self.styles.findall(f"{{{W_NS}}}style"):
+                name = style.find(f"{{{W_NS}}}name")
+                if name is not None:
+                    self._style_names.setdefault(_get(style, "styleId"), _get(name, "val"))
         return self._style_names.get(style_id, f"#{style_id}")
 
     def list_format(self, num_id: str, level: str) -> str:
         """A list level by what it looks like: format, start and text, not its numId."""
         known = self._list_formats.get((num_id, level))
         if known is None:
-            known = self._list_formats[num_id, level] = self._list_format(num_id, level)
+            known = self._list_format(num_id, level)
+            if not known.startswith("#"):  # a list the writer has yet to define is asked again
+                self._list_formats[num_id, level] = known
         return known
 
     def _list_format(self, num_id: str, level: str) -> str:
@@ -357,9 +363,9 @@ def _same_identity(old: _Para, new: _Para) -> bool:
 
 
 class _Redline(DocxWriter):
-    def __init__(self, document: Document, old_word: WordDocument, author: str, date: dt.datetime):
+    def __init__(self, document: Document, old_docx: bytes, author: str, date: dt.datetime):
         super().__init__(document)
-        self.old_word = old_word
+        self.old_docx = old_docx
         self.author = author
         self.date = _iso(date)
         self._list_map: dict[str, str] = {}
