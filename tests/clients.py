@@ -37,3 +37,14 @@ def require_file(path: Path, what: str) -> Path:
     if not path.exists():
         missing(f"{what} is not installed at {path} (make test installs it with npm)")
     return path
+
+
+def require_python_uno() -> str:
+    """The system Python with LibreOffice's `uno` module, which scripts LibreOffice."""
+    import subprocess
+
+    python = shutil.which("python3", path="/usr/bin:/usr/local/bin") or "/usr/bin/python3"
+    found = subprocess.run([python, "-c", "import uno"], capture_output=True, check=False)
+    if found.returncode != 0:
+        missing("LibreOffice's Python bridge (Debian: python3-uno) is not installed")
+    return python

@@ -9,6 +9,10 @@ tracked changes to a paragraph's text, but decides before that whether it is a h
 an item), and it reads a link inside `w:ins`/`w:del` as its text. So its views are compared
 without empty headings and empty list items, and with links as their text; everything else
 (every word, paragraph, heading level, list and list start) must be the same.
+
+LibreOffice needs no such allowance: its own Accept All and Reject All, scripted through
+its Python bridge (tests/libreoffice_changes.py), give exactly the text of the new and the
+old export, bullets and list numbers included.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from policykit.model import Policy, Prose, Span, Status
 from policykit.prose import parse_prose
 from policykit.writers.docx import write_docx
 from policykit.writers.redline_docx import write_redline_docx
-from tests.clients import require
+from tests.clients import require, require_python_uno
+from tests.conftest import DATA
 from tests.examples import draft, policy, project
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -444,3 +449,54 @@ def test_a_link_that_changes_is_deleted_and_inserted_whole() -> None:
     assert ' HYPERLINK "https://ikast-brande.dk/vision2" ' in codes
     deleted = [c.text for c in body.iter(f"{W}delInstrText")]
     assert ' HYPERLINK "https://ikast-brande.dk/vision" ' in deleted
+
+
+# --- LibreOffice: Accept All and Reject All, exactly ----------------------------------------
+
+
+def test_libreoffice_accept_all_and_reject_all_give_the_two_exports(tmp_path: Path) -> None:
+    """Writer's own Accept All gives exactly the new export's text, Reject All exactly the
+    old one's, lists and numbers included: for the seed against its revision both ways, and
+    for every golden diff case against its base."""
+    python = require_python_uno()
+    require("soffice")
+    cases = DATA / "diff"
+    base = _load(cases / "base.yaml")
+    pairs = [(policy(), draft()), (draft(), policy())]
+    pairs += [(base, _load(case)) for case in sorted(cases.glob("*.yaml")) if case.stem != "base"]
+    jobs: list[str] = []
+    expected: list[tuple[Path, Path]] = []
+    for n, (old, new) in enumerate(pairs):
+        old_doc, new_doc = layout(old, project()), layout(new, project())
+        files = {name: tmp_path / f"{n}-{name}" for name in ("red.docx", "old.docx", "new.docx")}
+        files["red.docx"].write_bytes(write_redline_docx(old_doc, new_doc, date=DATE))
+        files["old.docx"].write_bytes(write_docx(old_doc))
+        files["new.docx"].write_bytes(write_docx(new_doc))
+        for action, source, target in (
+            ("accept", "red.docx", "accepted.txt"),
+            ("reject", "red.docx", "rejected.txt"),
+            ("none", "new.docx", "new.txt"),
+            ("none", "old.docx", "old.txt"),
+        ):
+            jobs += [action, str(files[source]), str(tmp_path / f"{n}-{target}")]
+        expected += [
+            (tmp_path / f"{n}-accepted.txt", tmp_path / f"{n}-new.txt"),
+            (tmp_path / f"{n}-rejected.txt", tmp_path / f"{n}-old.txt"),
+        ]
+    script = Path(__file__).with_name("libreoffice_changes.py")
+    subprocess.run([python, str(script), *jobs], check=True, timeout=600)
+    for got, want in expected:
+        assert got.read_text("utf-8") == want.read_text("utf-8"), got.name
+    assert (tmp_path / "0-new.txt").read_text("utf-8") != (tmp_path / "0-old.txt").read_text(
+        "utf-8"
+    )
+    assert len(changes((tmp_path / "0-red.docx").read_bytes())) > 10
+
+
+def _load(path: Path) -> Policy:
+    from policykit.project import Project
+    from policykit.reader import read_policy
+
+    read = read_policy(path.read_bytes(), path.name, Project())
+    assert read.policy is not None
+    return read.policy
