@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from policykit.electoral import DANISH_MUNICIPAL, ElectoralCalendar
+
 PROJECT_FILE = "policykit.yaml"
 DEFAULT_LIX_THRESHOLD = 55.0
 DEFAULT_MAX_FILE_SIZE = 5_000_000
@@ -41,5 +43,7 @@ class Project:
     language: str = "da"
     lint: LintOptions = field(default_factory=LintOptions)
     branding: BrandingSettings = field(default_factory=BrandingSettings)
+    #: The council's terms, for `interval: electoral-period`.
+    electoral_calendar: ElectoralCalendar = DANISH_MUNICIPAL
     #: The project file's path, or None when the defaults are in use.
     path: str | None = None

@@ -12,11 +12,12 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TypeVar
 
 from policykit import rules
+from policykit.electoral import DANISH_MUNICIPAL, ElectoralCalendar, calendar_from
 from policykit.findings import Finding
 from policykit.i18n import available_languages
 from policykit.intervals import Interval, parse_interval
@@ -176,7 +177,33 @@ def read_project(data: bytes, path: str) -> ProjectRead:
         branding=_branding(root.get("branding")),
         path=path,
     )
-    return ProjectRead(path, loaded.text, project, loaded.findings)
+    findings = list(loaded.findings)
+    calendar = root.get("electoral_calendar")
+    if isinstance(calendar, YMapping):
+        project = replace(project, electoral_calendar=_calendar(calendar, findings))
+    return ProjectRead(path, loaded.text, project, findings)
+
+
+def _calendar(node: YMapping, findings: list[Finding]) -> ElectoralCalendar:
+    """`electoral_calendar:`; a date that does not exist is a finding, and the default
+    calendar serves meanwhile."""
+    dates: list[dt.date] = []
+    for scalar in [*(_items(node.get("terms"))), node.get("start")]:
+        if not isinstance(scalar, YScalar):
+            continue
+        text = str(scalar.value)
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            dates.append(dt.date(year, month, day))
+        except ValueError:
+            findings.append(_no_such_date(text, year, month, day, scalar.span))
+            return DANISH_MUNICIPAL
+    years = node.get("years")
+    return calendar_from(tuple(dates), None, int(_value(years)) if years else None)
+
+
+def _items(node: YNode | None) -> list[YNode]:
+    return list(node.items) if isinstance(node, YSequence) else []
 
 
 def _branding(node: YNode | None) -> BrandingSettings:

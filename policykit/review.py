@@ -1,0 +1,127 @@
+"""Review due dates: when each policy must next be evaluated, from its evaluation rule.
+
+- An ISO 8601 interval: the last evaluation or adoption, plus the interval.
+- `electoral-period`: once in every term of the council, the term it was adopted in
+  included ("som minimum en gang i hver valgperiode"). An evaluation counts, and so does
+  a later adoption (a revision the council decided on). The policy is due at the end of
+  the current term if nothing counted in it yet; if an earlier term passed with nothing,
+  it is overdue since that term's end.
+
+A policy is *due* when the date is at most 90 days away, and *overdue* when it has passed.
+Pure: the caller says what day it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from policykit.electoral import DANISH_MUNICIPAL, ElectoralCalendar
+from policykit.intervals import Duration, ElectoralPeriod
+from policykit.model import Policy, Status
+
+#: How far ahead a review counts as coming up.
+DUE_SOON = dt.timedelta(days=90)
+
+
+class State(StrEnum):
+    OVERDUE = "overdue"
+    DUE = "due"
+    OK = "ok"
+    #: Not in force: a draft never adopted, or a repealed policy.
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    policy: Policy
+    last_adopted: dt.date | None
+    last_evaluated: dt.date | None
+    due: dt.date | None
+    state: State
+    #: Why, in words: "no evaluation in the electoral period 2007–2009".
+    reason: str
+
+    @property
+    def sort_key(self) -> tuple[int, dt.date, str]:
+        """By due date, soonest (most overdue) first; policies with no date last."""
+        return (self.due is None, self.due or dt.date.max, self.policy.title.casefold())
+
+
+def review(
+    policy: Policy, today: dt.date, calendar: ElectoralCalendar = DANISH_MUNICIPAL
+) -> Review:
+    adoptions = [a.date for a in policy.adoptions]
+    evaluations = [r.date for r in policy.evaluation.records]
+    last_adopted = max(adoptions, default=None)
+    last_evaluated = max(evaluations, default=None)
+
+    def result(due: dt.date | None, state: State, reason: str) -> Review:
+        return Review(policy, last_adopted, last_evaluated, due, state, reason)
+
+    if policy.status is Status.REPEALED:
+        repealed = policy.repeal.date if policy.repeal else None
+        when = f" on {repealed.isoformat()}" if repealed else ""
+        return result(None, State.NONE, f"repealed{when}: no review")
+    if last_adopted is None:
+        return result(None, State.NONE, "not adopted yet: the review clock starts at adoption")
+    interval = policy.evaluation.interval
+    if interval is None:
+        return result(None, State.NONE, "the evaluation rule gives no interval")
+    if isinstance(interval, ElectoralPeriod):
+        due, reason = _electoral(sorted(adoptions), evaluations, today, calendar)
+    else:
+        due, reason = _every(interval, last_adopted, last_evaluated)
+    return result(due, _state(due, today), reason)
+
+
+def review_all(
+    policies: Iterable[Policy], today: dt.date, calendar: ElectoralCalendar = DANISH_MUNICIPAL
+) -> list[Review]:
+    """Every policy in force or repealed (draft revisions are not policies of their own),
+    by due date."""
+    reviews = [review(p, today, calendar) for p in policies if not p.is_draft_revision]
+    return sorted(reviews, key=lambda r: r.sort_key)
+
+
+def _state(due: dt.date, today: dt.date) -> State:
+    if due < today:
+        return State.OVERDUE
+    if due - today <= DUE_SOON:
+        return State.DUE
+    return State.OK
+
+
+def _every(
+    interval: Duration, adopted: dt.date, evaluated: dt.date | None
+) -> tuple[dt.date, str]:
+    if evaluated is not None and evaluated >= adopted:
+        return interval.after(evaluated), f"{interval} after the evaluation of {evaluated}"
+    return interval.after(adopted), f"{interval} after the adoption of {adopted}"
+
+
+def _electoral(
+    adoptions: list[dt.date],
+    evaluations: list[dt.date],
+    today: dt.date,
+    calendar: ElectoralCalendar,
+) -> tuple[dt.date, str]:
+    first = adoptions[0]
+    # The first adoption starts the clock; evaluations and later adoptions count.
+    counted = sorted([*evaluations, *adoptions[1:]])
+    for term in calendar.terms_between(first, today):
+        if any(day in term for day in counted):
+            continue
+        if term.end < today:
+            since = "adopted" if first in term else "in force"
+            return term.end, (
+                f"no evaluation in the electoral period {term} ({since} then; "
+                f"the rule asks for one in every period)"
+            )
+        return term.end, f"once in every electoral period: none yet in {term}"
+    # Something counted in the current term: the next term is the next one due.
+    current = calendar.term_of(today)
+    following = next(t for t in calendar.terms() if current is None or t.start > current.end)
+    return following.end, f"evaluated in {current}; next in the electoral period {following}"
