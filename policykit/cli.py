@@ -6,7 +6,9 @@ Each command is a few lines over the library. Library errors become messages in 
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -16,9 +18,10 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from policykit import __version__, rules
-from policykit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PolicykitError
+from policykit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PolicykitError, UsageError
 
 if TYPE_CHECKING:
+    from policykit.decisions import Recorded
     from policykit.validate import Report
 
 
@@ -218,6 +221,124 @@ def _root_of(path: Path) -> Path:
     while not folder.is_dir():
         folder = folder.parent
     return project_root([folder])
+
+
+def _day(value: str | None, option: str) -> dt.date:
+    """A date option as a date; today when it is not given."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value}: not a date", hint="write it as YYYY-MM-DD, such as 2026-12-10"
+        ) from None
+
+
+def _record(decide: Callable[[], Recorded]) -> None:
+    """Run a decision; print what it wrote, or the findings that stopped it."""
+    from policykit.decisions import InvalidPolicyError
+    from policykit.report import make_console, render_text
+
+    console = make_console()
+    try:
+        recorded = decide()
+    except InvalidPolicyError as error:
+        render_text(error.findings, error.sources, make_console(stderr=True))
+        raise
+    console.print(f"{escape(str(recorded.path))}: {escape(recorded.message)}")
+    for note in recorded.notes:
+        console.print(f"   [cyan]= note:[/] {escape(note)}")
+    if recorded.removed is not None:
+        console.print(f"moved {escape(str(recorded.removed))} over {escape(str(recorded.path))}")
+
+
+@app.command()
+def adopt(
+    file: Annotated[Path, typer.Argument(help="The policy, or its draft revision in drafts/.")],
+    by: Annotated[str, typer.Option("--by", help="The body that adopted it: Byrådet, say.")],
+    date: Annotated[str, typer.Option("--date", help="The date of the decision, YYYY-MM-DD.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The case reference.")] = None,
+    version: Annotated[
+        str | None, typer.Option("--version", help="Default: the bump diff suggests.")
+    ] = None,
+) -> None:
+    """Record an adoption: status adopted, the version set, a draft moved over its policy."""
+    from policykit.decisions import adopt as record
+
+    day = _day(date, "--date")
+    _record(lambda: record(file, by, day, ref, version))
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="The policy.")],
+    date: Annotated[str, typer.Option("--date", help="The date of the evaluation.")],
+    note: Annotated[str | None, typer.Option("--note", help="What it found, briefly.")] = None,
+) -> None:
+    """Record an evaluation of a policy."""
+    from policykit.decisions import evaluate as record
+
+    day = _day(date, "--date")
+    _record(lambda: record(file, day, note))
+
+
+@app.command()
+def repeal(
+    file: Annotated[Path, typer.Argument(help="The policy.")],
+    by: Annotated[str, typer.Option("--by", help="The body that repealed it.")],
+    date: Annotated[str, typer.Option("--date", help="The date of the decision.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The case reference.")] = None,
+) -> None:
+    """Record a repeal: status repealed, and the decision under `repeal:`."""
+    from policykit.decisions import repeal as record
+
+    day = _day(date, "--date")
+    _record(lambda: record(file, by, day, ref))
+
+
+class ReviewFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command()
+def review(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
+    ] = None,
+    output: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="text, json or csv.")
+    ] = ReviewFormat.TEXT,
+    fail_on_overdue: Annotated[
+        bool, typer.Option("--fail-on-overdue", help="Exit 1 when a policy is overdue.")
+    ] = False,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Compute as on this date. Default: today.")
+    ] = None,
+) -> None:
+    """When each policy is next due for evaluation, soonest first."""
+    from policykit import reviewreport
+    from policykit.report import make_console, render_text
+    from policykit.review import State, review_all
+    from policykit.workspace import validate_paths
+
+    today = _day(on, "--on")
+    result = validate_paths(paths or [Path("policies")])
+    errors = [finding for finding in result.findings if finding.is_error]
+    render_text(errors, result.sources, make_console(stderr=True))
+    reviews = review_all(result.clean_policies(), today, result.project.electoral_calendar)
+    if output is ReviewFormat.JSON:
+        typer.echo(reviewreport.to_json(reviews, today))
+    elif output is ReviewFormat.CSV:
+        typer.echo(reviewreport.to_csv(reviews), nl=False)
+    else:
+        reviewreport.render_table(reviews, today, make_console())
+    overdue = any(r.state is State.OVERDUE for r in reviews)
+    failed = bool(errors) or (fail_on_overdue and overdue)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 @app.command()

@@ -31,6 +31,16 @@ class Duration:
         body = "".join(f"{n}{unit}" for n, unit in parts if n)
         return "P" + (body or "0D")
 
+    def describe(self) -> str:
+        """In English words, such as "2 years" or "1 year 6 months", for the terminal."""
+        parts = [
+            (self.years, "year"),
+            (self.months, "month"),
+            (self.weeks, "week"),
+            (self.days, "day"),
+        ]
+        return " ".join(f"{n} {unit}{'s' * (n != 1)}" for n, unit in parts if n) or "0 days"
+
     def after(self, start: dt.date) -> dt.date:
         """The date this duration after `start`; 29 February plus a year is 28 February."""
         month_index = start.month - 1 + self.months + 12 * self.years

@@ -94,12 +94,11 @@ def _state(due: dt.date, today: dt.date) -> State:
     return State.OK
 
 
-def _every(
-    interval: Duration, adopted: dt.date, evaluated: dt.date | None
-) -> tuple[dt.date, str]:
+def _every(interval: Duration, adopted: dt.date, evaluated: dt.date | None) -> tuple[dt.date, str]:
+    every = interval.describe()
     if evaluated is not None and evaluated >= adopted:
-        return interval.after(evaluated), f"{interval} after the evaluation of {evaluated}"
-    return interval.after(adopted), f"{interval} after the adoption of {adopted}"
+        return interval.after(evaluated), f"every {every}: last evaluated {evaluated}"
+    return interval.after(adopted), f"every {every}: adopted {adopted}, not evaluated since"
 
 
 def _electoral(
@@ -115,13 +114,12 @@ def _electoral(
         if any(day in term for day in counted):
             continue
         if term.end < today:
-            since = "adopted" if first in term else "in force"
-            return term.end, (
-                f"no evaluation in the electoral period {term} ({since} then; "
-                f"the rule asks for one in every period)"
+            return (
+                term.end,
+                f"no evaluation in the electoral period {term}; one is due in every period",
             )
-        return term.end, f"once in every electoral period: none yet in {term}"
+        return term.end, f"once in every electoral period; none yet in {term}"
     # Something counted in the current term: the next term is the next one due.
     current = calendar.term_of(today)
     following = next(t for t in calendar.terms() if current is None or t.start > current.end)
-    return following.end, f"evaluated in {current}; next in the electoral period {following}"
+    return following.end, f"evaluated in the period {current}; next in {following}"
