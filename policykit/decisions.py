@@ -216,7 +216,8 @@ def _editing(path: Path) -> Iterator[tuple[Policy, Project, Any]]:
     shown = display_path(path)
     if not path.is_file():
         raise UsageError(f"{shown}: no such file")
-    if not os.access(path, os.W_OK):
+    # A file with no write permission for anyone is read-only by intent, even to root.
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
         raise DecisionError(
             f"{shown}: the file is read-only, so the decision cannot be recorded",
             hint="make it writable (chmod u+w), or check out the repository with write access",
@@ -297,7 +298,10 @@ def _append(parent: Any, key: str, record: dict[str, Any], after: tuple[str, ...
     if items is None:
         items = CommentedSeq()
         _set_key(parent, key, items, after)
+        return _append(parent, key, record, after)
+    follows = _take_trailing(items)  # comments about what comes after the list
     items.append(_mapping(record))
+    _give_trailing(items, follows)
 
 
 def _set_key(parent: Any, key: str, value: Any, after: tuple[str, ...]) -> None:
@@ -308,9 +312,72 @@ def _set_key(parent: Any, key: str, value: Any, after: tuple[str, ...]) -> None:
     keys = list(parent.keys())
     for previous in after:
         if previous in keys:
+            follows = _take_trailing(parent[previous])
             parent.insert(keys.index(previous) + 1, key, value)
+            _give_trailing(value, follows)
             return
     parent[key] = value
+
+
+# ruamel.yaml keeps the comment lines between two keys with the last scalar before them, as
+# the rest of its end-of-line comment. When something is added at that place, the lines move
+# along to the new end, so that they stay above the key they describe.
+
+
+def _deep_end(node: Any) -> tuple[Any, Any, int] | None:
+    """The collection holding the last scalar under `node`, its key, and the slot of the
+    comment after it in ruamel's comment attributes."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedMap) and node:
+        last = list(node.keys())[-1]
+        child = node[last]
+        return _deep_end(child) if _is_collection(child) else (node, last, 2)
+    if isinstance(node, CommentedSeq) and node:
+        child = node[-1]
+        return _deep_end(child) if _is_collection(child) else (node, len(node) - 1, 0)
+    return None
+
+
+def _is_collection(node: Any) -> bool:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    return isinstance(node, CommentedMap | CommentedSeq) and bool(node)
+
+
+def _take_trailing(node: Any) -> str | None:
+    """The lines after `node`'s last line (not its end-of-line comment, which stays):
+    comment lines are removed to be given to what is added, blank lines only copied."""
+    end = _deep_end(node)
+    if end is None:
+        return None
+    holder, key, slot = end
+    entry = holder.ca.items.get(key)
+    token = entry[slot] if entry and len(entry) > slot else None
+    if token is None or "\n" not in token.value:
+        return None
+    text = str(token.value)
+    line, rest = text.split("\n", 1)
+    if rest.strip():  # comment lines move; blank lines are copied, so both sides keep one
+        token.value = line + "\n"
+    return rest or None
+
+
+def _give_trailing(node: Any, text: str | None) -> None:
+    """Put comment lines taken by `_take_trailing` after `node`'s last line."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    end = _deep_end(node)
+    if text is None or end is None:
+        return
+    holder, key, slot = end
+    entry = holder.ca.items.setdefault(key, [None, None, None, None])
+    token = entry[slot]
+    if token is None:
+        entry[slot] = CommentToken("\n" + text, CommentMark(0), None)
+    else:
+        token.value = token.value.rstrip("\n") + "\n" + text
 
 
 def _set_version(document: Any, version: str) -> None:
