@@ -353,6 +353,51 @@ def schema(
     sys.stdout.write(schema_text("project" if project else "policy"))
 
 
+@app.command()
+def brief(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The proposal (a draft revision or a new policy), or the policy to repeal."
+        ),
+    ],
+    against: Annotated[
+        str | None,
+        typer.Option(help="The version in force: a file or FILE@REV. Default: drafts/../ID.yaml"),
+    ] = None,
+    repeal: Annotated[bool, typer.Option("--repeal", help="Propose to repeal FILE.")] = False,
+    date: Annotated[
+        str | None, typer.Option("--date", help="The meeting date, YYYY-MM-DD. Default: today.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="The deciding body. Default: the last adopter.")
+    ] = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="The case reference (sagsnr.).")] = None,
+    out_dir: Annotated[Path, typer.Option("--output", "-o", help="The folder to write to.")] = Path(
+        "exports"
+    ),
+) -> None:
+    """Write the one-page adoption brief (indstilling) for the agenda, as PDF and Word."""
+    from policykit import brief as library
+    from policykit.export import export_options, write_atomic
+    from policykit.report import make_console, render_text
+
+    meeting = _day(date, "--date")
+    try:
+        loaded = library.load_brief(
+            file, meeting, against=against, repeal=repeal, body=by, reference=ref
+        )
+    except library.InvalidInputError as error:
+        render_text(error.findings, error.sources, make_console(stderr=True))
+        raise
+    options = export_options(loaded.project, _root_of(loaded.path))
+    console = make_console()
+    for name, data in library.render_brief(loaded.brief, loaded.project, options):
+        write_atomic(out_dir / name, data)
+        console.print(f"wrote {escape(str(out_dir / name))}")
+    console.print(escape(loaded.brief.recommendation))
+
+
 def main() -> None:
     """The console script."""
     app()

@@ -3,9 +3,10 @@
 - An ISO 8601 interval: the last evaluation or adoption, plus the interval.
 - `electoral-period`: once in every term of the council, the term it was adopted in
   included ("som minimum en gang i hver valgperiode"). An evaluation counts, and so does
-  a later adoption (a revision the council decided on). The policy is due at the end of
-  the current term if nothing counted in it yet; if an earlier term passed with nothing,
-  it is overdue since that term's end.
+  a later adoption (a revision the council decided on), which also leaves the terms before
+  it behind. The policy is due at the end of the current term if nothing counted in it
+  yet; if an earlier term since the last adoption passed with nothing, it is overdue since
+  that term's end.
 
 A policy is *due* when the date is at most 90 days away, and *overdue* when it has passed.
 Pure: the caller says what day it is.
@@ -107,10 +108,12 @@ def _electoral(
     today: dt.date,
     calendar: ElectoralCalendar,
 ) -> tuple[dt.date, str]:
-    first = adoptions[0]
-    # The first adoption starts the clock; evaluations and later adoptions count.
+    # The latest adoption starts the clock: a revision the council adopted leaves earlier
+    # terms behind. Evaluations count for their term, and so does a re-adoption; the first
+    # adoption does not, since it is where evaluation starts.
+    start = adoptions[-1]
     counted = sorted([*evaluations, *adoptions[1:]])
-    for term in calendar.terms_between(first, today):
+    for term in calendar.terms_between(start, today):
         if any(day in term for day in counted):
             continue
         if term.end < today:

@@ -333,3 +333,11 @@ def test_two_adopts_at_once_one_wins(repo: Path) -> None:
     assert text.count("- date: 2026-12-10") == 1
     assert run("validate", "policies")[0] == 0
     assert not DRAFT.exists()
+
+
+def test_a_revision_adopted_leaves_earlier_gaps_behind() -> None:
+    revised = with_records(
+        adoptions=["2007-05-29", "2026-12-10"], evaluations=[], interval=ElectoralPeriod()
+    )
+    result = review(revised, dt.date(2026, 12, 11))  # type: ignore[arg-type]
+    assert (result.due, result.state) == (dt.date(2033, 12, 31), State.OK), result.reason
