@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/policykit diff policies/kommunikationspolitik.yaml \
 		policies/drafts/kommunikationspolitik.yaml \
 		-o $(REDLINE).html -o $(REDLINE).pdf -o $(REDLINE).docx || test $$? -eq 1
+	$(BIN)/policykit brief policies/drafts/kommunikationspolitik.yaml -o exports/
 
 test: $(DEV_STAMP) clients lint typecheck pytest
 
