@@ -17,6 +17,8 @@ demo: $(STAMP)
 		policies/drafts/kommunikationspolitik.yaml \
 		-o $(REDLINE).html -o $(REDLINE).pdf -o $(REDLINE).docx || test $$? -eq 1
 	$(BIN)/policykit brief policies/drafts/kommunikationspolitik.yaml -o exports/
+	$(BIN)/policykit catalog policies/ -o exports/index.html
+	$(BIN)/policykit review policies/
 
 test: $(DEV_STAMP) clients lint typecheck pytest
 

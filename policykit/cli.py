@@ -22,6 +22,7 @@ from policykit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PolicykitError,
 
 if TYPE_CHECKING:
     from policykit.decisions import Recorded
+    from policykit.findings import Finding
     from policykit.validate import Report
 
 
@@ -52,6 +53,13 @@ app = typer.Typer(
 )
 
 
+# The policy files or folders most commands take; `policies/` when none are given.
+PolicyPaths = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
+]
+
+
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
@@ -75,10 +83,7 @@ def _root(
 
 @app.command()
 def validate(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
-    ] = None,
+    paths: PolicyPaths = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text, json or github annotations.")
     ] = OutputFormat.TEXT,
@@ -125,10 +130,7 @@ class PdfVariant(StrEnum):
 
 @app.command()
 def export(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
-    ] = None,
+    paths: PolicyPaths = None,
     html: Annotated[bool, typer.Option("--html", help="Write HTML.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Write PDF.")] = False,
     docx: Annotated[bool, typer.Option("--docx", help="Write Word.")] = False,
@@ -305,10 +307,7 @@ class ReviewFormat(StrEnum):
 
 @app.command()
 def review(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
-    ] = None,
+    paths: PolicyPaths = None,
     output: Annotated[
         ReviewFormat, typer.Option("--format", "-f", help="text, json or csv.")
     ] = ReviewFormat.TEXT,
@@ -321,14 +320,11 @@ def review(
 ) -> None:
     """When each policy is next due for evaluation, soonest first."""
     from policykit import reviewreport
-    from policykit.report import make_console, render_text
+    from policykit.report import make_console
     from policykit.review import State, review_all
-    from policykit.workspace import validate_paths
 
     today = _day(on, "--on")
-    result = validate_paths(paths or [Path("policies")])
-    errors = [finding for finding in result.findings if finding.is_error]
-    render_text(errors, result.sources, make_console(stderr=True))
+    result, errors = _checked(paths)
     reviews = review_all(result.clean_policies(), today, result.project.electoral_calendar)
     if output is ReviewFormat.JSON:
         typer.echo(reviewreport.to_json(reviews, today))
@@ -396,6 +392,99 @@ def brief(
         write_atomic(out_dir / name, data)
         console.print(f"wrote {escape(str(out_dir / name))}")
     console.print(escape(loaded.brief.recommendation))
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="The folder to set up. Default: the current one.", show_default=False),
+    ] = Path(),
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="The organisation's name.")
+    ] = None,
+    language: Annotated[
+        str, typer.Option("--language", help="The default language of policies: da or en.")
+    ] = "da",
+) -> None:
+    """Start a policy repository: policykit.yaml, policies/, exports/ and an example policy."""
+    from policykit.report import make_console
+    from policykit.scaffold import init_repository
+    from policykit.workspace import display_path
+
+    result = init_repository(folder, organisation, language)
+    console = make_console()
+    for path in result.written:
+        console.print(f"created {escape(display_path(path))}")
+    for path in result.kept:
+        console.print(f"kept {escape(display_path(path))}: it exists already")
+    here = folder.resolve() == Path.cwd().resolve()
+    step = "" if here else f"`cd {escape(display_path(folder))}`, then "
+    console.print(f'next: {step}`policykit validate`, and `policykit new ID --title "Title"`')
+
+
+@app.command()
+def new(
+    policy_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The policy's id, such as `hr`; its file name.")
+    ],
+    title: Annotated[str, typer.Option("--title", help="The policy's title.")],
+    language: Annotated[
+        str | None, typer.Option("--language", help="da or en. Default: the project's language.")
+    ] = None,
+) -> None:
+    """Start a new policy, policies/ID.yaml: a draft with the five parts to fill in."""
+    from policykit.report import make_console
+    from policykit.scaffold import new_policy, repository_root
+    from policykit.workspace import display_path
+
+    path = new_policy(repository_root(Path.cwd()), policy_id, title, language)
+    make_console().print(f"created {escape(display_path(path))}")
+
+
+@app.command()
+def catalog(
+    paths: PolicyPaths = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The page to write.")] = Path(
+        "exports/index.html"
+    ),
+    on: Annotated[
+        str | None, typer.Option("--on", help="Compute reviews as on this date. Default: today.")
+    ] = None,
+    exports: Annotated[
+        Path | None,
+        typer.Option(help="The folder of the exported files it links to. Default: the page's."),
+    ] = None,
+) -> None:
+    """Write the policy register for the website: every policy, its status and next review."""
+    from policykit.export import export_options, write_atomic
+    from policykit.report import make_console
+    from policykit.review import review_all
+    from policykit.workspace import project_root
+    from policykit.writers.catalog import link_base, write_catalog
+
+    today = _day(on, "--on")
+    result, errors = _checked(paths)
+    project, policies = result.project, result.clean_policies()
+    reviews = review_all(policies, today, project.electoral_calendar)
+    revisions = {policy.id: policy for policy in policies if policy.is_draft_revision}
+    options = export_options(project, project_root(paths or [Path("policies")]))
+    base = link_base(output.parent, exports or output.parent)
+    page = write_catalog(reviews, project, options, today, revisions=revisions, link_base=base)
+    write_atomic(output, page.encode("utf-8"))
+    make_console().print(f"wrote {escape(str(output))}: {len(reviews)} policies")
+    raise typer.Exit(EXIT_FINDINGS if errors else EXIT_OK)
+
+
+def _checked(paths: list[Path] | None) -> tuple[Report, list[Finding]]:
+    """Validate the policies under `paths`, show the errors on stderr, and return both."""
+    from policykit.report import make_console, render_text
+    from policykit.workspace import validate_paths
+
+    result = validate_paths(paths or [Path("policies")])
+    errors = [finding for finding in result.findings if finding.is_error]
+    render_text(errors, result.sources, make_console(stderr=True))
+    return result, errors
 
 
 def main() -> None:

@@ -221,6 +221,7 @@ def test_a_python_tag_is_never_executed(tmp_path: Path) -> None:
             "policies/kommunikationspolitik.yaml",
             "policies/drafts/kommunikationspolitik.yaml",
         ],
+        ["review", "policies"],
     ],
 )
 def test_commands_keep_heavy_libraries_out(command: list[str]) -> None:
