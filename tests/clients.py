@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +51,28 @@ def require_python_uno() -> str:
     if found.returncode != 0:
         missing("LibreOffice's Python bridge (Debian: python3-uno) is not installed")
     return python
+
+
+@contextmanager
+def chromium_page(*, java_script: bool = True, bypass_csp: bool = False) -> Iterator[Any]:
+    """A page in the Debian Chromium, driven by Playwright, closed afterwards."""
+    chromium = require("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - a dev dependency
+        pytest.fail("playwright is not installed: run `make test`")
+    flags = ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", *flags],
+        )
+        try:
+            context = browser.new_context(
+                java_script_enabled=java_script,
+                bypass_csp=bypass_csp,
+                viewport={"width": 1000, "height": 1400},
+            )
+            yield context.new_page()
+        finally:
+            browser.close()

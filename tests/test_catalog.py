@@ -8,8 +8,7 @@ import datetime as dt
 import json
 import re
 import shutil
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from policykit.export import Format, output_name
 from policykit.model import Policy, Status
 from policykit.review import Review, State, review_all
 from policykit.writers.catalog import write_catalog
-from tests.clients import ROOT, require
+from tests.clients import ROOT, chromium_page
 from tests.examples import ENGLISH, SEED, draft, policy, project
 from tests.test_html import axe_violations, outline, vnu_errors
 
@@ -214,27 +213,6 @@ def test_no_timeline_when_no_policy_has_a_due_date() -> None:
 # --- real clients -------------------------------------------------------------------------------
 
 
-@contextmanager
-def chromium_page(java_script: bool) -> Iterator[Any]:
-    chromium = require("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - a dev dependency
-        pytest.fail("playwright is not installed: run `make test`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            context = browser.new_context(
-                java_script_enabled=java_script, viewport={"width": 1000, "height": 1400}
-            )
-            yield context.new_page()
-        finally:
-            browser.close()
-
-
 def test_status_filter_works_without_javascript(tmp_path: Path) -> None:
     path = tmp_path / "index.html"
     path.write_text(page(varied()), encoding="utf-8")
@@ -324,12 +302,15 @@ def test_command_writes_the_register_atomically(
     assert "wrote" in out and "2 policies" in out
 
 
-def test_command_links_to_another_export_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the example repository (policies/ and policykit.yaml), as the current folder."""
     monkeypatch.chdir(tmp_path)
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
     shutil.copy(ROOT / "policykit.yaml", tmp_path / "policykit.yaml")
+
+
+def test_command_links_to_another_export_folder(tmp_path: Path, examples: None) -> None:
     code, out = run(
         "catalog", "--on", "2026-11-28", "-o", "site/index.html", "--exports", "exports"
     )
@@ -348,11 +329,8 @@ def test_command_refuses_a_bad_date(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_command_reports_invalid_policies_and_lists_the_valid_ones(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, examples: None
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(ROOT / "policies", tmp_path / "policies")
-    shutil.copy(ROOT / "policykit.yaml", tmp_path / "policykit.yaml")
     broken = (ROOT / "policies" / f"{ENGLISH}.yaml").read_text("utf-8")
     broken = broken.replace(f"id: {ENGLISH}", "id: broken").replace(
         'version: "2.1"', "version: 2.10"

@@ -12,7 +12,7 @@ import pytest
 
 from policykit.model import Link, Paragraph, Prose, Span, Status, Text
 from policykit.writers.html import write_html
-from tests.clients import ROOT, require, require_file
+from tests.clients import ROOT, chromium_page, require, require_file
 from tests.examples import ENGLISH, SEED, document, policy
 from tests.golden import check_golden
 
@@ -151,27 +151,9 @@ def test_nu_html_checker_finds_no_errors(name: str, tmp_path: Path) -> None:
 
 
 def axe_violations(page_path: Path, screenshot: Path | None = None) -> list[dict[str, object]]:
-    chromium = require("chromium")
     axe = require_file(AXE, "axe-core").read_text("utf-8")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - a dev dependency
-        pytest.fail("playwright is not installed: run `make test`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        # The page's CSP forbids scripts; the test injects axe past it, the page stays as is.
-        context = browser.new_context(bypass_csp=True, viewport={"width": 1000, "height": 1400})
-        page = context.new_page()
+    # The page's CSP forbids scripts; the test injects axe past it, the page stays as is.
+    with chromium_page(bypass_csp=True) as page:
         page.goto(page_path.as_uri())
         page.add_script_tag(content=axe)
         result = page.evaluate(
@@ -180,7 +162,6 @@ def axe_violations(page_path: Path, screenshot: Path | None = None) -> list[dict
         )
         if screenshot is not None:
             page.screenshot(path=str(screenshot), full_page=True)
-        browser.close()
     violations: list[dict[str, object]] = result["violations"]
     return violations
 
