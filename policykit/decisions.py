@@ -296,12 +296,11 @@ def _append(parent: Any, key: str, record: dict[str, Any], after: tuple[str, ...
 
     items = parent.get(key)
     if items is None:
-        items = CommentedSeq()
-        _set_key(parent, key, items, after)
-        return _append(parent, key, record, after)
-    follows = _take_trailing(items)  # comments about what comes after the list
+        _set_key(parent, key, CommentedSeq([_mapping(record)]), after)
+        return
+    follows = _take_trailing(parent, key)  # comments about what comes after the list
     items.append(_mapping(record))
-    _give_trailing(items, follows)
+    _give_trailing(parent, key, follows)
 
 
 def _set_key(parent: Any, key: str, value: Any, after: tuple[str, ...]) -> None:
@@ -310,13 +309,13 @@ def _set_key(parent: Any, key: str, value: Any, after: tuple[str, ...]) -> None:
         parent[key] = value
         return
     keys = list(parent.keys())
-    for previous in after:
-        if previous in keys:
-            follows = _take_trailing(parent[previous])
-            parent.insert(keys.index(previous) + 1, key, value)
-            _give_trailing(value, follows)
-            return
-    parent[key] = value
+    previous = next((name for name in after if name in keys), keys[-1] if keys else None)
+    if previous is None:
+        parent[key] = value
+        return
+    follows = _take_trailing(parent, previous)
+    parent.insert(keys.index(previous) + 1, key, value)
+    _give_trailing(parent, key, follows)
 
 
 # ruamel.yaml keeps the comment lines between two keys with the last scalar before them, as
@@ -324,35 +323,24 @@ def _set_key(parent: Any, key: str, value: Any, after: tuple[str, ...]) -> None:
 # along to the new end, so that they stay above the key they describe.
 
 
-def _deep_end(node: Any) -> tuple[Any, Any, int] | None:
-    """The collection holding the last scalar under `node`, its key, and the slot of the
-    comment after it in ruamel's comment attributes."""
+def _end_of(parent: Any, key: Any) -> tuple[Any, Any, int]:
+    """Where ruamel keeps the comment after the last line of `parent[key]`: the collection
+    holding the last scalar under it, that scalar's key, and the slot in its comment entry."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    node = parent[key]
     if isinstance(node, CommentedMap) and node:
-        last = list(node.keys())[-1]
-        child = node[last]
-        return _deep_end(child) if _is_collection(child) else (node, last, 2)
+        return _end_of(node, list(node.keys())[-1])
     if isinstance(node, CommentedSeq) and node:
-        child = node[-1]
-        return _deep_end(child) if _is_collection(child) else (node, len(node) - 1, 0)
-    return None
+        return _end_of(node, len(node) - 1)
+    return parent, key, 0 if isinstance(parent, CommentedSeq) else 2
 
 
-def _is_collection(node: Any) -> bool:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    return isinstance(node, CommentedMap | CommentedSeq) and bool(node)
-
-
-def _take_trailing(node: Any) -> str | None:
-    """The lines after `node`'s last line (not its end-of-line comment, which stays):
+def _take_trailing(parent: Any, key: Any) -> str | None:
+    """The lines after `parent[key]`'s last line (not its end-of-line comment, which stays):
     comment lines are removed to be given to what is added, blank lines only copied."""
-    end = _deep_end(node)
-    if end is None:
-        return None
-    holder, key, slot = end
-    entry = holder.ca.items.get(key)
+    holder, last, slot = _end_of(parent, key)
+    entry = holder.ca.items.get(last)
     token = entry[slot] if entry and len(entry) > slot else None
     if token is None or "\n" not in token.value:
         return None
@@ -363,16 +351,15 @@ def _take_trailing(node: Any) -> str | None:
     return rest or None
 
 
-def _give_trailing(node: Any, text: str | None) -> None:
-    """Put comment lines taken by `_take_trailing` after `node`'s last line."""
+def _give_trailing(parent: Any, key: Any, text: str | None) -> None:
+    """Put comment lines taken by `_take_trailing` after `parent[key]`'s last line."""
     from ruamel.yaml.error import CommentMark
     from ruamel.yaml.tokens import CommentToken
 
-    end = _deep_end(node)
-    if text is None or end is None:
+    if text is None:
         return
-    holder, key, slot = end
-    entry = holder.ca.items.setdefault(key, [None, None, None, None])
+    holder, last, slot = _end_of(parent, key)
+    entry = holder.ca.items.setdefault(last, [None, None, None, None])
     token = entry[slot]
     if token is None:
         entry[slot] = CommentToken("\n" + text, CommentMark(0), None)

@@ -240,6 +240,30 @@ def test_evaluate_and_repeal_touch_only_their_lines(repo: Path) -> None:
     ), changes
 
 
+def test_a_new_policy_keeps_its_guiding_comments_above_their_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The `new` template has comment blocks between keys; ruamel.yaml keeps those with the
+    # value before them, so an inserted key must take them along to stay above its own key.
+    monkeypatch.chdir(tmp_path)
+    assert run("init", ".")[0] == 0
+    assert run("new", "hr", "--title", "Personalepolitik")[0] == 0
+    path = tmp_path / "policies" / "hr.yaml"
+    before = path.read_text("utf-8")
+    adopt = ["adopt", str(path), "--by", "Byrådet", "--date", "2026-12-10", "--version", "1.0"]
+    assert run(*adopt, "--ref", "sag 26/1")[0] == 0
+    record = "adoptions:\n  - date: 2026-12-10\n    body: Byrådet\n    reference: sag 26/1\n"
+    adopted = before.replace('version: "0.1"\n', 'version: "1.0"\n').replace(
+        "status: draft\n", "status: adopted\n" + record
+    )
+    assert path.read_text("utf-8") == adopted
+    assert run("repeal", str(path), "--by", "Byrådet", "--date", "2027-03-01")[0] == 0
+    repealed = adopted.replace("status: adopted\n", "status: repealed\n").replace(
+        record, record + "repeal:\n  date: 2027-03-01\n  body: Byrådet\n"
+    )
+    assert path.read_text("utf-8") == repealed
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
