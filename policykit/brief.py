@@ -182,6 +182,7 @@ def make_brief(
     changes: ChangeSet | None = None,
     body: str | None = None,
     reference: str | None = None,
+    version: str | None = None,
     calendar: ElectoralCalendar = DANISH_MUNICIPAL,
 ) -> Brief:
     """The brief for deciding on `policy` at the meeting. A revision needs the change set
@@ -205,11 +206,12 @@ def make_brief(
     deciding = body or (decided.body if decided else None) or labels["brief_council"]
     if reference is None and decided is not None:
         reference = decided.reference
-    version = policy.version
-    if action is Action.REVISION and in_force is not None and changes is not None:
-        # The version `policykit adopt` records by default: the bump diff suggests.
-        bump = changes.bump if changes.bump is not Bump.NONE else Bump.MINOR
-        version = bump_version(in_force.version, bump) or policy.version
+    if version is None or action is Action.REPEAL:
+        version = policy.version
+        if action is Action.REVISION and in_force is not None and changes is not None:
+            # The version `policykit adopt` records by default: the bump diff suggests.
+            bump = changes.bump if changes.bump is not Bump.NONE else Bump.MINOR
+            version = bump_version(in_force.version, bump) or policy.version
     next_due = None
     if action is not Action.REPEAL:
         next_due = _due_once_adopted(policy, meeting, deciding, reference, version, calendar)
@@ -269,6 +271,7 @@ def load_brief(
     repeal: bool = False,
     body: str | None = None,
     reference: str | None = None,
+    version: str | None = None,
 ) -> LoadedBrief:
     """Read and check the policy, find what the council is asked to decide, and brief it.
 
@@ -276,6 +279,8 @@ def load_brief(
     - `--against`: a revision of that version (a file or FILE@REV).
     - A draft revision `drafts/ID.yaml` with `ID.yaml` one folder up: a revision of it.
     - A policy never adopted, with no version in force: a new policy.
+
+    `version` is the version proposed for adoption, as `adopt --version` would record it.
     """
     shown = display_path(path)
     if not path.exists():
@@ -284,6 +289,10 @@ def load_brief(
         )
     if path.is_dir():
         raise UsageError(f"{shown}: is a folder; a brief is written for one policy file")
+    if repeal and version is not None:
+        raise UsageError(
+            "--repeal and --version do not go together: a repeal ends the version in force"
+        )
     if repeal and against is not None:
         raise UsageError(
             "--repeal and --against do not go together: a repeal has no changes",
@@ -293,7 +302,7 @@ def load_brief(
     if against is None and not repeal and in_force is not None and in_force.is_file():
         against = str(in_force)
     if against is not None:
-        return _revision(against, path, meeting, body, reference)
+        return _revision(against, path, meeting, body, reference, version)
     policy, project = _read(path)
     try:
         if repeal:
@@ -304,7 +313,13 @@ def load_brief(
         else:
             raise _no_action(policy, shown)
         brief = make_brief(
-            policy, action, meeting, body=body, reference=reference, calendar=_calendar(project)
+            policy,
+            action,
+            meeting,
+            body=body,
+            reference=reference,
+            version=version,
+            calendar=_calendar(project),
         )
     except UnknownLanguageError as error:
         raise UsageError(f"there are no labels for the language `{error}`") from None
@@ -312,7 +327,12 @@ def load_brief(
 
 
 def _revision(
-    against: str, path: Path, meeting: dt.date, body: str | None, reference: str | None
+    against: str,
+    path: Path,
+    meeting: dt.date,
+    body: str | None,
+    reference: str | None,
+    version: str | None,
 ) -> LoadedBrief:
     from policykit.comparison import InvalidVersionError, compare_versions
 
@@ -333,6 +353,7 @@ def _revision(
             changes=comparison.changes,
             body=body,
             reference=reference,
+            version=version,
             calendar=_calendar(project),
         )
     except UnknownLanguageError as error:

@@ -369,6 +369,12 @@ def brief(
         str | None, typer.Option("--by", help="The deciding body. Default: the last adopter.")
     ] = None,
     ref: Annotated[str | None, typer.Option("--ref", help="The case reference (sagsnr.).")] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version", help="The version to adopt. Default: diff's bump, or the file's version."
+        ),
+    ] = None,
     out_dir: Annotated[Path, typer.Option("--output", "-o", help="The folder to write to.")] = Path(
         "exports"
     ),
@@ -381,7 +387,7 @@ def brief(
     meeting = _day(date, "--date")
     try:
         loaded = library.load_brief(
-            file, meeting, against=against, repeal=repeal, body=by, reference=ref
+            file, meeting, against=against, repeal=repeal, body=by, reference=ref, version=version
         )
     except library.InvalidInputError as error:
         render_text(error.findings, error.sources, make_console(stderr=True))

@@ -305,6 +305,13 @@ def test_the_version_in_force_is_found_one_folder_up() -> None:
     assert against.brief.summary == loaded.brief.summary
 
 
+def test_the_version_to_adopt_can_be_given_as_adopt_takes_it() -> None:
+    loaded = load_brief(DRAFT_FILE, MEETING, version="3.0")
+    assert loaded.brief.version == "3.0"
+    assert loaded.brief.recommendation.endswith("(version 3.0).")
+    assert load_brief(DRAFT_FILE, MEETING).brief.version == "2.0"  # diff's major bump
+
+
 def test_the_command_writes_the_pdf_and_the_word_file(tmp_path: Path) -> None:
     code, output = cli(
         str(DRAFT_FILE), "--date", "2026-12-10", "--ref", "26/4711", "-o", str(tmp_path)
@@ -334,6 +341,7 @@ def test_the_command_proposes_a_repeal(tmp_path: Path) -> None:
         ([str(IN_FORCE)], "is in force already"),
         ([str(DRAFT_FILE), "--repeal"], "is a draft revision"),
         ([str(IN_FORCE), "--repeal", "--against", str(IN_FORCE)], "do not go together"),
+        ([str(IN_FORCE), "--repeal", "--version", "2.0"], "do not go together"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message(args: list[str], message: str, tmp_path: Path) -> None:
