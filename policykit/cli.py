@@ -34,13 +34,19 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except PolicykitError as error:
-            from policykit.report import make_console
-
-            console = make_console(stderr=True)
-            console.print(f"[bold red]error:[/] {escape(error.message)}")
-            if error.hint:
-                console.print(f"   [cyan]= hint:[/] {escape(error.hint)}")
+            _message("error", error.message, error.hint)
             raise typer.Exit(error.exit_code) from None
+
+
+def _message(level: str, message: str, hint: str | None = None) -> None:
+    """An error or warning of the command itself (not a finding in a file), on stderr."""
+    from policykit.report import make_console
+
+    console = make_console(stderr=True)
+    style = "bold red" if level == "error" else "bold yellow"
+    console.print(f"[{style}]{level}:[/] {escape(message)}")
+    if hint:
+        console.print(f"   [cyan]= hint:[/] {escape(hint)}")
 
 
 app = typer.Typer(
@@ -466,8 +472,8 @@ def catalog(
     from policykit.export import export_options, write_atomic
     from policykit.report import make_console
     from policykit.review import review_all
-    from policykit.workspace import project_root
-    from policykit.writers.catalog import link_base, write_catalog
+    from policykit.workspace import display_path, project_root
+    from policykit.writers.catalog import link_base, linked_files, write_catalog
 
     today = _day(on, "--on")
     result, errors = _checked(paths)
@@ -479,6 +485,15 @@ def catalog(
     page = write_catalog(reviews, project, options, today, revisions=revisions, link_base=base)
     write_atomic(output, page.encode("utf-8"))
     make_console().print(f"wrote {escape(str(output))}: {len(reviews)} policies")
+    folder = exports or output.parent
+    missing = [name for name in linked_files(reviews, revisions) if not (folder / name).exists()]
+    if missing:
+        _message(
+            "warning",
+            f"{len(missing)} of the files the register links to are not in "
+            f"{display_path(folder)}/ yet, such as {missing[0]}",
+            hint=f"run `policykit export -o {display_path(folder)}` to write them",
+        )
     raise typer.Exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 

@@ -317,6 +317,26 @@ def test_command_links_to_another_export_folder(tmp_path: Path, examples: None) 
     assert code == 0, out
     hrefs = outline((tmp_path / "site" / "index.html").read_text("utf-8")).hrefs
     assert "../exports/kommunikationspolitik.pdf" in hrefs
+    # Nothing is exported yet: 2 policies x 3 files, and the draft revision's web page.
+    assert "warning: 7 of the files the register links to are not in exports/ yet" in out
+
+
+def test_command_is_quiet_when_every_linked_file_exists(tmp_path: Path, examples: None) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for name in (SEED, ENGLISH):
+        for suffix in (".html", ".pdf", ".docx"):
+            (exports / f"{name}{suffix}").write_text("", encoding="utf-8")
+    (exports / f"{SEED}-draft.html").write_text("", encoding="utf-8")
+    code, out = run("catalog", "--on", "2026-11-28")
+    assert code == 0, out
+    assert "warning" not in out
+    (exports / f"{SEED}-draft.html").unlink()
+    code, out = run("catalog", "--on", "2026-11-28")
+    assert (
+        f"1 of the files the register links to are not in exports/ yet, such as {SEED}-draft.html"
+        in " ".join(out.split())
+    )
 
 
 def test_command_refuses_a_bad_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

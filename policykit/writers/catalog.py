@@ -194,6 +194,15 @@ def write_catalog(
     )
 
 
+def linked_files(reviews: Sequence[Review], revisions: Mapping[str, Policy]) -> list[str]:
+    """The exported files the register links to, by name: each policy's HTML, PDF and Word
+    files, and the web page of each revision in preparation."""
+    names = [output_name(review.policy, fmt) for review in reviews for fmt, _ in FILES]
+    shown = {review.policy.id for review in reviews}
+    drafts = [draft for key, draft in revisions.items() if key in shown]
+    return names + [output_name(draft, Format.HTML) for draft in drafts]
+
+
 def _row(
     review: Review,
     loc: Locale,
