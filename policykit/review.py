@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from policykit.electoral import DANISH_MUNICIPAL, ElectoralCalendar
+from policykit.electoral import DANISH_MUNICIPAL, ElectoralCalendar, Term
 from policykit.intervals import Duration, ElectoralPeriod
 from policykit.model import Policy, Status
 
@@ -35,6 +35,60 @@ class State(StrEnum):
     NONE = "none"
 
 
+class Why(StrEnum):
+    """What a due date follows from (or why there is none)."""
+
+    REPEALED = "repealed"
+    NOT_ADOPTED = "not_adopted"
+    NO_INTERVAL = "no_interval"
+    #: An interval after the last evaluation.
+    EVALUATED = "evaluated"
+    #: An interval after the adoption, with no evaluation since.
+    NOT_EVALUATED = "not_evaluated"
+    #: An electoral period that passed without an evaluation.
+    PERIOD_MISSED = "period_missed"
+    #: None yet in the current period.
+    PERIOD_PENDING = "period_pending"
+    #: Evaluated in the current period; the next one is due.
+    PERIOD_DONE = "period_done"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why the review is due when it is, as data, so that each output can word it: the
+    terminal, JSON and CSV in English (`str`), the register in the page's language."""
+
+    why: Why
+    #: The repeal, the last evaluation, or the adoption the interval counts from.
+    date: dt.date | None = None
+    interval: Duration | None = None
+    term: Term | None = None
+    next_term: Term | None = None
+
+    def __str__(self) -> str:
+        every = self.interval.describe() if self.interval else ""
+        match self.why:
+            case Why.REPEALED:
+                when = f" on {self.date.isoformat()}" if self.date else ""
+                return f"repealed{when}: no review"
+            case Why.NOT_ADOPTED:
+                return "not adopted yet: the review clock starts at adoption"
+            case Why.NO_INTERVAL:
+                return "the evaluation rule gives no interval"
+            case Why.EVALUATED:
+                return f"every {every}: last evaluated {self.date}"
+            case Why.NOT_EVALUATED:
+                return f"every {every}: adopted {self.date}, not evaluated since"
+            case Why.PERIOD_MISSED:
+                return (
+                    f"no evaluation in the electoral period {self.term}; one is due in every period"
+                )
+            case Why.PERIOD_PENDING:
+                return f"once in every electoral period; none yet in {self.term}"
+            case Why.PERIOD_DONE:
+                return f"evaluated in the period {self.term}; next in {self.next_term}"
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     policy: Policy
@@ -42,8 +96,8 @@ class Review:
     last_evaluated: dt.date | None
     due: dt.date | None
     state: State
-    #: Why, in words: "no evaluation in the electoral period 2007–2009".
-    reason: str
+    #: Why: in words, "no evaluation in the electoral period 2007–2009".
+    reason: Reason
 
     @property
     def sort_key(self) -> tuple[int, dt.date, str]:
@@ -59,18 +113,17 @@ def review(
     last_adopted = max(adoptions, default=None)
     last_evaluated = max(evaluations, default=None)
 
-    def result(due: dt.date | None, state: State, reason: str) -> Review:
+    def result(due: dt.date | None, state: State, reason: Reason) -> Review:
         return Review(policy, last_adopted, last_evaluated, due, state, reason)
 
     if policy.status is Status.REPEALED:
         repealed = policy.repeal.date if policy.repeal else None
-        when = f" on {repealed.isoformat()}" if repealed else ""
-        return result(None, State.NONE, f"repealed{when}: no review")
+        return result(None, State.NONE, Reason(Why.REPEALED, repealed))
     if last_adopted is None:
-        return result(None, State.NONE, "not adopted yet: the review clock starts at adoption")
+        return result(None, State.NONE, Reason(Why.NOT_ADOPTED))
     interval = policy.evaluation.interval
     if interval is None:
-        return result(None, State.NONE, "the evaluation rule gives no interval")
+        return result(None, State.NONE, Reason(Why.NO_INTERVAL))
     if isinstance(interval, ElectoralPeriod):
         due, reason = _electoral(sorted(adoptions), evaluations, today, calendar)
     else:
@@ -95,11 +148,12 @@ def _state(due: dt.date, today: dt.date) -> State:
     return State.OK
 
 
-def _every(interval: Duration, adopted: dt.date, evaluated: dt.date | None) -> tuple[dt.date, str]:
-    every = interval.describe()
+def _every(
+    interval: Duration, adopted: dt.date, evaluated: dt.date | None
+) -> tuple[dt.date, Reason]:
     if evaluated is not None and evaluated >= adopted:
-        return interval.after(evaluated), f"every {every}: last evaluated {evaluated}"
-    return interval.after(adopted), f"every {every}: adopted {adopted}, not evaluated since"
+        return interval.after(evaluated), Reason(Why.EVALUATED, evaluated, interval)
+    return interval.after(adopted), Reason(Why.NOT_EVALUATED, adopted, interval)
 
 
 def _electoral(
@@ -107,7 +161,7 @@ def _electoral(
     evaluations: list[dt.date],
     today: dt.date,
     calendar: ElectoralCalendar,
-) -> tuple[dt.date, str]:
+) -> tuple[dt.date, Reason]:
     # The latest adoption starts the clock: a revision the council adopted leaves earlier
     # terms behind. Evaluations count for their term, and so does a re-adoption; the first
     # adoption does not, since it is where evaluation starts.
@@ -116,13 +170,9 @@ def _electoral(
     for term in calendar.terms_between(start, today):
         if any(day in term for day in counted):
             continue
-        if term.end < today:
-            return (
-                term.end,
-                f"no evaluation in the electoral period {term}; one is due in every period",
-            )
-        return term.end, f"once in every electoral period; none yet in {term}"
+        missed = term.end < today
+        return term.end, Reason(Why.PERIOD_MISSED if missed else Why.PERIOD_PENDING, term=term)
     # Something counted in the current term: the next term is the next one due.
     current = calendar.term_of(today)
     following = next(t for t in calendar.terms() if current is None or t.start > current.end)
-    return following.end, f"evaluated in the period {current}; next in {following}"
+    return following.end, Reason(Why.PERIOD_DONE, term=current, next_term=following)

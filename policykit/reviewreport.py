@@ -47,7 +47,7 @@ def rows(reviews: Sequence[Review]) -> list[dict[str, str | None]]:
             "last_evaluated": _iso(r.last_evaluated),
             "next_review": _iso(r.due),
             "state": r.state.value,
-            "reason": r.reason,
+            "reason": str(r.reason),
             "file": r.policy.span.file,
         }
         for r in reviews
@@ -72,7 +72,7 @@ def render_table(reviews: Sequence[Review], today: dt.date, console: Console) ->
             _iso(review.last_adopted) or "—",
             _iso(review.last_evaluated) or "—",
             _iso(review.due) or "—",
-            (f"[{style}]{state}[/]" if style else state) + f"\n{escape(review.reason)}",
+            (f"[{style}]{state}[/]" if style else state) + f"\n{escape(str(review.reason))}",
         )
     console.print(table)
     overdue = sum(1 for r in reviews if r.state is State.OVERDUE)

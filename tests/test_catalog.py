@@ -18,10 +18,13 @@ from typer.testing import CliRunner
 
 from policykit.cli import app
 from policykit.document import ExportOptions
+from policykit.electoral import DANISH_MUNICIPAL
 from policykit.export import Format, output_name
+from policykit.i18n import locale
+from policykit.intervals import Duration
 from policykit.model import Policy, Status
-from policykit.review import Review, State, review_all
-from policykit.writers.catalog import write_catalog
+from policykit.review import Reason, Review, State, Why, review_all
+from policykit.writers.catalog import localise_reason, write_catalog
 from tests.clients import ROOT, chromium_page
 from tests.examples import ENGLISH, SEED, draft, policy, project
 from tests.test_html import axe_violations, outline, vnu_errors
@@ -143,14 +146,36 @@ def test_every_state_and_status_is_worded_in_the_pages_language() -> None:
     assert "Ophævet den 1. marts 2024; evalueres ikke" in found["old-it-policy"]
 
 
-def test_a_reason_policykit_cannot_word_stays_english_and_says_so() -> None:
-    reviewed = reviews(policy())
-    odd = dataclasses.replace(reviewed[0], reason="a reason nobody has worded yet")
-    html = write_catalog([odd], project(), ExportOptions(), TODAY)
-    assert '<span class="reason" lang="en">A reason nobody has worded yet</span>' in html
-    english = dataclasses.replace(project(), language="en")
-    html = write_catalog([odd], english, ExportOptions(), TODAY)
-    assert '<span class="reason">A reason nobody has worded yet</span>' in html
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize(
+    "reason",
+    [
+        Reason(Why.REPEALED, dt.date(2024, 3, 1)),
+        Reason(Why.REPEALED),
+        Reason(Why.NOT_ADOPTED),
+        Reason(Why.NO_INTERVAL),
+        Reason(Why.EVALUATED, dt.date(2025, 5, 14), Duration(years=2)),
+        Reason(Why.NOT_EVALUATED, dt.date(2023, 6, 20), Duration(years=2)),
+        Reason(Why.PERIOD_MISSED, term=DANISH_MUNICIPAL.term_of(dt.date(2008, 1, 1))),
+        Reason(Why.PERIOD_PENDING, term=DANISH_MUNICIPAL.term_of(TODAY)),
+        Reason(
+            Why.PERIOD_DONE,
+            term=DANISH_MUNICIPAL.term_of(TODAY),
+            next_term=DANISH_MUNICIPAL.term_of(dt.date(2030, 1, 1)),
+        ),
+    ],
+    ids=str,
+)
+def test_every_reason_is_worded_in_every_language(reason: Reason, language: str) -> None:
+    loc = locale(language)
+    review = dataclasses.replace(reviews(policy())[0], reason=reason)
+    text = localise_reason(review, loc)
+    assert text[:1].isupper() and "{" not in text, text
+    if reason.date is not None:
+        assert loc.date(reason.date) in text
+    for term in (reason.term, reason.next_term):
+        assert term is None or str(term) in text
+    assert len(Why) == 8  # a new Why needs its labels and a case here
 
 
 def test_text_is_escaped() -> None:

@@ -76,7 +76,7 @@ def test_the_seed_is_overdue_since_the_end_of_2009() -> None:
     result = review(policy(), TODAY)
     assert result.state is State.OVERDUE
     assert result.due == dt.date(2009, 12, 31)
-    assert "no evaluation in the electoral period 2007–2009" in result.reason
+    assert "no evaluation in the electoral period 2007–2009" in str(result.reason)
 
 
 def with_records(*, adoptions: list[str], evaluations: list[str], interval: object) -> object:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -26,7 +25,7 @@ from policykit.export import Format, output_name
 from policykit.i18n import Locale, locale
 from policykit.model import Policy, Status
 from policykit.project import Project
-from policykit.review import Review, State
+from policykit.review import Review, State, Why
 from policykit.writers.html import _template, packaged
 
 TEMPLATE = "catalog.html.j2"
@@ -67,10 +66,8 @@ class Row:
     due: Day | None
     state: str
     state_label: str
-    #: Why the review falls due when it does, in the page's language where policykit knows
-    #: the wording, else review.py's English with `reason_lang` set to "en".
+    #: Why the review falls due when it does, in the page's language.
     reason: str
-    reason_lang: str | None
     files: tuple[FileLink, ...]
     #: The draft revision's HTML, when one is in preparation.
     revision: FileLink | None
@@ -211,7 +208,6 @@ def _row(
     link_base: str,
 ) -> Row:
     policy = review.policy
-    reason, reason_lang = localise_reason(review, loc)
     draft = revisions.get(policy.id)
     return Row(
         policy=policy,
@@ -222,8 +218,7 @@ def _row(
         due=_day(review.due, loc),
         state=review.state.value,
         state_label=_state_text(review, loc),
-        reason=reason,
-        reason_lang=reason_lang,
+        reason=localise_reason(review, loc),
         files=tuple(FileLink(link_base + output_name(policy, fmt), loc[key]) for fmt, key in FILES),
         revision=(
             FileLink(link_base + output_name(draft, Format.HTML), loc["catalog_revision"])
@@ -258,78 +253,20 @@ def _choices(
 
 # --- the reasons, in the page's language --------------------------------------------------------
 
-_ISO = r"(\d{4}-\d{2}-\d{2})"
-_TERM = r"(\S+)"
-_Fill = Callable[[re.Match[str], Review, Locale], dict[str, str]]
-#: Reasons that name the evaluation interval, which comes from the policy.
-_NEEDS_INTERVAL = {"catalog_reason_evaluated", "catalog_reason_not_evaluated"}
-#: review.py's reasons, each with the label that words it and how to fill that label in.
-_REASONS: tuple[tuple[re.Pattern[str], str, _Fill], ...] = (
-    (
-        re.compile(rf"repealed on {_ISO}: no review"),
-        "catalog_reason_repealed",
-        lambda m, r, loc: {"date": loc.date(dt.date.fromisoformat(m[1]))},
-    ),
-    (re.compile(r"repealed: no review"), "catalog_reason_repealed_undated", lambda m, r, loc: {}),
-    (
-        re.compile(r"not adopted yet: the review clock starts at adoption"),
-        "catalog_reason_not_adopted",
-        lambda m, r, loc: {},
-    ),
-    (
-        re.compile(r"the evaluation rule gives no interval"),
-        "catalog_reason_no_interval",
-        lambda m, r, loc: {},
-    ),
-    (
-        re.compile(rf"every .+: last evaluated {_ISO}"),
-        "catalog_reason_evaluated",
-        lambda m, r, loc: {"interval": _interval(r, loc), "date": _iso_words(m[1], loc)},
-    ),
-    (
-        re.compile(rf"every .+: adopted {_ISO}, not evaluated since"),
-        "catalog_reason_not_evaluated",
-        lambda m, r, loc: {"interval": _interval(r, loc), "date": _iso_words(m[1], loc)},
-    ),
-    (
-        re.compile(rf"no evaluation in the electoral period {_TERM}; one is due in every period"),
-        "catalog_reason_period_missed",
-        lambda m, r, loc: {"term": m[1]},
-    ),
-    (
-        re.compile(rf"once in every electoral period; none yet in {_TERM}"),
-        "catalog_reason_period_pending",
-        lambda m, r, loc: {"term": m[1]},
-    ),
-    (
-        re.compile(rf"evaluated in the period {_TERM}; next in {_TERM}"),
-        "catalog_reason_period_done",
-        lambda m, r, loc: {"term": m[1], "next": m[2]},
-    ),
-)
 
-
-def localise_reason(review: Review, loc: Locale) -> tuple[str, str | None]:
-    """The review's reason in the locale's words, with its first letter capitalised, and
-    None; or review.py's English as it is, and "en" (for a `lang` attribute) when policykit
-    does not know the wording."""
-    for pattern, key, fill in _REASONS:
-        match = pattern.fullmatch(review.reason)
-        if match is None:
-            continue
-        if key not in _NEEDS_INTERVAL or review.policy.evaluation.interval is not None:
-            return _capitalised(loc[key].format(**fill(match, review, loc))), None
-    return _capitalised(review.reason), None if loc.language == "en" else "en"
-
-
-def _interval(review: Review, loc: Locale) -> str:
-    interval = review.policy.evaluation.interval
-    assert interval is not None  # checked in localise_reason
-    return loc.interval(interval)
-
-
-def _iso_words(iso: str, loc: Locale) -> str:
-    return loc.date(dt.date.fromisoformat(iso))
+def localise_reason(review: Review, loc: Locale) -> str:
+    """Why the review falls due when it does, in the locale's words, capitalised."""
+    reason = review.reason
+    key = f"catalog_reason_{reason.why.value}"
+    if reason.why is Why.REPEALED and reason.date is None:
+        key += "_undated"
+    fields = {
+        "date": loc.date(reason.date) if reason.date else "",
+        "interval": loc.interval(reason.interval) if reason.interval else "",
+        "term": str(reason.term or ""),
+        "next": str(reason.next_term or ""),
+    }
+    return _capitalised(loc[key].format(**fields))
 
 
 def _capitalised(text: str) -> str:
