@@ -35,22 +35,32 @@ class Locale:
     def interval(self, interval: Interval) -> str:
         if isinstance(interval, ElectoralPeriod):
             return self["electoral_period"]
+        # One unit has its own wording, since languages count them differently ("hvert 2. år",
+        # "hver 3. måned"); a mixed duration such as P1Y6M falls back to the general one.
+        used = [(unit, n) for unit, n in _amounts(interval) if n]
+        if len(used) == 1:
+            unit, n = used[0]
+            return self[f"every_{unit}" if n == 1 else f"every_{unit}s"].format(n=n)
         return self["every"].format(duration=self.duration(interval))
 
     def duration(self, duration: Duration) -> str:
         from babel.units import format_unit
 
         parts = [
-            format_unit(amount, unit, length="long", locale=self.babel_locale)
-            for amount, unit in (
-                (duration.years, "duration-year"),
-                (duration.months, "duration-month"),
-                (duration.weeks, "duration-week"),
-                (duration.days, "duration-day"),
-            )
+            format_unit(amount, f"duration-{unit}", length="long", locale=self.babel_locale)
+            for unit, amount in _amounts(duration)
             if amount
         ]
         return " ".join(parts)
+
+
+def _amounts(duration: Duration) -> tuple[tuple[str, int], ...]:
+    return (
+        ("year", duration.years),
+        ("month", duration.months),
+        ("week", duration.weeks),
+        ("day", duration.days),
+    )
 
 
 def available_languages() -> list[str]:

@@ -67,7 +67,7 @@ SEED_TEXTS = [
     "Hvad foreslås: Godkendelse af revideret politik",
     "Indholdsmæssige ændringer. Foreslået version: 2.0 (ny hovedversion)",
     "Den gældende version 1.0 blev vedtaget af Byrådet den 29. maj 2007.",
-    "Evalueres: hver 2 år",
+    "Evalueres: hvert 2. år",
     "Næste evaluering efter godkendelse: senest 10. december 2028",
     "skal evalueres og drøftes som minimum hvert andet år.",
     RECOMMENDATION,
@@ -114,7 +114,7 @@ def test_the_next_due_date_is_the_interval_after_the_meeting() -> None:
     assert brief.interval == Duration(years=2)
     assert brief.next_due == dt.date(2028, 12, 10)
     assert brief.next_due_text == "senest 10. december 2028"
-    assert brief.interval_text == "hver 2 år"
+    assert brief.interval_text == "hvert 2. år"
 
 
 def test_the_recommendation_is_the_localised_sentence() -> None:

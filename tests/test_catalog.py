@@ -138,7 +138,8 @@ def test_every_state_and_status_is_worded_in_the_pages_language() -> None:
     found = rows(page(varied()))
     assert "Inden for 90 dage" in found["procurement-policy"]
     assert (
-        "Hver 2 år; vedtaget 15. januar 2025 og ikke evalueret siden" in found["procurement-policy"]
+        "Hvert 2. år; vedtaget 15. januar 2025 og ikke evalueret siden"
+        in found["procurement-policy"]
     )
     assert "Udkast" in found["hr"] and "Ikke vedtaget" in found["hr"]
     assert "Ikke vedtaget endnu" in found["hr"]

@@ -186,4 +186,9 @@ def test_dates_are_formatted_in_the_policy_language() -> None:
 
     assert locale("da").date(dt.date(2007, 5, 29)) == "29. maj 2007"
     assert locale("en").date(dt.date(2007, 5, 29)) == "29 May 2007"
-    assert locale("da").interval(Duration(years=2)) == "hver 2 år"
+    assert locale("da").interval(Duration(years=2)) == "hvert 2. år"
+    assert locale("da").interval(Duration(years=1)) == "hvert år"
+    assert locale("da").interval(Duration(months=6)) == "hver 6. måned"
+    assert locale("da").interval(Duration(years=1, months=6)) == "med et interval på 1 år 6 måneder"
+    assert locale("en").interval(Duration(years=2)) == "every 2 years"
+    assert locale("en").interval(Duration(weeks=1)) == "every week"
