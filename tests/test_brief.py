@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 import subprocess
 import zipfile
 from collections.abc import Callable
@@ -242,6 +243,15 @@ def test_the_word_file_has_a_real_table_and_headings(seed_files: dict[str, Path]
     assert "Indstilling til Byrådet: Kommunikationspolitik" in etree.tostring(
         title, encoding="unicode"
     )
+
+
+def test_the_word_footer_names_the_brief_as_the_pdf_does(seed_files: dict[str, Path]) -> None:
+    with zipfile.ZipFile(seed_files["docx"]) as package:
+        (name,) = [n for n in package.namelist() if re.fullmatch(r"word/footer\d*\.xml", n)]
+        footer = etree.fromstring(package.read(name))
+    text = "".join(t.text or "" for t in footer.iter(f"{W}t"))
+    assert text.startswith("Ikast-Brande Kommune · Indstilling til Byrådet: Kommunikationspolitik")
+    assert "UDKAST" not in text  # the brief is no draft of the policy
 
 
 def test_libreoffice_converts_the_word_file(seed_files: dict[str, Path], tmp_path: Path) -> None:

@@ -162,6 +162,12 @@ class BriefDocxWriter(DocxWriter):
                 w("jc", paragraph, val="right")
             self.text(p, text, BOLD if header or bold else PLAIN)
 
+    def footer_text(self) -> str:
+        """As the PDF's: "Ikast-Brande Kommune · Indstilling til Byrådet: Kommunikationspolitik"
+        (the brief is no draft of the policy, so it has no draft mark)."""
+        heading = f"{self.brief.heading}: {self.brief.title}"
+        return " · ".join(x for x in (self.document.author, heading) if x)
+
     def _properties(self) -> None:
         """The policy's properties, titled as the brief."""
         super()._properties()

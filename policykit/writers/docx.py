@@ -911,9 +911,7 @@ class DocxWriter:
         properties = w("pPr", p)
         w("pStyle", properties, val=self.styles["footer"])
         w("tab", w("tabs", properties), val="right", pos=str(self._text_width()))
-        doc = self.document
-        left = " · ".join(x for x in (doc.draft_mark, doc.author, doc.policy.title) if x)
-        self.text(p, f"{left}\t")
+        self.text(p, f"{self.footer_text()}\t")
         for piece in re.split(r"(\{page\}|\{pages\})", self.locale["page_x_of_y"]):
             if piece in ("{page}", "{pages}"):
                 self._field_begin(p, " PAGE " if piece == "{page}" else " NUMPAGES ")
@@ -921,6 +919,11 @@ class DocxWriter:
                 _field_char(p, "end")
             elif piece:
                 self.text(p, piece)
+
+    def footer_text(self) -> str:
+        """The footer's left part: the draft mark, the organisation and the title."""
+        doc = self.document
+        return " · ".join(x for x in (doc.draft_mark, doc.author, doc.policy.title) if x)
 
     def _properties(self) -> None:
         """Core properties, dated from the policy so that the file is reproducible."""
