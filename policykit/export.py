@@ -61,8 +61,12 @@ def output_name(policy: Policy, fmt: Format) -> str:
     return f"{stem}.{fmt.value}"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write all of `data` to `path`, or leave `path` as it was."""
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write all of `data` to `path`, or leave `path` as it was.
+
+    With `overwrite=False`, FileExistsError if `path` exists, even when another process
+    creates it at the same moment: the file is linked into place, which never replaces.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
@@ -74,10 +78,12 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
             # The temporary file is private (0600); give the export the usual permissions.
             os.fchmod(handle.fileno(), 0o666 & ~_umask())
-        Path(handle.name).replace(path)
-    except BaseException:
+        if overwrite:
+            Path(handle.name).replace(path)
+        else:
+            os.link(handle.name, path)
+    finally:
         Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def _umask() -> int:

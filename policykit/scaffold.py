@@ -81,10 +81,11 @@ def init_repository(
     # policykit.yaml comes last, so an init that fails half-way can simply be run again.
     for relative, text in files:
         path = folder / relative
-        if path.exists():
+        try:
+            write_atomic(path, text.encode("utf-8"), overwrite=False)
+        except FileExistsError:
             result.kept.append(path)
             continue
-        write_atomic(path, text.encode("utf-8"))
         result.written.append(path)
     return result
 
@@ -156,6 +157,13 @@ def repository_root(start: Path) -> Path:
     return project_file.parent
 
 
+def _exists(path: Path) -> UsageError:
+    return UsageError(
+        f"{display_path(path)} exists already",
+        hint="policykit new never overwrites a file; choose another id, or edit that file",
+    )
+
+
 def new_policy(root: Path, policy_id: str, title: str, language: str | None = None) -> Path:
     """Write `policies/<policy_id>.yaml` under `root` from the template of the language
     (default: the project's): a draft with all five parts to fill in. Never overwrites."""
@@ -167,10 +175,7 @@ def new_policy(root: Path, policy_id: str, title: str, language: str | None = No
     for suffix in POLICY_SUFFIXES:
         existing = folder / f"{policy_id}{suffix}"
         if existing.exists():
-            raise UsageError(
-                f"{display_path(existing)} exists already",
-                hint="policykit new never overwrites a file; choose another id, or edit that file",
-            )
+            raise _exists(existing)
     project = _project(root)
     language = _template_language(language or project.language)
     text = _render(
@@ -185,7 +190,10 @@ def new_policy(root: Path, policy_id: str, title: str, language: str | None = No
         raise UsageError(
             f"the new policy would not be valid: {errors[0].message}", hint=errors[0].hint
         )
-    write_atomic(path, text.encode("utf-8"))
+    try:
+        write_atomic(path, text.encode("utf-8"), overwrite=False)
+    except FileExistsError:  # made by someone else since the check above
+        raise _exists(path) from None
     return path
 
 

@@ -319,6 +319,20 @@ def test_new_refuses_an_existing_file(repo: Path, name: str) -> None:
     assert tree(repo) == before
 
 
+def test_new_never_overwrites_a_file_made_after_its_check(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if another process wrote the file between `new`'s check and its write.
+    monkeypatch.setattr(scaffold, "POLICY_SUFFIXES", ())
+    theirs = repo / "policies" / "svar.yaml"
+    theirs.write_text("# theirs\n", encoding="utf-8")
+    before = tree(repo)
+    code, out = run("new", "svar", "--title", "Svartider")
+    assert code == 2
+    assert "policies/svar.yaml exists already" in out
+    assert tree(repo) == before  # unchanged, and no temporary file left behind
+
+
 def test_new_refuses_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out = run("new", "hr", "--title", "Personalepolitik")
