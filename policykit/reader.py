@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
@@ -42,10 +41,9 @@ from policykit.model import (
 )
 from policykit.project import BrandingSettings, LintOptions, Organisation, Project
 from policykit.prose import parse_prose
-from policykit.schema import SchemaName, check
+from policykit.schema import SchemaName, check, slug_pattern
 from policykit.yamlsource import YMapping, YNode, YScalar, YSequence, parse_yaml
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 T = TypeVar("T")
 
 
@@ -296,7 +294,7 @@ class _PolicyBuilder:
         if root.get("id") is not None:
             return _text(root, "id")
         stem = PurePath(self.path).stem
-        if not _SLUG.fullmatch(stem):
+        if not slug_pattern().fullmatch(stem):
             self.findings.append(
                 Finding.of(
                     rules.INVALID_ID,

@@ -11,10 +11,8 @@ file is written atomically.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
@@ -22,7 +20,7 @@ from policykit.errors import UsageError
 from policykit.export import write_atomic
 from policykit.project import PROJECT_FILE, Project
 from policykit.reader import ProjectRead, read_policy, read_project
-from policykit.schema import schema_text
+from policykit.schema import schema_text, slug_pattern
 from policykit.workspace import (
     DRAFTS_FOLDER,
     POLICY_SUFFIXES,
@@ -199,19 +197,12 @@ def new_policy(root: Path, policy_id: str, title: str, language: str | None = No
 
 def check_policy_id(policy_id: str) -> None:
     """Refuse an id that the policy schema would refuse (its `slug` definition)."""
-    if not _slug().fullmatch(policy_id):
+    if not slug_pattern().fullmatch(policy_id):
         raise UsageError(
             f"`{_shown(policy_id)}` is not a valid policy id",
             hint="use lower-case letters a-z, digits and single hyphens, such as "
             "`kommunikation`; the id is also the file name",
         )
-
-
-@cache
-def _slug() -> re.Pattern[str]:
-    """The schema's id pattern. `fullmatch` gives it ECMA-262 anchors: no final newline."""
-    pattern = json.loads(schema_text("policy"))["definitions"]["slug"]["pattern"]
-    return re.compile(str(pattern))
 
 
 def _project(root: Path) -> Project:

@@ -84,6 +84,14 @@ def schema_text(name: SchemaName) -> str:
 
 
 @cache
+def slug_pattern() -> re.Pattern[str]:
+    """The policy schema's id pattern (its `slug` definition). With `fullmatch`, it has
+    ECMA-262 anchors, as in the schema check: no final newline slips through."""
+    pattern = json.loads(schema_text("policy"))["definitions"]["slug"]["pattern"]
+    return re.compile(str(pattern))
+
+
+@cache
 def _validator(name: SchemaName) -> Any:
     from jsonschema import Draft7Validator, validators
 
