@@ -55,17 +55,27 @@ def rows(reviews: Sequence[Review]) -> list[dict[str, str | None]]:
 
 
 def render_table(reviews: Sequence[Review], today: dt.date, console: Console) -> None:
-    table = Table(title=f"Policy reviews as of {today.isoformat()}", title_justify="left")
-    table.add_column("Policy", ratio=2, min_width=16, overflow="fold")
+    # No rules: the room goes to the words, so that 80 columns hold the table. (With a box,
+    # rich lets a table with ratio columns run two or three columns wider than the console.)
+    table = Table(
+        title=f"Policy reviews as of {today.isoformat()}",
+        title_justify="left",
+        title_style="bold",
+        header_style="bold underline",
+        box=None,
+        pad_edge=False,
+        padding=(0, 1, 1, 1),
+    )
+    # Wide enough for the longest word of a title, so that no word is broken in two.
+    longest = max((len(word) for r in reviews for word in r.policy.title.split()), default=0)
+    table.add_column("Policy", ratio=2, min_width=min(max(longest, 16), 24), overflow="fold")
     for name in ("Adopted", "Evaluated", "Next review"):
         table.add_column(name, no_wrap=True)
-    table.add_column("State", ratio=3, min_width=20)
+    table.add_column("State", ratio=3, min_width=14)
     for review in reviews:
         policy = review.policy
         style = _STATE_STYLE.get(review.state, "")
-        state = _STATE_TEXT[review.state]
-        if review.state is State.OVERDUE and review.due is not None:
-            state += f" since {review.due.isoformat()}"
+        state = _STATE_TEXT[review.state]  # the date is in the column before
         about = f"{policy.status.value}, version {escape(policy.version)}"
         table.add_row(
             f"{escape(policy.title)}\n[dim]{about}[/]",
@@ -77,6 +87,7 @@ def render_table(reviews: Sequence[Review], today: dt.date, console: Console) ->
     console.print(table)
     overdue = sum(1 for r in reviews if r.state is State.OVERDUE)
     due = sum(1 for r in reviews if r.state is State.DUE)
+    console.print()
     console.print(f"{len(reviews)} policies: {overdue} overdue, {due} due within 90 days")
 
 

@@ -161,10 +161,18 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_review_table(repo: Path) -> None:
     code, out = run("review", "--on", "2026-11-28")
     assert code == 0, out
-    assert "overdue since 2009-12-31" in out
+    row = next(line for line in out.splitlines() if "Kommunikationspolitik" in line)
+    assert "2009-12-31" in row and "overdue" in row
     assert "no evaluation in the electoral period 2007–2009" in out
     assert out.index("Kommunikationspolitik") < out.index("Information")  # by due date
     assert "2 policies: 1 overdue, 0 due within 90 days" in out
+
+
+def test_review_table_keeps_title_words_whole_in_a_narrow_terminal(repo: Path) -> None:
+    result = runner.invoke(app, ["review", "--on", "2026-11-28"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert any(line.startswith("Kommunikationspolitik ") for line in result.output.splitlines())
 
 
 def test_review_json_csv_and_failing_on_overdue(repo: Path) -> None:
