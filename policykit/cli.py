@@ -29,6 +29,19 @@ if TYPE_CHECKING:
 class _Commands(TyperGroup):
     """Turns library errors into messages and exit codes: the one place where that happens."""
 
+    #: `--help` lists the commands in the order of the secretariat's year.
+    ORDER = (
+        "init", "new", "validate", "diff", "export", "brief",
+        "adopt", "evaluate", "repeal", "review", "catalog", "schema",
+    )  # fmt: skip
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        known = super().list_commands(ctx)
+        last = len(self.ORDER)  # a command not in ORDER yet comes at the end
+        return sorted(
+            known, key=lambda name: self.ORDER.index(name) if name in self.ORDER else last
+        )
+
     # typer vendors click's Context; `Any` accepts whichever this typer release passes.
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -52,7 +65,8 @@ def _message(level: str, message: str, hint: str | None = None) -> None:
 app = typer.Typer(
     cls=_Commands,
     name="policykit",
-    help="Validate, diff and export a council's policies, written as structured YAML.",
+    help="A council's policies as structured YAML: validate, diff and export them, record "
+    "the council's decisions, and keep track of when each is due for evaluation.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

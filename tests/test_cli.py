@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from policykit import workspace
@@ -242,3 +244,13 @@ def test_a_draft_validated_alone_does_not_claim_its_policy_is_missing(repo: Path
     code, out = run("validate", "policies/drafts")
     assert code == 0
     assert "PK310" not in out
+
+
+def test_help_lists_every_command_in_the_order_of_the_year() -> None:
+    from policykit.cli import _Commands
+
+    code, out = run("--help")
+    assert code == 0
+    listed = [n for n in re.findall(r"^│ (\w+) ", out, re.MULTILINE) if n in _Commands.ORDER]
+    assert listed == list(_Commands.ORDER)
+    assert set(typer.main.get_command(app).commands) == set(_Commands.ORDER)
