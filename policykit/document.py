@@ -8,6 +8,7 @@ title block, so the three formats say the same things in the same order.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
@@ -51,6 +52,19 @@ class Branding:
     font_family: str = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
     logo: bytes | None = None
     logo_media_type: str | None = None
+
+    @property
+    def css(self) -> str:
+        """The CSS variables the stylesheets use. Both values passed the project schema's
+        patterns, so they cannot close the rule."""
+        return f":root {{ --primary: {self.primary_color}; --font: {self.font_family}; }}\n"
+
+    @property
+    def logo_uri(self) -> str | None:
+        """The logo as a data URI, so that a page loads nothing."""
+        if self.logo is None or not self.logo_media_type:
+            return None
+        return f"data:{self.logo_media_type};base64,{base64.b64encode(self.logo).decode()}"
 
 
 @dataclass(frozen=True, slots=True)

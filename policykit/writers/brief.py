@@ -8,13 +8,12 @@ Both are pure: the same brief gives the same bytes.
 
 from __future__ import annotations
 
-import base64
 from typing import TYPE_CHECKING
 
 from policykit.brief import KINDS, Action, Brief
 from policykit.document import Document
 from policykit.writers.docx import BOLD, PLAIN, DocxWriter, w
-from policykit.writers.html import _branding_css, _template, packaged, prose_html
+from policykit.writers.html import _template, packaged, prose_html
 
 if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
@@ -35,17 +34,14 @@ def write_brief_html(brief: Brief, document: Document) -> str:
     from markupsafe import Markup
 
     branding = document.options.branding
-    logo = None
-    if branding.logo is not None and branding.logo_media_type:
-        logo = f"data:{branding.logo_media_type};base64,{base64.b64encode(branding.logo).decode()}"
     css = packaged("policy.css") + packaged(STYLESHEET)
     return _template(packaged(TEMPLATE)).render(
         brief=brief,
         doc=document,
         labels=document.locale.labels,
         css=Markup(css),
-        branding_css=Markup(_branding_css(document)),
-        logo=logo,
+        branding_css=Markup(branding.css),
+        logo=branding.logo_uri,
         prose=prose_html,
     )
 

@@ -12,7 +12,6 @@ same input gives the same bytes.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -157,9 +156,6 @@ def write_catalog(
     loc = locale(project.language)
     rows = [_row(r, loc, project.language, revisions or {}, link_base) for r in reviews]
     branding = options.branding
-    logo = None
-    if branding.logo is not None and branding.logo_media_type:
-        logo = f"data:{branding.logo_media_type};base64,{base64.b64encode(branding.logo).decode()}"
     statuses = _choices("status", [row.status for row in rows], STATUSES, loc, "status_{}")
     states = _choices("review", [row.state for row in rows], STATES, loc, "catalog_state_{}")
     present = {(row.status, row.state) for row in rows}
@@ -183,11 +179,8 @@ def write_catalog(
         empty=empty,
         timeline=_timeline(rows, reviews, today, loc),
         css=Markup(packaged("policy.css") + packaged(STYLESHEET)),
-        # Both values passed the project schema's patterns, so they cannot close the rule.
-        branding_css=Markup(
-            f":root {{ --primary: {branding.primary_color}; --font: {branding.font_family}; }}\n"
-        ),
-        logo=logo,
+        branding_css=Markup(branding.css),
+        logo=branding.logo_uri,
     )
 
 

@@ -8,7 +8,6 @@ so the file needs nothing else.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -50,9 +49,6 @@ def write_html(document: Document) -> str:
     templates = document.options.templates
     branding = document.options.branding
     css = templates.css if templates.css is not None else packaged(STYLESHEET)
-    logo = None
-    if branding.logo is not None and branding.logo_media_type:
-        logo = f"data:{branding.logo_media_type};base64,{base64.b64encode(branding.logo).decode()}"
     template = _template(templates.html if templates.html is not None else packaged(TEMPLATE))
     return template.render(
         doc=document,
@@ -61,16 +57,10 @@ def write_html(document: Document) -> str:
         org=document.organisation,
         adoption=document.policy.last_adoption,
         css=Markup(css),
-        branding_css=Markup(_branding_css(document)),
-        logo=logo,
+        branding_css=Markup(branding.css),
+        logo=branding.logo_uri,
         prose=prose_html,
     )
-
-
-def _branding_css(document: Document) -> str:
-    branding = document.options.branding
-    # Both values passed the project schema's patterns, so they cannot close the rule.
-    return f":root {{ --primary: {branding.primary_color}; --font: {branding.font_family}; }}\n"
 
 
 @cache

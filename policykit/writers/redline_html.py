@@ -50,7 +50,7 @@ Status = Literal["equal", "changed", "deleted", "inserted"]
 def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
     from markupsafe import Markup
 
-    from policykit.writers.html import _branding_css, _template
+    from policykit.writers.html import _template
 
     writer = _Redline(changes, old, new)
     css = packaged("policy.css") + packaged(STYLESHEET)
@@ -63,7 +63,7 @@ def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
         metadata=[(_field_label(c, new), writer.field(c)) for c in _metadata(changes)],
         category=_category_label(changes, new),
         css=Markup(css),
-        branding_css=Markup(_branding_css(new) + _marker_css(new)),
+        branding_css=Markup(new.options.branding.css + _marker_css(new)),
         title=Markup(writer.words(old.policy.title, new.policy.title)),
         body=Markup(writer.body()),
     )
