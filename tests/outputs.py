@@ -117,14 +117,17 @@ def document_xml(package: bytes) -> str:
 # --- the outputs ----------------------------------------------------------------------------------
 
 
-def policy_html(case: Case) -> str:
+def _document(case: Case) -> Any:
     assert case.policy
-    return without_stylesheets(write_html(layout(case.read(case.policy), case.settings, case.options)))
+    return layout(case.read(case.policy), case.settings, case.options)
+
+
+def policy_html(case: Case) -> str:
+    return without_stylesheets(write_html(_document(case)))
 
 
 def policy_docx(case: Case) -> str:
-    assert case.policy
-    return document_xml(write_docx(layout(case.read(case.policy), case.settings, case.options)))
+    return document_xml(write_docx(_document(case)))
 
 
 def _versions(case: Case) -> tuple[Any, Any, Any]:
