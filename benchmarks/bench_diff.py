@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from policykit.comparison import Comparison, RedlineFormat, compare_versions, redline
-from policykit.diffreport import changes_to_json, render_changes
-from policykit.document import ExportOptions
-from policykit.report import make_console
+from policykit.cli.diagnostics import make_console
+from policykit.cli.diffreport import changes_to_json, render_changes
+from policykit.workflows.comparison import Comparison, RedlineFormat, compare_versions, redline
+from policykit.writing.layout import ExportOptions
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent

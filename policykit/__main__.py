@@ -1,3 +1,3 @@
-from policykit.cli import main
+from policykit.cli.app import main
 
 main()

@@ -6,10 +6,10 @@ import dataclasses
 from functools import cache
 from typing import Any
 
-from policykit.document import Document, ExportOptions, layout
-from policykit.model import Policy
-from policykit.project import Project
-from policykit.reader import read_policy, read_project
+from policykit.model.policy import Policy
+from policykit.model.project import Project
+from policykit.reading.reader import read_policy, read_project
+from policykit.writing.layout import Document, ExportOptions, layout
 from tests.conftest import ROOT
 
 SEED = "kommunikationspolitik"

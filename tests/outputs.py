@@ -20,20 +20,20 @@ from typing import Any
 from lxml import etree
 from ruamel.yaml import YAML
 
-from policykit.brief import Action, make_brief
-from policykit.diff import compare
-from policykit.document import ExportOptions, layout
-from policykit.export import export_options
-from policykit.model import Policy, Status
-from policykit.project import Project
-from policykit.reader import read_policy, read_project
-from policykit.review import review_all
-from policykit.writers.brief import write_brief_docx, write_brief_html
-from policykit.writers.catalog import write_catalog
-from policykit.writers.docx import write_docx
-from policykit.writers.html import write_html
-from policykit.writers.redline_docx import write_redline_docx
-from policykit.writers.redline_html import write_redline_html
+from policykit.comparing.diff import compare
+from policykit.model.policy import Policy, Status
+from policykit.model.project import Project
+from policykit.planning.brief import Action, make_brief
+from policykit.planning.review import review_all
+from policykit.reading.reader import read_policy, read_project
+from policykit.workflows.export import export_options
+from policykit.writing.brief import write_brief_docx, write_brief_html
+from policykit.writing.catalog import write_catalog
+from policykit.writing.docx import write_docx
+from policykit.writing.html import write_html
+from policykit.writing.layout import ExportOptions, layout
+from policykit.writing.redline_docx import write_redline_docx
+from policykit.writing.redline_html import write_redline_html
 from tests.conftest import ROOT
 
 #: The tracked changes' date in the Word redline: fixed, so the golden does not follow the clock.

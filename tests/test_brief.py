@@ -17,13 +17,13 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from policykit.brief import Action, Brief, load_brief, make_brief, render_brief
-from policykit.diff import Category, compare
-from policykit.document import layout
-from policykit.errors import UsageError
-from policykit.intervals import Duration
-from policykit.model import Status
-from policykit.writers.brief import write_brief_docx, write_brief_html, write_brief_pdf
+from policykit.comparing.diff import Category, compare
+from policykit.diagnostics.errors import UsageError
+from policykit.model.intervals import Duration
+from policykit.model.policy import Status
+from policykit.planning.brief import Action, Brief, load_brief, make_brief, render_brief
+from policykit.writing.brief import write_brief_docx, write_brief_html, write_brief_pdf
+from policykit.writing.layout import layout
 from tests.clients import ROOT, require
 from tests.examples import ENGLISH, draft, policy, project
 
@@ -300,7 +300,7 @@ IN_FORCE = ROOT / "policies" / "kommunikationspolitik.yaml"
 
 
 def cli(*args: str) -> tuple[int, str]:
-    from policykit.cli import app
+    from policykit.cli.app import app
 
     result = runner.invoke(app, ["brief", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from policykit.project import Project
-from policykit.report import make_console, render_text, summary_line
-from policykit.validate import SourceFile, validate
+from policykit.checking.validate import SourceFile, validate
+from policykit.cli.diagnostics import make_console, render_text, summary_line
+from policykit.model.project import Project
 from tests.conftest import DATA
 from tests.golden import check_golden
 

@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from policykit.cli import app
-from policykit.document import ExportOptions
-from policykit.electoral import DANISH_MUNICIPAL
-from policykit.export import Format, output_name
-from policykit.i18n import locale
-from policykit.intervals import Duration
-from policykit.model import Policy, Status
-from policykit.review import Reason, Review, State, Why, review_all
-from policykit.writers.catalog import localise_reason, write_catalog
+from policykit.cli.app import app
+from policykit.model.electoral import DANISH_MUNICIPAL
+from policykit.model.intervals import Duration
+from policykit.model.policy import Policy, Status
+from policykit.planning.review import Reason, Review, State, Why, review_all
+from policykit.reading.locales import locale
+from policykit.workflows.export import Format, output_name
+from policykit.writing.catalog import localise_reason, write_catalog
+from policykit.writing.layout import ExportOptions
 from tests.clients import ROOT, chromium_page
 from tests.examples import ENGLISH, SEED, draft, policy, project
 from tests.test_html import axe_violations, outline, vnu_errors
@@ -305,7 +305,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_command_writes_the_register_atomically(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policykit import export
+    from policykit.workflows import export
 
     monkeypatch.chdir(ROOT)
     written: list[Path] = []

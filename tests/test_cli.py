@@ -12,8 +12,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from policykit import workspace
-from policykit.cli import app
+from policykit.cli.app import app
+from policykit.edge import workspace
 from tests.conftest import DATA, ROOT
 
 runner = CliRunner()
@@ -228,7 +228,7 @@ def test_a_python_tag_is_never_executed(tmp_path: Path) -> None:
 )
 def test_commands_keep_heavy_libraries_out(command: list[str]) -> None:
     code = (
-        "import sys; from policykit.cli import app\n"
+        "import sys; from policykit.cli.app import app\n"
         f"try:\n    app({command!r})\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('weasyprint', 'docx', 'jinja2', 'babel') if m in sys.modules))"
     )
@@ -247,7 +247,7 @@ def test_a_draft_validated_alone_does_not_claim_its_policy_is_missing(repo: Path
 
 
 def test_help_lists_every_command_in_the_order_of_the_year() -> None:
-    from policykit.cli import _Commands
+    from policykit.cli.app import _Commands
 
     code, out = run("--help")
     assert code == 0

@@ -16,14 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from policykit.cli import app
-from policykit.diff import Bump, Category, Kind, align, bump_version, compare
-from policykit.diffreport import changes_to_json, render_changes
-from policykit.model import Policy
-from policykit.project import Project
-from policykit.reader import read_policy
-from policykit.report import make_console
-from policykit.words import tokens, word_diff
+from policykit.cli.app import app
+from policykit.cli.diagnostics import make_console
+from policykit.cli.diffreport import changes_to_json, render_changes
+from policykit.comparing.diff import Bump, Category, Kind, align, bump_version, compare
+from policykit.comparing.words import tokens, word_diff
+from policykit.model.policy import Policy
+from policykit.model.project import Project
+from policykit.reading.reader import read_policy
 from tests.conftest import DATA, ROOT
 from tests.examples import draft, policy
 from tests.golden import check_golden

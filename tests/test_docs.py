@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from policykit import rules
-from policykit.schema import schema_text
+from policykit.diagnostics import rules
+from policykit.reading.schema import schema_text
 from tests.conftest import ROOT
 
 RULES_MD = (ROOT / "docs" / "rules.md").read_text("utf-8")
@@ -80,7 +80,7 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 
 def test_format_doc_example_validates() -> None:
-    from policykit.validate import SourceFile, validate
+    from policykit.checking.validate import SourceFile, validate
 
     doc = (ROOT / "docs" / "format.md").read_text("utf-8")
     examples = re.findall(r"```yaml\n(format: 1\n.*?|# yaml-language-server.*?)```", doc, re.S)

@@ -23,10 +23,10 @@ import docx
 import pytest
 from lxml import etree
 
-from policykit.document import Branding, Document, ExportOptions, Templates
-from policykit.model import Link, Paragraph, Policy, Span, Status, Text
-from policykit.prose import parse_prose, plain_text
-from policykit.writers.docx import PLAIN, DocxWriter, ReferenceDocxError, RunFormat, write_docx
+from policykit.model.policy import Link, Paragraph, Policy, Span, Status, Text
+from policykit.reading.prose import parse_prose, plain_text
+from policykit.writing.docx import PLAIN, DocxWriter, ReferenceDocxError, RunFormat, write_docx
+from policykit.writing.layout import Branding, Document, ExportOptions, Templates
 from tests.clients import ROOT, require
 from tests.examples import ENGLISH, SEED, document, policy, project
 from tests.golden import check_golden
@@ -69,7 +69,7 @@ def with_prose(base: Policy, *, purpose: str | None = None, evaluation: str | No
 
 
 def laid_out(changed: Policy, options: ExportOptions | None = None) -> Document:
-    from policykit.document import layout
+    from policykit.writing.layout import layout
 
     return layout(changed, project(), options)
 
@@ -569,7 +569,7 @@ def test_same_bytes_in_another_process() -> None:
     """No dependence on hash seeds or the clock: a fresh interpreter writes the same file."""
     script = (
         "import hashlib, sys; from tests.examples import document; "
-        "from policykit.writers.docx import write_docx; "
+        "from policykit.writing.docx import write_docx; "
         "print(hashlib.sha256(write_docx(document())).hexdigest())"
     )
     here = hashlib.sha256(write_docx(document())).hexdigest()
@@ -658,7 +658,7 @@ def test_branding_colour_font_and_png_logo() -> None:
 
 
 def test_python_docx_is_not_imported_until_a_docx_is_written() -> None:
-    script = "import sys, policykit.cli, policykit.writers.docx; print('docx' in sys.modules)"
+    script = "import sys, policykit.cli.app, policykit.writing.docx; print('docx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

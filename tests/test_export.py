@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from policykit import export
-from policykit.cli import app
+from policykit.cli.app import app
+from policykit.workflows import export
 from tests.conftest import ROOT
 
 runner = CliRunner()

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from policykit.findings import Finding
-from policykit.validate import SourceFile, validate
+from policykit.checking.validate import SourceFile, validate
+from policykit.diagnostics.findings import Finding
 from tests.conftest import DATA
 
 BASE = (DATA / "cases" / "valid-minimal.yaml").read_text("utf-8")
@@ -104,8 +104,8 @@ _PROSE_ALPHABET = st.sampled_from([*_MARKDOWN_CHARACTERS, *_UNUSUAL_CHARACTERS])
 @settings(max_examples=3000, deadline=None)
 @given(st.text(_PROSE_ALPHABET, max_size=30))
 def test_prose_fast_path_agrees_with_markdown_it(source: str) -> None:
-    from policykit.model import Span
-    from policykit.prose import parse_markdown, parse_prose
+    from policykit.model.policy import Span
+    from policykit.reading.prose import parse_markdown, parse_prose
 
     def locate(line: int) -> Span:
         return Span("f.yaml", line + 10, 5)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from policykit.model import Link, Paragraph, Prose, Span, Status, Text
-from policykit.writers.html import write_html
+from policykit.model.policy import Link, Paragraph, Prose, Span, Status, Text
+from policykit.writing.html import write_html
 from tests.clients import ROOT, chromium_page, require, require_file
 from tests.examples import ENGLISH, SEED, document, policy
 from tests.golden import check_golden

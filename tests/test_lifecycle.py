@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from policykit.cli import app
-from policykit.electoral import DANISH_MUNICIPAL, calendar_from
-from policykit.intervals import Duration, ElectoralPeriod
-from policykit.model import Decision, EvaluationRecord, Span, Status
-from policykit.reader import read_project
-from policykit.review import State, review, review_all
+from policykit.cli.app import app
+from policykit.model.electoral import DANISH_MUNICIPAL, calendar_from
+from policykit.model.intervals import Duration, ElectoralPeriod
+from policykit.model.policy import Decision, EvaluationRecord, Span, Status
+from policykit.planning.review import State, review, review_all
+from policykit.reading.reader import read_project
 from tests.conftest import ROOT
 from tests.examples import ENGLISH, draft, policy
 

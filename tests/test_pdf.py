@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from policykit.document import ExportOptions, Templates
-from policykit.export import ExportError, export_options
-from policykit.model import Status
-from policykit.project import BrandingSettings, Project
-from policykit.writers.pdf import ForbiddenResourceError, write_pdf
+from policykit.model.policy import Status
+from policykit.model.project import BrandingSettings, Project
+from policykit.workflows.export import ExportError, export_options
+from policykit.writing.layout import ExportOptions, Templates
+from policykit.writing.pdf import ForbiddenResourceError, write_pdf
 from tests.clients import ROOT, require
 from tests.examples import ENGLISH, SEED, document
 from tests.golden import check_golden

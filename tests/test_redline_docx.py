@@ -33,11 +33,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from policykit.document import Document, layout
-from policykit.model import Policy, Prose, Span, Status
-from policykit.prose import parse_prose
-from policykit.writers.docx import write_docx
-from policykit.writers.redline_docx import write_redline_docx
+from policykit.model.policy import Policy, Prose, Span, Status
+from policykit.reading.prose import parse_prose
+from policykit.writing.docx import write_docx
+from policykit.writing.layout import Document, layout
+from policykit.writing.redline_docx import write_redline_docx
 from tests.clients import require, require_python_uno
 from tests.conftest import DATA
 from tests.examples import draft, policy, project
@@ -494,8 +494,8 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_exports(tmp_path: Pa
 
 
 def _load(path: Path) -> Policy:
-    from policykit.project import Project
-    from policykit.reader import read_policy
+    from policykit.model.project import Project
+    from policykit.reading.reader import read_policy
 
     read = read_policy(path.read_bytes(), path.name, Project())
     assert read.policy is not None

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from policykit.diff import compare
-from policykit.document import layout
-from policykit.model import Policy
-from policykit.project import Project
-from policykit.reader import read_policy
-from policykit.writers.html import write_html
-from policykit.writers.pdf import html_to_pdf
-from policykit.writers.redline_html import write_redline_html
+from policykit.comparing.diff import compare
+from policykit.model.policy import Policy
+from policykit.model.project import Project
+from policykit.reading.reader import read_policy
+from policykit.writing.html import write_html
+from policykit.writing.layout import layout
+from policykit.writing.pdf import html_to_pdf
+from policykit.writing.redline_html import write_redline_html
 from tests.clients import require
 from tests.conftest import DATA
 from tests.examples import draft, policy, project

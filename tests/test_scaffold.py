@@ -15,12 +15,13 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from policykit import rules, scaffold
-from policykit.cli import app
-from policykit.errors import UsageError
-from policykit.reader import read_policy, read_project
-from policykit.schema import check, schema_text
-from policykit.yamlsource import YMapping, parse_yaml
+from policykit.cli.app import app
+from policykit.diagnostics import rules
+from policykit.diagnostics.errors import UsageError
+from policykit.reading.reader import read_policy, read_project
+from policykit.reading.schema import check, schema_text
+from policykit.reading.yamlsource import YMapping, parse_yaml
+from policykit.workflows import scaffold
 from tests.conftest import ROOT
 
 runner = CliRunner()

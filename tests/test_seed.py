@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from policykit.model import OrderedList, Policy
-from policykit.prose import plain_text
-from policykit.reader import read_policy, read_project
-from policykit.validate import SourceFile, validate
+from policykit.checking.validate import SourceFile, validate
+from policykit.model.policy import OrderedList, Policy
+from policykit.reading.prose import plain_text
+from policykit.reading.reader import read_policy, read_project
 from tests.conftest import DATA, ROOT
 
 SEED = (DATA / "seed" / "ikast-brande-kommunikationspolitik.txt").read_text("utf-8")

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from policykit.intervals import Duration, ElectoralPeriod, parse_interval
-from policykit.lix import measure
-from policykit.model import (
+from policykit.checking.lix import measure
+from policykit.model.intervals import Duration, ElectoralPeriod, parse_interval
+from policykit.model.policy import (
     BlockQuote,
     BulletList,
     Emphasis,
@@ -18,9 +18,9 @@ from policykit.model import (
     Span,
     Strong,
 )
-from policykit.prose import is_safe_url, parse_prose, plain_text
-from policykit.reader import read_policy
-from policykit.yamlsource import YMapping, parse_yaml, resolve_plain
+from policykit.reading.prose import is_safe_url, parse_prose, plain_text
+from policykit.reading.reader import read_policy
+from policykit.reading.yamlsource import YMapping, parse_yaml, resolve_plain
 from tests.conftest import DATA
 
 BASE = (DATA / "cases" / "valid-minimal.yaml").read_text("utf-8")
@@ -171,7 +171,7 @@ def test_default_size_limit_is_5_mb() -> None:
 
 
 def test_every_locale_has_every_label() -> None:
-    from policykit.i18n import available_languages, locale
+    from policykit.reading.locales import available_languages, locale
 
     languages = available_languages()
     assert {"da", "en"} <= set(languages)
@@ -182,7 +182,7 @@ def test_every_locale_has_every_label() -> None:
 
 
 def test_dates_are_formatted_in_the_policy_language() -> None:
-    from policykit.i18n import locale
+    from policykit.reading.locales import locale
 
     assert locale("da").date(dt.date(2007, 5, 29)) == "29. maj 2007"
     assert locale("en").date(dt.date(2007, 5, 29)) == "29 May 2007"

@@ -1,0 +1,273 @@
+"""Checks on the meaning of policies: what the schema cannot see.
+
+`check_policy` looks at one policy (ids, decision records, empty parts, terms, goals,
+readability); `check_collection` looks across the files of a folder (policy ids, drafts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from policykit.checking.lix import Readability, measure
+from policykit.diagnostics import rules
+from policykit.diagnostics.findings import Finding, Note
+from policykit.model.policy import Policy, PolicyIdentity, Prose, Section, Span, Status
+from policykit.model.project import Project
+from policykit.reading.prose import plain_text, text_units
+
+
+@dataclass(frozen=True, slots=True)
+class SectionStats:
+    number: int
+    key: str
+    heading: str | None
+    readability: Readability
+    span: Span
+
+
+def check_policy(policy: Policy, project: Project | None = None) -> list[Finding]:
+    project = project or Project()
+    return [
+        *_duplicate_ids(policy),
+        *_decision_order(policy),
+        *_status(policy),
+        *_empty_parts(policy),
+        *_unused_terms(policy),
+        *_duplicate_goals(policy),
+        *_interval(policy),
+        *_readability(policy, project.lint.lix_threshold),
+    ]
+
+
+def section_stats(policy: Policy) -> list[SectionStats]:
+    """Readability of each numbered section, as `validate --stats` shows it."""
+    return [
+        SectionStats(number, s.key, s.heading, _measure(s), s.span)
+        for number, s in enumerate(policy.sections(), start=1)
+    ]
+
+
+def _measure(section: Section) -> Readability:
+    return measure(unit.text for prose in section.prose for unit in text_units(prose))
+
+
+def _duplicate_ids(policy: Policy) -> Iterator[Finding]:
+    seen: dict[str, Span] = {}
+    for kind, ident, span in _ids(policy):
+        if ident in seen:
+            yield Finding.of(
+                rules.DUPLICATE_ID,
+                f"the id `{ident}` ({kind}) is already used in this policy",
+                span,
+                notes=[Note(f"`{ident}` is first used here", seen[ident])],
+                hint="ids name anchors and diff paths, so each must be unique; rename one",
+            )
+        else:
+            seen[ident] = span
+
+
+def _ids(policy: Policy) -> Iterator[tuple[str, str, Span]]:
+    for group in policy.goals.groups:
+        if group.id:
+            yield "goal group", group.id, group.span
+        for item in group.items:
+            if item.id:
+                yield "goal", item.id, item.span
+    for term in policy.definitions.terms:
+        if term.id:
+            yield "term", term.id, term.span
+    for principle in policy.principles.items:
+        yield "principle", principle.id, principle.span
+
+
+def _decision_order(policy: Policy) -> Iterator[Finding]:
+    decisions = [("adoption", d.date, d.span) for d in policy.adoptions]
+    if policy.repeal:
+        decisions.append(("repeal", policy.repeal.date, policy.repeal.span))
+    records = [("evaluation", r.date, r.span) for r in policy.evaluation.records]
+    for sequence in (decisions, records):
+        for (_, before, before_span), (kind, date, span) in pairwise(sequence):
+            if date < before:
+                yield Finding.of(
+                    rules.ADOPTION_ORDER,
+                    f"this {kind} on {date.isoformat()} comes before the record above it "
+                    f"({before.isoformat()})",
+                    span,
+                    notes=[Note("the earlier record is here", before_span)],
+                    hint="list records oldest first, and check the dates",
+                )
+
+
+def _status(policy: Policy) -> Iterator[Finding]:
+    status_span = policy.field_spans.get("status", policy.span)
+    if policy.status in (Status.ADOPTED, Status.REPEALED) and not policy.adoptions:
+        yield Finding.of(
+            rules.STATUS_WITHOUT_ADOPTION,
+            f"the policy is {policy.status.value}, but it has no adoption record",
+            status_span,
+            width=6,
+            hint="add the adoption under `adoptions:`, with its date and the body that adopted it",
+        )
+    if policy.status is Status.REPEALED and policy.repeal is None:
+        yield Finding.of(
+            rules.REPEAL_MISMATCH,
+            "the policy is repealed, but it has no `repeal:` record",
+            status_span,
+            width=6,
+            hint="add `repeal:` with the date and the body that repealed it",
+        )
+    if policy.repeal is not None and policy.status is not Status.REPEALED:
+        yield Finding.of(
+            rules.REPEAL_MISMATCH,
+            f"the policy has a repeal record, but its status is {policy.status.value}",
+            policy.repeal.span,
+            hint="set `status: repealed`, or remove the `repeal:` record",
+        )
+
+
+def _empty_parts(policy: Policy) -> Iterator[Finding]:
+    def empty(what: str, span: Span) -> Finding:
+        return Finding.of(
+            rules.EMPTY_PART, f"{what} is empty", span, hint="write it, or remove the empty entry"
+        )
+
+    if policy.purpose.text.is_empty:
+        yield empty("the purpose", policy.purpose.span)
+    if not policy.goals.groups:
+        yield empty("the goals part", policy.goals.span)
+    for group in policy.goals.groups:
+        if not group.items:
+            yield empty(f"the goal group `{group.title}`", group.span)
+        yield from (empty("a goal", i.span) for i in group.items if i.text.is_empty)
+    if not policy.definitions.terms:
+        yield empty("the definitions part", policy.definitions.span)
+    for term in policy.definitions.terms:
+        if term.text.is_empty:
+            yield empty(f"the definition of `{term.term}`", term.span)
+    if not policy.principles.items:
+        yield empty("the principles part", policy.principles.span)
+    for principle in policy.principles.items:
+        if principle.text.is_empty:
+            yield empty(f"the principle `{principle.id}`", principle.span)
+    if policy.evaluation.rule.is_empty:
+        yield empty("the evaluation rule", policy.evaluation.span)
+
+
+def _unused_terms(policy: Policy) -> Iterator[Finding]:
+    for term in policy.definitions.terms:
+        others = (t.text for t in policy.definitions.terms if t is not term)
+        text = "\n".join(_document_text(policy, others)).casefold()
+        if not _term_pattern(term.term).search(text):
+            yield Finding.of(
+                rules.UNUSED_TERM,
+                f"the term `{term.term}` is defined but never used in the text",
+                term.span,
+                hint="use the term where it applies, or remove its definition",
+            )
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    # Each word may take an inflection (kommunikation → kommunikationen, policy → policies).
+    words = [
+        re.escape(word.casefold()[:-1] if len(word) > 4 else word.casefold())
+        for word in term.split()
+    ]
+    return re.compile(r"(?<!\w)" + r"\w*\s+".join(words) + r"\w*")
+
+
+def _document_text(policy: Policy, definitions: Iterable[Prose]) -> Iterator[str]:
+    """Every text of the policy a reader sees, except the definitions left out by the caller."""
+    yield policy.title
+    for section in policy.sections():
+        if section.key != "definitions":
+            yield section.heading or ""
+            yield from (plain_text(prose) for prose in section.prose)
+    yield policy.definitions.heading or ""
+    if policy.definitions.intro:
+        yield plain_text(policy.definitions.intro)
+    yield from (plain_text(prose) for prose in definitions)
+    for group in policy.goals.groups:
+        yield group.title
+        yield from (item.indicator or "" for item in group.items)
+
+
+def _duplicate_goals(policy: Policy) -> Iterator[Finding]:
+    seen: dict[str, Span] = {}
+    for group in policy.goals.groups:
+        for item in group.items:
+            key = " ".join(plain_text(item.text).casefold().split()).rstrip(".!;")
+            if key and key in seen:
+                yield Finding.of(
+                    rules.DUPLICATE_GOAL,
+                    "this goal repeats an earlier one",
+                    item.span,
+                    notes=[Note("the same goal is first stated here", seen[key])],
+                    hint="state each goal once",
+                )
+            elif key:
+                seen[key] = item.span
+
+
+def _interval(policy: Policy) -> Iterator[Finding]:
+    if policy.evaluation.interval is None:
+        yield Finding.of(
+            rules.NO_INTERVAL,
+            "the evaluation rule has no machine-readable `interval`",
+            policy.evaluation.span,
+            hint="add `interval: P2Y` (an ISO 8601 duration) or `interval: electoral-period`, "
+            "so the review date can be computed",
+        )
+
+
+def _readability(policy: Policy, threshold: float) -> Iterator[Finding]:
+    for stats in section_stats(policy):
+        lix = stats.readability.lix
+        if lix > threshold:
+            name = f"section {stats.number} ({stats.heading or stats.key})"
+            yield Finding.of(
+                rules.HARD_TO_READ,
+                f"{name} has LIX {lix:.0f} ({stats.readability.band}), above the threshold of "
+                f"{threshold:g}",
+                stats.span,
+                hint="shorter sentences and shorter words lower the LIX; "
+                "`policykit validate --stats` shows every section",
+            )
+
+
+def check_collection(identities: Sequence[PolicyIdentity]) -> list[Finding]:
+    """Ids are unique among policies in force and, separately, among drafts."""
+    findings: list[Finding] = []
+    for drafts in (False, True):
+        seen: dict[str, PolicyIdentity] = {}
+        for policy in (p for p in identities if p.draft is drafts):
+            first = seen.setdefault(policy.id, policy)
+            if first is not policy:
+                findings.append(_duplicate_policy(policy, first, drafts))
+    in_force = {p.id for p in identities if not p.draft}
+    # Drafts checked on their own say nothing about the policies in force.
+    orphans = [p for p in identities if p.draft and p.id not in in_force]
+    for draft in orphans if in_force else []:
+        findings.append(
+            Finding.of(
+                rules.DRAFT_WITHOUT_POLICY,
+                f"the draft revises `{draft.id}`, but no policy with that id is in this folder",
+                draft.span,
+                hint="a draft in drafts/ has the id of the policy it revises; a new policy "
+                "belongs in policies/ with `status: draft`",
+            )
+        )
+    return findings
+
+
+def _duplicate_policy(policy: PolicyIdentity, first: PolicyIdentity, drafts: bool) -> Finding:
+    where = "among the drafts" if drafts else "among the policies"
+    return Finding.of(
+        rules.DUPLICATE_POLICY_ID,
+        f"the policy id `{policy.id}` is used twice {where}",
+        policy.span,
+        notes=[Note("the other policy with this id", first.span)],
+        hint="give each policy its own id (it names its exports)",
+    )

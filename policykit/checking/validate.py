@@ -1,0 +1,69 @@
+"""Validation of a set of policy files, held in memory: the library behind `policykit validate`.
+
+Pure: the caller reads the files (see `workspace`) and renders the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from policykit.checking.checks import SectionStats, check_collection, check_policy, section_stats
+from policykit.diagnostics.findings import Finding, count
+from policykit.model.policy import Policy
+from policykit.model.project import Project
+from policykit.reading.reader import read_policy
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A policy file's bytes and the path to show for it."""
+
+    path: str
+    data: bytes
+    #: True for a proposed revision in a `drafts/` folder.
+    draft: bool = False
+
+
+@dataclass(slots=True)
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    #: Each file's text by display path, for quoting source lines.
+    sources: dict[str, str] = field(default_factory=dict)
+    policies: list[Policy] = field(default_factory=list)
+    files: int = 0
+    project: Project = field(default_factory=Project)
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.findings)[1]
+
+    def clean_policies(self) -> list[Policy]:
+        """The policies whose files have no errors: the ones fit to export."""
+        failed = {f.span.file for f in self.findings if f.is_error and f.span is not None}
+        return [policy for policy in self.policies if policy.span.file not in failed]
+
+    def stats(self) -> list[tuple[Policy, list[SectionStats]]]:
+        return [(policy, section_stats(policy)) for policy in self.policies]
+
+
+def validate(files: Sequence[SourceFile], project: Project | None = None) -> Report:
+    """Read and check every file, then the set as a whole. Never raises on bad input."""
+    project = project or Project()
+    report = Report(files=len(files), project=project)
+    identities = []
+    for file in files:
+        read = read_policy(file.data, file.path, project, draft=file.draft)
+        report.sources[file.path] = read.text
+        report.findings.extend(read.findings)
+        identities.extend([read.identity] if read.identity else [])
+        if read.policy is not None:
+            report.policies.append(read.policy)
+            report.findings.extend(check_policy(read.policy, project))
+    report.findings.extend(check_collection(identities))
+    report.findings.sort(key=Finding.sort_key)
+    return report

@@ -1,0 +1,1 @@
+"""The command line: flags in, workflow calls, rendered results and exit codes out."""

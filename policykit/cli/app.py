@@ -1,0 +1,534 @@
+"""The command line: flags in, library calls, rendered results and exit codes out.
+
+Each command is a few lines over the library. Library errors become messages in one place,
+`main`, and each error type has a fixed exit code (see `errors`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from policykit import __version__
+from policykit.diagnostics import rules
+from policykit.diagnostics.errors import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    PolicykitError,
+    UsageError,
+)
+
+if TYPE_CHECKING:
+    from policykit.checking.validate import Report
+    from policykit.diagnostics.findings import Finding
+    from policykit.workflows.decisions import Recorded
+
+
+class _Commands(TyperGroup):
+    """Turns library errors into messages and exit codes: the one place where that happens."""
+
+    #: `--help` lists the commands in the order of the secretariat's year.
+    ORDER = (
+        "init", "new", "validate", "diff", "export", "brief",
+        "adopt", "evaluate", "repeal", "review", "catalog", "schema",
+    )  # fmt: skip
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        known = super().list_commands(ctx)
+        last = len(self.ORDER)  # a command not in ORDER yet comes at the end
+        return sorted(
+            known, key=lambda name: self.ORDER.index(name) if name in self.ORDER else last
+        )
+
+    # typer vendors click's Context; `Any` accepts whichever this typer release passes.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PolicykitError as error:
+            _message("error", error.message, error.hint)
+            raise typer.Exit(error.exit_code) from None
+
+
+def _message(level: str, message: str, hint: str | None = None) -> None:
+    """An error or warning of the command itself (not a finding in a file), on stderr."""
+    from policykit.cli.diagnostics import make_console
+
+    console = make_console(stderr=True)
+    style = "bold red" if level == "error" else "bold yellow"
+    console.print(f"[{style}]{level}:[/] {escape(message)}")
+    if hint:
+        console.print(f"   [cyan]= hint:[/] {escape(hint)}")
+
+
+app = typer.Typer(
+    cls=_Commands,
+    name="policykit",
+    help="A council's policies as structured YAML: validate, diff and export them, record "
+    "the council's decisions, and keep track of when each is due for evaluation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+# The policy files or folders most commands take; `policies/` when none are given.
+PolicyPaths = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
+]
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"policykit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """policykit: policies as YAML, checked and published."""
+
+
+@app.command()
+def validate(
+    paths: PolicyPaths = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text, json or github annotations.")
+    ] = OutputFormat.TEXT,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    stats: Annotated[
+        bool, typer.Option("--stats", help="Show LIX and word counts per section.")
+    ] = False,
+) -> None:
+    """Check policy files: structure, meaning and plain language."""
+    from policykit.cli import diagnostics as render
+    from policykit.edge.workspace import validate_paths
+
+    result = validate_paths(paths or [Path("policies")])
+    console = render.make_console()
+    if output is OutputFormat.JSON:
+        typer.echo(render.to_json(result.findings, result.files))
+    elif output is OutputFormat.GITHUB:
+        if result.findings:
+            typer.echo(render.to_github(result.findings))
+    else:
+        render.render_text(result.findings, result.sources, console)
+        if stats:
+            render.render_stats(result.stats(), console)
+        console.print(render.summary_line(result.findings, result.files))
+    raise typer.Exit(_validation_exit_code(result, strict))
+
+
+def _validation_exit_code(result: Report, strict: bool) -> int:
+    """2 when input could not be read, 1 for errors (or warnings under --strict), else 0."""
+    if any(finding.rule is rules.UNREADABLE_FILE for finding in result.findings):
+        return EXIT_USAGE
+    failed = result.errors or (strict and result.warnings)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+class PdfVariant(StrEnum):
+    UA1 = "pdf/ua-1"
+    A2B = "pdf/a-2b"
+    A2U = "pdf/a-2u"
+    A3B = "pdf/a-3b"
+    A3U = "pdf/a-3u"
+    A4U = "pdf/a-4u"
+
+
+@app.command()
+def export(
+    paths: PolicyPaths = None,
+    html: Annotated[bool, typer.Option("--html", help="Write HTML.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Write PDF.")] = False,
+    docx: Annotated[bool, typer.Option("--docx", help="Write Word.")] = False,
+    out_dir: Annotated[Path, typer.Option("--output", "-o", help="The folder to write to.")] = Path(
+        "exports"
+    ),
+    template: Annotated[
+        Path | None,
+        typer.Option(help="A folder with policy.html.j2, policy.css and/or reference.docx."),
+    ] = None,
+    pdf_variant: Annotated[
+        PdfVariant, typer.Option(help="PDF/UA-1 (tagged) by default; PDF/A for archiving.")
+    ] = PdfVariant.UA1,
+) -> None:
+    """Export policies to HTML, PDF and Word (all three unless some are chosen)."""
+    from policykit.cli import diagnostics as render
+    from policykit.edge.workspace import project_root, validate_paths
+    from policykit.workflows.export import export_batch, export_options, iter_formats
+
+    targets = paths or [Path("policies")]
+    result = validate_paths(targets)
+    console = render.make_console()
+    errors = [finding for finding in result.findings if finding.is_error]
+    render.render_text(errors, result.sources, console)
+    project, policies = result.project, result.clean_policies()
+    options = export_options(project, project_root(targets), template, pdf_variant.value)
+    formats = list(iter_formats(html, pdf, docx))
+    outcomes = render.run_with_progress(
+        len(policies) * len(formats),
+        lambda advance: export_batch(policies, project, options, formats, out_dir, advance),
+        console,
+    )
+    skipped = result.files - len(policies)  # files with errors were not exported
+    render.render_export_summary(outcomes, skipped, console)
+    failed = bool(errors) or any(outcome.error for outcome in outcomes)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+class DiffFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The old version: a file, or FILE@REV (git).")],
+    new: Annotated[str, typer.Argument(help="The new version: a file, or FILE@REV (git).")],
+    output: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text (the terminal) or json.")
+    ] = DiffFormat.TEXT,
+    redlines: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output", "-o", help="Also write a redline: FILE.html, .pdf or .docx (repeatable)."
+        ),
+    ] = None,
+    author: Annotated[
+        str, typer.Option(help="The author of the Word redline's tracked changes.")
+    ] = "policykit",
+) -> None:
+    """Compare two versions of a policy. Exit 0: identical, 1: different, 2: error."""
+    from policykit.cli import diffreport
+    from policykit.cli.diagnostics import make_console, render_text
+    from policykit.workflows import comparison as library
+    from policykit.workflows.export import export_options, write_atomic
+
+    outputs = [(path, library.RedlineFormat.of(path)) for path in redlines or []]
+    try:
+        result = library.compare_versions(old, new)
+    except library.InvalidVersionError as error:
+        render_text(error.findings, error.sources, make_console(stderr=True))
+        raise
+    changes = result.changes
+    if output is DiffFormat.JSON:
+        typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
+    else:
+        diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
+    if outputs:
+        options = export_options(result.project, _root_of(result.new.path))
+    for path, fmt in outputs:
+        write_atomic(path, library.redline(result, fmt, options, author=author))
+        make_console(stderr=True).print(f"wrote {escape(str(path))}")
+    raise typer.Exit(EXIT_OK if changes.identical else EXIT_FINDINGS)
+
+
+def _root_of(path: Path) -> Path:
+    from policykit.edge.workspace import project_root
+
+    folder = path.absolute().parent
+    while not folder.is_dir():
+        folder = folder.parent
+    return project_root([folder])
+
+
+def _day(value: str | None, option: str) -> dt.date:
+    """A date option as a date; today when it is not given."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value}: not a date", hint="write it as YYYY-MM-DD, such as 2026-12-10"
+        ) from None
+
+
+def _record(decide: Callable[[], Recorded]) -> None:
+    """Run a decision; print what it wrote, or the findings that stopped it."""
+    from policykit.cli.diagnostics import make_console, render_text
+    from policykit.workflows.decisions import InvalidPolicyError
+
+    console = make_console()
+    try:
+        recorded = decide()
+    except InvalidPolicyError as error:
+        render_text(error.findings, error.sources, make_console(stderr=True))
+        raise
+    console.print(f"{escape(str(recorded.path))}: {escape(recorded.message)}")
+    for note in recorded.notes:
+        console.print(f"   [cyan]= note:[/] {escape(note)}")
+    if recorded.removed is not None:
+        console.print(f"moved {escape(str(recorded.removed))} over {escape(str(recorded.path))}")
+
+
+@app.command()
+def adopt(
+    file: Annotated[Path, typer.Argument(help="The policy, or its draft revision in drafts/.")],
+    by: Annotated[str, typer.Option("--by", help="The body that adopted it: Byrådet, say.")],
+    date: Annotated[str, typer.Option("--date", help="The date of the decision, YYYY-MM-DD.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The case reference.")] = None,
+    version: Annotated[
+        str | None, typer.Option("--version", help="Default: the bump diff suggests.")
+    ] = None,
+) -> None:
+    """Record an adoption: status adopted, the version set, a draft moved over its policy."""
+    from policykit.workflows.decisions import adopt as record
+
+    day = _day(date, "--date")
+    _record(lambda: record(file, by, day, ref, version))
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="The policy.")],
+    date: Annotated[str, typer.Option("--date", help="The date of the evaluation.")],
+    note: Annotated[str | None, typer.Option("--note", help="What it found, briefly.")] = None,
+) -> None:
+    """Record an evaluation of a policy."""
+    from policykit.workflows.decisions import evaluate as record
+
+    day = _day(date, "--date")
+    _record(lambda: record(file, day, note))
+
+
+@app.command()
+def repeal(
+    file: Annotated[Path, typer.Argument(help="The policy.")],
+    by: Annotated[str, typer.Option("--by", help="The body that repealed it.")],
+    date: Annotated[str, typer.Option("--date", help="The date of the decision.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The case reference.")] = None,
+) -> None:
+    """Record a repeal: status repealed, and the decision under `repeal:`."""
+    from policykit.workflows.decisions import repeal as record
+
+    day = _day(date, "--date")
+    _record(lambda: record(file, by, day, ref))
+
+
+class ReviewFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command()
+def review(
+    paths: PolicyPaths = None,
+    output: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="text, json or csv.")
+    ] = ReviewFormat.TEXT,
+    fail_on_overdue: Annotated[
+        bool, typer.Option("--fail-on-overdue", help="Exit 1 when a policy is overdue.")
+    ] = False,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Compute as on this date. Default: today.")
+    ] = None,
+) -> None:
+    """When each policy is next due for evaluation, soonest first."""
+    from policykit.cli import reviewreport
+    from policykit.cli.diagnostics import make_console
+    from policykit.planning.review import State, review_all
+
+    today = _day(on, "--on")
+    result, errors = _checked(paths)
+    reviews = review_all(result.clean_policies(), today, result.project.electoral_calendar)
+    if output is ReviewFormat.JSON:
+        typer.echo(reviewreport.to_json(reviews, today))
+    elif output is ReviewFormat.CSV:
+        typer.echo(reviewreport.to_csv(reviews), nl=False)
+    else:
+        reviewreport.render_table(reviews, today, make_console())
+    overdue = any(r.state is State.OVERDUE for r in reviews)
+    failed = bool(errors) or (fail_on_overdue and overdue)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@app.command()
+def schema(
+    project: Annotated[
+        bool, typer.Option("--project", help="The schema of policykit.yaml instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of the policy format (for editors and tooling)."""
+    from policykit.reading.schema import schema_text
+
+    sys.stdout.write(schema_text("project" if project else "policy"))
+
+
+@app.command()
+def brief(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The proposal (a draft revision or a new policy), or the policy to repeal."
+        ),
+    ],
+    against: Annotated[
+        str | None,
+        typer.Option(help="The version in force: a file or FILE@REV. Default: drafts/../ID.yaml"),
+    ] = None,
+    repeal: Annotated[bool, typer.Option("--repeal", help="Propose to repeal FILE.")] = False,
+    date: Annotated[
+        str | None, typer.Option("--date", help="The meeting date, YYYY-MM-DD. Default: today.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="The deciding body. Default: the last adopter.")
+    ] = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="The case reference (sagsnr.).")] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version", help="The version to adopt. Default: diff's bump, or the file's version."
+        ),
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--output", "-o", help="The folder to write to.")] = Path(
+        "exports"
+    ),
+) -> None:
+    """Write the one-page adoption brief (indstilling) for the agenda, as PDF and Word."""
+    from policykit.cli.diagnostics import make_console, render_text
+    from policykit.planning import brief as library
+    from policykit.workflows.export import export_options, write_atomic
+
+    meeting = _day(date, "--date")
+    try:
+        loaded = library.load_brief(
+            file, meeting, against=against, repeal=repeal, body=by, reference=ref, version=version
+        )
+    except library.InvalidInputError as error:
+        render_text(error.findings, error.sources, make_console(stderr=True))
+        raise
+    options = export_options(loaded.project, _root_of(loaded.path))
+    console = make_console()
+    for name, data in library.render_brief(loaded.brief, loaded.project, options):
+        write_atomic(out_dir / name, data)
+        console.print(f"wrote {escape(str(out_dir / name))}")
+    console.print(escape(loaded.brief.recommendation))
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="The folder to set up. Default: the current one.", show_default=False),
+    ] = Path(),
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="The organisation's name.")
+    ] = None,
+    language: Annotated[
+        str, typer.Option("--language", help="The default language of policies: da or en.")
+    ] = "da",
+) -> None:
+    """Start a policy repository: policykit.yaml, policies/, exports/ and an example policy."""
+    from policykit.cli.diagnostics import make_console
+    from policykit.edge.workspace import display_path
+    from policykit.workflows.scaffold import init_repository
+
+    result = init_repository(folder, organisation, language)
+    console = make_console()
+    for path in result.written:
+        console.print(f"created {escape(display_path(path))}")
+    for path in result.kept:
+        console.print(f"kept {escape(display_path(path))}: it exists already")
+    here = folder.resolve() == Path.cwd().resolve()
+    step = "" if here else f"`cd {escape(display_path(folder))}`, then "
+    console.print(f'next: {step}`policykit validate`, and `policykit new ID --title "Title"`')
+
+
+@app.command()
+def new(
+    policy_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The policy's id, such as `hr`; its file name.")
+    ],
+    title: Annotated[str, typer.Option("--title", help="The policy's title.")],
+    language: Annotated[
+        str | None, typer.Option("--language", help="da or en. Default: the project's language.")
+    ] = None,
+) -> None:
+    """Start a new policy, policies/ID.yaml: a draft with the five parts to fill in."""
+    from policykit.cli.diagnostics import make_console
+    from policykit.edge.workspace import display_path
+    from policykit.workflows.scaffold import new_policy, repository_root
+
+    path = new_policy(repository_root(Path.cwd()), policy_id, title, language)
+    make_console().print(f"created {escape(display_path(path))}")
+
+
+@app.command()
+def catalog(
+    paths: PolicyPaths = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The page to write.")] = Path(
+        "exports/index.html"
+    ),
+    on: Annotated[
+        str | None, typer.Option("--on", help="Compute reviews as on this date. Default: today.")
+    ] = None,
+    exports: Annotated[
+        Path | None,
+        typer.Option(help="The folder of the exported files it links to. Default: the page's."),
+    ] = None,
+) -> None:
+    """Write the policy register for the website: every policy, its status and next review."""
+    from policykit.cli.diagnostics import make_console
+    from policykit.edge.workspace import display_path, project_root
+    from policykit.planning.review import review_all
+    from policykit.workflows.export import export_options, write_atomic
+    from policykit.writing.catalog import link_base, linked_files, write_catalog
+
+    today = _day(on, "--on")
+    result, errors = _checked(paths)
+    project, policies = result.project, result.clean_policies()
+    reviews = review_all(policies, today, project.electoral_calendar)
+    revisions = {policy.id: policy for policy in policies if policy.is_draft_revision}
+    options = export_options(project, project_root(paths or [Path("policies")]))
+    base = link_base(output.parent, exports or output.parent)
+    page = write_catalog(reviews, project, options, today, revisions=revisions, link_base=base)
+    write_atomic(output, page.encode("utf-8"))
+    make_console().print(f"wrote {escape(str(output))}: {len(reviews)} policies")
+    folder = exports or output.parent
+    missing = [name for name in linked_files(reviews, revisions) if not (folder / name).exists()]
+    if missing:
+        _message(
+            "warning",
+            f"{len(missing)} of the files the register links to are not in "
+            f"{display_path(folder)}/ yet, such as {missing[0]}",
+            hint=f"run `policykit export -o {display_path(folder)}` to write them",
+        )
+    raise typer.Exit(EXIT_FINDINGS if errors else EXIT_OK)
+
+
+def _checked(paths: list[Path] | None) -> tuple[Report, list[Finding]]:
+    """Validate the policies under `paths`, show the errors on stderr, and return both."""
+    from policykit.cli.diagnostics import make_console, render_text
+    from policykit.edge.workspace import validate_paths
+
+    result = validate_paths(paths or [Path("policies")])
+    errors = [finding for finding in result.findings if finding.is_error]
+    render_text(errors, result.sources, make_console(stderr=True))
+    return result, errors
+
+
+def main() -> None:
+    """The console script."""
+    app()

@@ -1,0 +1,203 @@
+"""Rendering findings: a human report in the style of pip's and rustc's diagnostics (error,
+location, source line with a caret, note, hint), JSON for tooling, and GitHub Actions
+annotations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from policykit.checking.checks import SectionStats
+from policykit.diagnostics.findings import Finding, count
+from policykit.diagnostics.rules import Severity
+from policykit.model.policy import Policy, Span
+
+if TYPE_CHECKING:
+    from policykit.workflows.export import Outcome
+
+T = TypeVar("T")
+
+
+def make_console(**options: Any) -> Console:
+    """A console for reports: no emoji codes (`x.yaml:100:7` must not become 💯), no
+    highlighting of numbers, and no wrapping, so carets stay under their column."""
+    return Console(emoji=False, highlight=False, soft_wrap=True, **options)
+
+
+# --- human output ---------------------------------------------------------------------------
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
+
+
+def render_text(findings: Sequence[Finding], sources: Mapping[str, str], console: Console) -> None:
+    """Print findings as `error[PK101]: message`, `--> file:line:col`, the line and a caret."""
+    for finding in findings:
+        _render_one(finding, sources, console)
+        console.print()
+
+
+def _render_one(finding: Finding, sources: Mapping[str, str], console: Console) -> None:
+    style = _STYLE[finding.severity]
+    console.print(
+        Text.assemble(
+            (f"{finding.severity.value}[{finding.rule.code}]", style),
+            (f": {finding.message}", "bold"),
+        )
+    )
+    if finding.span is not None:
+        _render_location(finding.span, finding.width, sources, console, style)
+    for note in finding.notes:
+        where = f" ({note.span})" if note.span else ""
+        console.print(f"   [cyan]= note:[/] {escape(note.message)}{escape(where)}")
+    if finding.hint:
+        console.print(f"   [cyan]= hint:[/] {escape(finding.hint)}")
+
+
+def _render_location(
+    span: Span, width: int, sources: Mapping[str, str], console: Console, style: str
+) -> None:
+    console.print(f"  [blue]-->[/] {escape(str(span))}")
+    lines = sources.get(span.file, "").splitlines()
+    if not 1 <= span.line <= len(lines):
+        return
+    line, column = _window(lines[span.line - 1].expandtabs(1), span.column)
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    caret_width = max(1, min(width, len(line) - column + 1))
+    console.print(f"  [blue]{pad} |[/]")
+    console.print(Text.assemble(("  " + gutter + " | ", "blue"), line))
+    console.print(
+        Text.assemble(("  " + pad + " | ", "blue"), " " * (column - 1), ("^" * caret_width, style))
+    )
+
+
+def _window(line: str, column: int, limit: int = 100) -> tuple[str, int]:
+    """At most `limit` characters of a long line, around `column`; and the column within."""
+    if len(line) <= limit:
+        return line, column
+    start = max(0, min(column - limit // 2, len(line) - limit))
+    shown = line[start : start + limit]
+    prefix = "…" if start else ""
+    suffix = "…" if start + limit < len(line) else ""
+    return prefix + shown + suffix, column - start + len(prefix)
+
+
+def render_stats(stats: Sequence[tuple[Policy, Sequence[SectionStats]]], console: Console) -> None:
+    """A table per policy: words, sentences, long words and LIX of each numbered section."""
+    from rich.table import Table
+
+    for policy, sections in stats:
+        table = Table(title=f"{policy.title} ({policy.id})", title_justify="left")
+        for name in ("§", "section", "words", "sentences", "long words", "LIX", "reading"):
+            table.add_column(name, justify="left" if name in ("section", "reading") else "right")
+        for s in sections:
+            r = s.readability
+            table.add_row(
+                str(s.number),
+                escape(s.heading or s.key),
+                str(r.words),
+                str(r.sentences),
+                str(r.long_words),
+                f"{r.lix:.0f}",
+                r.band,
+            )
+        console.print(table)
+        console.print()
+
+
+def run_with_progress(total: int, work: Callable[[Callable[[], None]], T], console: Console) -> T:
+    """Run `work` under a progress bar; `work` calls the function it is given once per step."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("exporting"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("export", total=total)
+        return work(lambda: progress.advance(task))
+
+
+def render_export_summary(outcomes: Sequence[Outcome], skipped: int, console: Console) -> None:
+    for outcome in outcomes:
+        name = f"{outcome.policy.id} ({outcome.policy.span.file})"
+        if outcome.error:
+            console.print(f"[bold red]failed:[/] {escape(name)}: {escape(outcome.error)}")
+        else:
+            files = ", ".join(path.as_posix() for path in outcome.written)
+            console.print(f"[green]wrote[/] {escape(files)}")
+    exported = sum(1 for outcome in outcomes if not outcome.error)
+    console.print(f"{exported} exported, {len(outcomes) - exported + skipped} failed")
+
+
+def summary_line(findings: Sequence[Finding], files: int) -> str:
+    errors, warnings = count(findings)
+    noun = "file" if files == 1 else "files"
+    return (
+        f"{files} {noun} checked: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}"
+    )
+
+
+# --- machine output -------------------------------------------------------------------------
+
+
+def to_json(findings: Sequence[Finding], files: int) -> str:
+    """A stable JSON report; the shape is documented in docs/rules.md."""
+    errors, warnings = count(findings)
+    report = {
+        "version": 1,
+        "files": files,
+        "errors": errors,
+        "warnings": warnings,
+        "findings": [_finding_dict(f) for f in findings],
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2)
+
+
+def _finding_dict(finding: Finding) -> dict[str, object]:
+    return {
+        "code": finding.rule.code,
+        "rule": finding.rule.name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "hint": finding.hint,
+        **_span_dict(finding.span),
+        "notes": [{"message": n.message, **_span_dict(n.span)} for n in finding.notes],
+    }
+
+
+def _span_dict(span: Span | None) -> dict[str, object]:
+    if span is None:
+        return {"file": None, "line": None, "column": None}
+    return {"file": span.file, "line": span.line, "column": span.column}
+
+
+def to_github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands: one `::error file=…,line=…,col=…::…` per finding."""
+    lines = []
+    for finding in findings:
+        level = "error" if finding.is_error else "warning"
+        props = [f"title={_gh_property(f'{finding.rule.code} {finding.rule.name}')}"]
+        if finding.span:
+            span = finding.span
+            props[:0] = [
+                f"file={_gh_property(span.file)}",
+                f"line={span.line}",
+                f"col={span.column}",
+            ]
+        message = finding.message + (f" Hint: {finding.hint}" if finding.hint else "")
+        lines.append(f"::{level} {','.join(props)}::{_gh_data(message)}")
+    return "\n".join(lines)
+
+
+def _gh_data(value: str) -> str:
+    # The escaping GitHub's runner applies to command data (toolkit's escapeData).
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,145 @@
+"""A change set for people (rich, in the terminal) and for tooling (JSON, see docs/diff.md).
+
+In colour, deleted words are red and struck through and inserted words green and
+underlined. Without colour (a pipe, NO_COLOR, a log), they are marked `[-so-]{+like this+}`,
+as `git diff --word-diff` does, so that the change is never carried by colour alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from policykit.comparing.diff import Change, ChangeSet, Kind
+from policykit.comparing.words import Piece, tokens
+
+#: How many tokens (words, spaces, punctuation) of unchanged text to show around a change.
+CONTEXT = 12
+JSON_VERSION = 1
+
+_SIGN = {Kind.ADDED: "+", Kind.REMOVED: "-", Kind.MODIFIED: "~", Kind.MOVED: "↕"}
+_SIGN_STYLE = {
+    Kind.ADDED: "bold green",
+    Kind.REMOVED: "bold red",
+    Kind.MODIFIED: "bold yellow",
+    Kind.MOVED: "bold cyan",
+}
+
+
+def summary(changes: ChangeSet) -> str:
+    """ "8 changes: 1 added, 0 removed, 6 modified, 1 moved · substantive · suggest 2.0" """
+    total = len(changes.changes)
+    if not total:
+        return "no changes"
+    counts = ", ".join(f"{changes.count(kind)} {kind.value}" for kind in Kind)
+    line = f"{total} change{'s' * (total != 1)}: {counts}"
+    assert changes.category is not None
+    line += f" · {changes.category.value}"
+    version = changes.suggested_version
+    if version is not None and changes.bump.value != "none":
+        line += f" · suggested version {version} ({changes.bump.value} bump)"
+    return line
+
+
+def render_changes(changes: ChangeSet, old: str, new: str, console: Console) -> None:
+    console.print(Text.assemble(("--- ", "bold red"), old))
+    console.print(Text.assemble(("+++ ", "bold green"), new))
+    console.print(Text(summary(changes), style="bold"))
+    plain = console.color_system is None
+    part = None
+    for change in changes.changes:
+        if change.part != part:
+            part = change.part
+            console.print()
+            console.print(Text(part, style="bold underline"))
+        console.print(_headline(change))
+        if change.kind is Kind.MODIFIED and change.words:
+            console.print(Text("      ").append_text(_words(change.words, plain)))
+
+
+def _headline(change: Change) -> Text:
+    line = Text("  ")
+    line.append(_SIGN[change.kind], style=_SIGN_STYLE[change.kind])
+    line.append(f" {change.path}", style="bold")
+    line.append(f"  {change.kind.value}, {change.category.value}", style="dim")
+    if change.kind is Kind.MOVED and change.moved:
+        line.append(f", position {change.moved[0]} → {change.moved[1]}", style="dim")
+    if change.kind in (Kind.ADDED, Kind.REMOVED, Kind.MOVED):
+        shown = change.new if change.kind is not Kind.REMOVED else change.old
+        line.append(f"  {_one_line(shown or '', 80)}")
+    return line
+
+
+def _words(pieces: Sequence[Piece], plain: bool) -> Text:
+    """The pieces with unchanged stretches cut to CONTEXT tokens around each change."""
+    text = Text()
+    for index, piece in enumerate(pieces):
+        shown = piece.text.replace("\n", " ¶ ")
+        if piece.op == "equal":
+            last = len(pieces) - 1
+            text.append(_context(shown, after_change=index > 0, before_change=index < last))
+        elif piece.op == "delete":
+            text.append(f"[-{shown}-]" if plain else shown, style="red strike")
+        else:
+            text.append(f"{{+{shown}+}}" if plain else shown, style="green underline")
+    return text
+
+
+def _context(text: str, *, after_change: bool, before_change: bool) -> str:
+    parts = tokens(text)
+    if len(parts) <= 2 * CONTEXT:
+        return text
+    head = "".join(parts[:CONTEXT]) if after_change else ""
+    tail = "".join(parts[-CONTEXT:]) if before_change else ""
+    return f"{head}…{tail}"
+
+
+def _one_line(text: str, limit: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def changes_to_json(changes: ChangeSet, old: str, new: str) -> str:
+    """The change set as JSON; the shape is documented in docs/diff.md."""
+    counts = {kind.value: changes.count(kind) for kind in Kind}
+    report = {
+        "version": JSON_VERSION,
+        "old": _side(old, changes.old.id, changes.old.version, changes.old.status.value),
+        "new": _side(new, changes.new.id, changes.new.version, changes.new.status.value),
+        "identical": changes.identical,
+        "summary": {
+            "changes": len(changes.changes),
+            **counts,
+            "parts": changes.parts,
+            "category": changes.category.value if changes.category else None,
+            "bump": changes.bump.value,
+            "suggested_version": changes.suggested_version,
+        },
+        "changes": [_change(change) for change in changes.changes],
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2)
+
+
+def _side(label: str, policy_id: str, version: str, status: str) -> dict[str, str]:
+    return {"source": label, "id": policy_id, "version": version, "status": status}
+
+
+def _change(change: Change) -> dict[str, object]:
+    return {
+        "path": change.path,
+        "part": change.part,
+        "kind": change.kind.value,
+        "category": change.category.value,
+        "old": change.old,
+        "new": change.new,
+        "words": [{"op": piece.op, "text": piece.text} for piece in change.words],
+        "moved": (
+            {"from": change.moved[0], "to": change.moved[1]} if change.moved is not None else None
+        ),
+    }

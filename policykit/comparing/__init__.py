@@ -1,0 +1,2 @@
+"""Comparing: word-level differences, pairing of similar parts, and the ChangeSet of two
+versions."""

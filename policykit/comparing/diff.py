@@ -1,0 +1,560 @@
+"""What changed between two versions of a policy: the ChangeSet that every diff output reads.
+
+The comparison runs on the model, never on the YAML, so comments, key order, quoting and
+rewrapped block scalars are no change. Prose is compared in one canonical Markdown form
+(`canonical_markdown`) and, where it differs, word by word (`policykit.comparing.words`).
+
+Lists of parts (goal groups, goal items, definitions, principles, related documents) are
+aligned before they are compared: by id, then by title or term, then by identical text, and
+last by similar text within the stretch between two parts that stayed in place. So a
+reworded goal is *modified*, not removed and added, and a principle that moved is *moved*.
+A pair that is out of order relative to the longest run of pairs in order has moved.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from policykit.comparing.words import Piece, similarity, word_diff
+from policykit.model.policy import (
+    Decision,
+    Definition,
+    GoalGroup,
+    GoalItem,
+    Policy,
+    Principle,
+    Prose,
+    RelatedDocument,
+)
+from policykit.reading.prose import canonical_markdown
+
+#: Below this word similarity, two unmatched parts are a removal and an addition, not an edit.
+SIMILAR = 0.5
+#: Parts left unpaired after pairing within stretches are compared all with all when there
+#: are at most this many combinations, which keeps a diff of thousands of goals fast.
+GLOBAL_PAIRING_LIMIT = 2500
+
+
+class Kind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+    MOVED = "moved"
+
+
+class Category(StrEnum):
+    #: Wording only: prose, headings, titles, order.
+    EDITORIAL = "editorial"
+    #: A part added or removed, or a field that carries meaning changed.
+    SUBSTANTIVE = "substantive"
+
+
+class Bump(StrEnum):
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change, at a path such as `goals[kommunikation].items[3]` or `evaluation.interval`."""
+
+    path: str
+    #: The top-level part it belongs to: metadata, purpose, goals, definitions, principles,
+    #: evaluation or related.
+    part: str
+    kind: Kind
+    category: Category
+    old: str | None = None
+    new: str | None = None
+    #: For changed text: the word-level pieces that turn `old` into `new`.
+    words: tuple[Piece, ...] = ()
+    #: For a move: the 1-based positions before and after.
+    moved: tuple[int, int] | None = None
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair(Generic[T]):
+    """An aligned part: in both versions, only the old (removed) or only the new (added)."""
+
+    old: T | None
+    new: T | None
+    old_index: int | None
+    new_index: int | None
+    moved: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Alignments:
+    """How the lists of parts line up, in the new version's order with each removed part
+    after its old predecessor: what the redline writers lay out."""
+
+    groups: tuple[Pair[GoalGroup], ...]
+    items: dict[int, tuple[Pair[GoalItem], ...]]  # by the index of the group's pair
+    definitions: tuple[Pair[Definition], ...]
+    principles: tuple[Pair[Principle], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    old: Policy
+    new: Policy
+    changes: tuple[Change, ...]
+    alignments: Alignments = field(compare=False)
+
+    @property
+    def identical(self) -> bool:
+        return not self.changes
+
+    def count(self, kind: Kind) -> int:
+        return sum(1 for change in self.changes if change.kind is kind)
+
+    @property
+    def parts(self) -> list[str]:
+        """The parts with changes, in document order."""
+        found = {change.part for change in self.changes}
+        return [part for part in PARTS if part in found]
+
+    @property
+    def category(self) -> Category | None:
+        if not self.changes:
+            return None
+        substantive = any(c.category is Category.SUBSTANTIVE for c in self.changes)
+        return Category.SUBSTANTIVE if substantive else Category.EDITORIAL
+
+    @property
+    def bump(self) -> Bump:
+        """Major for substantive changes, minor for editorial ones. The version field itself
+        is bookkeeping, so a change to it alone asks for no bump."""
+        content = [c for c in self.changes if c.path != "version"]
+        if not content:
+            return Bump.NONE
+        if any(c.category is Category.SUBSTANTIVE for c in content):
+            return Bump.MAJOR
+        return Bump.MINOR
+
+    @property
+    def suggested_version(self) -> str | None:
+        """The old version bumped, such as 1.0 → 2.0; None if it is not dotted numbers."""
+        return bump_version(self.old.version, self.bump)
+
+
+PARTS = ("metadata", "purpose", "goals", "definitions", "principles", "evaluation", "related")
+
+
+def bump_version(version: str, bump: Bump) -> str | None:
+    """`1.0` bumped: major `2.0`, minor `1.1`; a version that is not numbers is left to people."""
+    if not re.fullmatch(r"\d+(\.\d+)*", version):
+        return None
+    numbers = [int(n) for n in version.split(".")]
+    if bump is Bump.MAJOR:
+        numbers = [numbers[0] + 1] + [0] * (len(numbers) - 1)
+        numbers += [0] if len(numbers) == 1 else []
+    elif bump is Bump.MINOR:
+        numbers += [0] if len(numbers) == 1 else []
+        numbers[1] += 1
+        numbers[2:] = [0] * (len(numbers) - 2)
+    return ".".join(str(n) for n in numbers)
+
+
+# --- comparing ------------------------------------------------------------------------------
+
+
+def compare(old: Policy, new: Policy) -> ChangeSet:
+    """The changes that turn `old` into `new`."""
+    differ = _Differ()
+    differ.metadata(old, new)
+    differ.text("purpose.heading", "purpose", old.purpose.heading, new.purpose.heading)
+    differ.prose("purpose.text", "purpose", old.purpose.text, new.purpose.text)
+    groups, items = differ.goals(old, new)
+    definitions = differ.definitions(old, new)
+    principles = differ.principles(old, new)
+    differ.evaluation(old, new)
+    differ.related(old.related, new.related)
+    return ChangeSet(
+        old, new, tuple(differ.changes), Alignments(groups, items, definitions, principles)
+    )
+
+
+class _Differ:
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+
+    def add(self, change: Change) -> None:
+        self.changes.append(change)
+
+    # --- fields ---------------------------------------------------------------------------
+
+    def text(
+        self,
+        path: str,
+        part: str,
+        old: str | None,
+        new: str | None,
+        category: Category = Category.EDITORIAL,
+        *,
+        by_word: bool = True,
+    ) -> None:
+        """A field: added, removed or modified. Text is diffed word by word; a value such as
+        a version or a date (`by_word=False`) is replaced whole."""
+        if old == new:
+            return
+        if old is None:
+            self.add(Change(path, part, Kind.ADDED, category, new=new))
+        elif new is None:
+            self.add(Change(path, part, Kind.REMOVED, category, old=old))
+        else:
+            words = word_diff(old, new) if by_word else (Piece("delete", old), Piece("insert", new))
+            self.add(Change(path, part, Kind.MODIFIED, category, old, new, words))
+
+    def value(
+        self,
+        path: str,
+        part: str,
+        old: str | None,
+        new: str | None,
+        category: Category = Category.SUBSTANTIVE,
+    ) -> None:
+        self.text(path, part, old, new, category, by_word=False)
+
+    def prose(self, path: str, part: str, old: Prose | None, new: Prose | None) -> None:
+        """Prose, as canonical Markdown: wording is editorial."""
+        self.text(path, part, _markdown(old), _markdown(new))
+
+    def metadata(self, old: Policy, new: Policy) -> None:
+        meaning = Category.SUBSTANTIVE
+        editorial = Category.EDITORIAL
+        self.value("id", "metadata", old.id, new.id)
+        self.text("title", "metadata", old.title, new.title)
+        self.text("organisation", "metadata", old.organisation, new.organisation)
+        self.value("language", "metadata", old.language, new.language)
+        self.value("version", "metadata", old.version, new.version, editorial)
+        # Proposing a revision (adopted → draft) is the workflow, not a change of meaning.
+        status = editorial if new.status.is_proposal else meaning
+        self.value("status", "metadata", old.status.value, new.status.value, status)
+        self.text("owner", "metadata", old.owner, new.owner, meaning)
+        self.records("adoptions", old.adoptions, new.adoptions)
+        old_repeal = (old.repeal,) if old.repeal else ()
+        new_repeal = (new.repeal,) if new.repeal else ()
+        self.records("repeal", old_repeal, new_repeal)
+        self.text("keywords", "metadata", _list(old.keywords), _list(new.keywords))
+
+    def records(self, path: str, old: Sequence[Decision], new: Sequence[Decision]) -> None:
+        """Decisions are history: compared by position, each one substantive."""
+        for index in range(max(len(old), len(new))):
+            before = _decision(old[index]) if index < len(old) else None
+            after = _decision(new[index]) if index < len(new) else None
+            where = f"{path}[{index + 1}]" if path == "adoptions" else path
+            self.value(where, "metadata", before, after)
+
+    # --- parts ------------------------------------------------------------------------------
+
+    def goals(
+        self, old: Policy, new: Policy
+    ) -> tuple[tuple[Pair[GoalGroup], ...], dict[int, tuple[Pair[GoalItem], ...]]]:
+        self.text("goals.heading", "goals", old.goals.heading, new.goals.heading)
+        self.prose("goals.intro", "goals", old.goals.intro, new.goals.intro)
+        groups = align(
+            old.goals.groups, new.goals.groups, lambda g: g.id, lambda g: g.title, _group_text
+        )
+        items: dict[int, tuple[Pair[GoalItem], ...]] = {}
+        for index, pair in enumerate(groups):
+            path = f"goals[{_key(pair, lambda g: g.id, index)}]"
+            self.placed(path, "goals", pair, lambda g: g.title)
+            if pair.old is None or pair.new is None:
+                continue
+            self.text(f"{path}.title", "goals", pair.old.title, pair.new.title)
+            self.prose(f"{path}.intro", "goals", pair.old.intro, pair.new.intro)
+            items[index] = aligned = align(
+                pair.old.items, pair.new.items, lambda i: i.id, None, lambda i: _markdown(i.text)
+            )
+            for item_index, item in enumerate(aligned):
+                item_path = f"{path}.items[{_key(item, lambda i: i.id, item_index)}]"
+                self.goal_item(item_path, item)
+        return groups, items
+
+    def goal_item(self, path: str, pair: Pair[GoalItem]) -> None:
+        self.placed(path, "goals", pair, lambda i: _markdown(i.text) or "")
+        if pair.old is None or pair.new is None:
+            return
+        self.prose(path, "goals", pair.old.text, pair.new.text)
+        self.text(f"{path}.indicator", "goals", pair.old.indicator, pair.new.indicator)
+
+    def definitions(self, old: Policy, new: Policy) -> tuple[Pair[Definition], ...]:
+        self.text("definitions.heading", "definitions", old.definitions.heading,
+                  new.definitions.heading)  # fmt: skip
+        self.prose("definitions.intro", "definitions", old.definitions.intro,
+                   new.definitions.intro)  # fmt: skip
+        pairs = align(
+            old.definitions.terms,
+            new.definitions.terms,
+            lambda d: d.id,
+            lambda d: d.term.casefold(),
+            lambda d: _markdown(d.text),
+        )
+        for index, pair in enumerate(pairs):
+            path = f"definitions[{_key(pair, lambda d: d.id or d.term, index)}]"
+            self.placed(path, "definitions", pair, lambda d: d.term)
+            if pair.old is not None and pair.new is not None:
+                self.text(f"{path}.term", "definitions", pair.old.term, pair.new.term)
+                self.prose(f"{path}.definition", "definitions", pair.old.text, pair.new.text)
+        return pairs
+
+    def principles(self, old: Policy, new: Policy) -> tuple[Pair[Principle], ...]:
+        self.text("principles.heading", "principles", old.principles.heading,
+                  new.principles.heading)  # fmt: skip
+        self.prose("principles.intro", "principles", old.principles.intro,
+                   new.principles.intro)  # fmt: skip
+        pairs = align(
+            old.principles.items,
+            new.principles.items,
+            lambda p: p.id,
+            lambda p: p.title.casefold(),
+            lambda p: _markdown(p.text),
+        )
+        for index, pair in enumerate(pairs):
+            path = f"principles[{_key(pair, lambda p: p.id, index)}]"
+            self.placed(path, "principles", pair, lambda p: p.title)
+            if pair.old is not None and pair.new is not None:
+                self.text(f"{path}.title", "principles", pair.old.title, pair.new.title)
+                self.prose(f"{path}.text", "principles", pair.old.text, pair.new.text)
+        return pairs
+
+    def evaluation(self, old: Policy, new: Policy) -> None:
+        before, after = old.evaluation, new.evaluation
+        meaning = Category.SUBSTANTIVE
+        self.text("evaluation.heading", "evaluation", before.heading, after.heading)
+        # The rule says what is evaluated and how: a change to it changes the duty.
+        rule_old, rule_new = _markdown(before.rule), _markdown(after.rule)
+        self.text("evaluation.rule", "evaluation", rule_old, rule_new, meaning)
+        interval_old = str(before.interval) if before.interval else None
+        interval_new = str(after.interval) if after.interval else None
+        self.value("evaluation.interval", "evaluation", interval_old, interval_new)
+        self.text("evaluation.methods", "evaluation", _list(before.methods),
+                  _list(after.methods), meaning)  # fmt: skip
+        self.text("evaluation.responsible", "evaluation", before.responsible,
+                  after.responsible, meaning)  # fmt: skip
+        old_records = [_evaluation_record(r.date.isoformat(), r.note) for r in before.records]
+        new_records = [_evaluation_record(r.date.isoformat(), r.note) for r in after.records]
+        for index in range(max(len(old_records), len(new_records))):
+            self.value(
+                f"evaluation.records[{index + 1}]",
+                "evaluation",
+                old_records[index] if index < len(old_records) else None,
+                new_records[index] if index < len(new_records) else None,
+            )
+
+    def related(self, old: Sequence[RelatedDocument], new: Sequence[RelatedDocument]) -> None:
+        pairs = align(old, new, lambda r: None, lambda r: r.title.casefold(), lambda r: r.title)
+        for index, pair in enumerate(pairs):
+            path = f"related[{_key(pair, lambda r: None, index)}]"
+            self.placed(path, "related", pair, lambda r: r.title)
+            if pair.old is not None and pair.new is not None:
+                self.text(f"{path}.title", "related", pair.old.title, pair.new.title)
+                self.value(f"{path}.url", "related", pair.old.url, pair.new.url, Category.EDITORIAL)
+
+    def placed(self, path: str, part: str, pair: Pair[T], describe: Callable[[T], str]) -> None:
+        """An added, removed or moved part; adding or removing a part changes what the
+        policy says, moving it only where it says it."""
+        if pair.old is None and pair.new is not None:
+            self.add(Change(path, part, Kind.ADDED, _added_category(part), new=describe(pair.new)))
+        elif pair.new is None and pair.old is not None:
+            self.add(
+                Change(path, part, Kind.REMOVED, _added_category(part), old=describe(pair.old))
+            )
+        elif pair.moved and pair.old is not None and pair.new is not None:
+            assert pair.old_index is not None and pair.new_index is not None
+            positions = (pair.old_index + 1, pair.new_index + 1)
+            text = describe(pair.new)
+            self.add(Change(path, part, Kind.MOVED, Category.EDITORIAL, text, text, (), positions))
+
+
+def _added_category(part: str) -> Category:
+    # A related document is a reference, not a part of what the policy says.
+    return Category.EDITORIAL if part == "related" else Category.SUBSTANTIVE
+
+
+def _key(pair: Pair[T], ident: Callable[[T], str | None], index: int) -> str:
+    """A part's name in a path: its id, or its 1-based position in its version."""
+    node = pair.new if pair.new is not None else pair.old
+    assert node is not None
+    name = ident(node)
+    if name:
+        return name
+    position = pair.new_index if pair.new_index is not None else pair.old_index
+    return str((position if position is not None else index) + 1)
+
+
+def _markdown(prose: Prose | None) -> str | None:
+    return canonical_markdown(prose) if prose is not None else None
+
+
+def _group_text(group: GoalGroup) -> str:
+    return "\n".join(canonical_markdown(item.text) for item in group.items)
+
+
+def _list(values: Sequence[str]) -> str | None:
+    return ", ".join(values) if values else None
+
+
+def _decision(decision: Decision) -> str:
+    parts = [decision.date.isoformat(), decision.body]
+    parts += [decision.reference] if decision.reference else []
+    return " · ".join(parts)
+
+
+def _evaluation_record(date: str, note: str | None) -> str:
+    return f"{date} · {note}" if note else date
+
+
+# --- alignment ------------------------------------------------------------------------------
+
+
+def align(
+    old: Sequence[T],
+    new: Sequence[T],
+    ident: Callable[[T], str | None],
+    title: Callable[[T], str] | None,
+    text: Callable[[T], str | None],
+) -> tuple[Pair[T], ...]:
+    """Pair up two lists of parts, in the new order with removed parts after their old
+    predecessor. See the module docstring for the order of the criteria."""
+    matches: dict[int, int] = {}  # old index → new index
+    for key in (ident, title, text):
+        if key is not None:
+            _match_equal(old, new, key, matches)
+    _match_similar(old, new, text, matches)
+    in_order = _longest_in_order(sorted(matches.items()))
+    return tuple(_merge(old, new, matches, in_order))
+
+
+def _match_equal(
+    old: Sequence[T],
+    new: Sequence[T],
+    key: Callable[[T], str | None],
+    matches: dict[int, int],
+) -> None:
+    """Pair parts whose key is equal and unique on both sides."""
+    taken = set(matches.values())
+    old_keys = _unique_keys((i, key(x)) for i, x in enumerate(old) if i not in matches)
+    new_keys = _unique_keys((j, key(x)) for j, x in enumerate(new) if j not in taken)
+    for value, i in old_keys.items():
+        j = new_keys.get(value)
+        if j is not None:
+            matches[i] = j
+
+
+def _unique_keys(keyed: Iterator[tuple[int, str | None]]) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    doubled: set[str] = set()
+    for index, value in keyed:
+        if value is None or value == "":
+            continue
+        if value in seen:
+            doubled.add(value)
+        seen[value] = index
+    return {value: index for value, index in seen.items() if value not in doubled}
+
+
+def _match_similar(
+    old: Sequence[T],
+    new: Sequence[T],
+    text: Callable[[T], str | None],
+    matches: dict[int, int],
+) -> None:
+    """Pair the rest by similar text, best pairs first: within each stretch between two
+    pairs in order, so that the work stays small when a long list changes a little, and
+    then across the list for what is left, when little is."""
+    anchors = _longest_in_order(sorted(matches.items()))
+    bounds = [(-1, -1), *anchors, (len(old), len(new))]
+    for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
+        _pair_best(old, new, text, matches, range(i0 + 1, i1), range(j0 + 1, j1))
+    olds = [i for i in range(len(old)) if i not in matches]
+    news = sorted(set(range(len(new))) - set(matches.values()))
+    if len(olds) * len(news) <= GLOBAL_PAIRING_LIMIT:
+        _pair_best(old, new, text, matches, olds, news)
+
+
+def _pair_best(
+    old: Sequence[T],
+    new: Sequence[T],
+    text: Callable[[T], str | None],
+    matches: dict[int, int],
+    old_range: Iterable[int],
+    new_range: Iterable[int],
+) -> None:
+    taken = set(matches.values())
+    olds = [i for i in old_range if i not in matches]
+    news = [j for j in new_range if j not in taken]
+    scored = sorted(
+        (-similarity(text(old[i]) or "", text(new[j]) or ""), i, j) for i in olds for j in news
+    )
+    for score, i, j in scored:
+        if -score < SIMILAR:
+            break
+        if i not in matches and j not in taken:
+            matches[i] = j
+            taken.add(j)
+
+
+def _longest_in_order(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of (old, new) pairs, sorted by old index, whose new indexes also
+    rise: the parts that stayed in place. The others have moved."""
+    tails: list[int] = []  # tails[k]: index into pairs of the smallest end of a run of k+1
+    ends: list[int] = []  # the new index at each of those ends
+    previous: list[int] = [-1] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        position = bisect.bisect_left(ends, j)
+        if position > 0:
+            previous[index] = tails[position - 1]
+        if position == len(tails):
+            tails.append(index)
+            ends.append(j)
+        else:
+            tails[position] = index
+            ends[position] = j
+    run: list[tuple[int, int]] = []
+    index = tails[-1] if tails else -1
+    while index >= 0:
+        run.append(pairs[index])
+        index = previous[index]
+    return run[::-1]
+
+
+def _merge(
+    old: Sequence[T],
+    new: Sequence[T],
+    matches: dict[int, int],
+    in_order: list[tuple[int, int]],
+) -> Iterator[Pair[T]]:
+    """The pairs in the new order; each removed part follows its old predecessor."""
+    stayed = set(in_order)
+    removed_after: dict[int, list[int]] = {}  # new index (-1: start) → removed old indexes
+    new_of_old = dict(matches)
+    last_new = -1
+    for i in range(len(old)):
+        if i in new_of_old:
+            if (i, new_of_old[i]) in stayed:
+                last_new = new_of_old[i]
+            continue
+        removed_after.setdefault(last_new, []).append(i)
+    old_of_new = {j: i for i, j in matches.items()}
+    for i in removed_after.get(-1, []):
+        yield Pair(old[i], None, i, None)
+    for j, part in enumerate(new):
+        match = old_of_new.get(j)
+        if match is None:
+            yield Pair(None, part, None, j)
+        else:
+            yield Pair(old[match], part, match, j, moved=(match, j) not in stayed)
+        for removed in removed_after.get(j, []):
+            yield Pair(old[removed], None, removed, None)

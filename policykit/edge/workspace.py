@@ -1,0 +1,146 @@
+"""The file system edge: finding policy files and the project file, and reading them.
+
+Everything else in policykit works on bytes and models; this module is where paths are
+walked and files opened.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policykit.checking.validate import Report, SourceFile, validate
+from policykit.diagnostics import rules
+from policykit.diagnostics.errors import NoPoliciesError, UsageError
+from policykit.diagnostics.findings import Finding
+from policykit.model.policy import Span
+from policykit.model.project import DEFAULT_MAX_FILE_SIZE, PROJECT_FILE, Project
+from policykit.reading.reader import ProjectRead, read_project
+
+POLICY_SUFFIXES = (".yaml", ".yml")
+DRAFTS_FOLDER = "drafts"
+
+
+@dataclass(slots=True)
+class Workspace:
+    """The policy files found under some paths, and the project they belong to."""
+
+    files: list[SourceFile] = field(default_factory=list)
+    project: ProjectRead | None = None
+    #: Files that exist but could not be read.
+    unreadable: list[Finding] = field(default_factory=list)
+
+    @property
+    def settings(self) -> Project:
+        return self.project.project if self.project else Project()
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when it lies below it, else absolute."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def find_project_file(start: Path) -> Path | None:
+    """The nearest `policykit.yaml` in `start` or a folder above it."""
+    folder = start.absolute() if start.is_dir() else start.absolute().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / PROJECT_FILE).is_file():
+            return candidate / PROJECT_FILE
+    return None
+
+
+def policy_paths(paths: Sequence[Path]) -> Iterator[Path]:
+    """Policy files named directly, or found by recursing into folders (hidden ones skipped)."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{display_path(path)}: no such file or folder")
+        if path.is_dir():
+            found = sorted(_walk(path))
+            if not found:
+                raise NoPoliciesError(
+                    f"{display_path(path)}: no policy files (*.yaml, *.yml) in this folder",
+                    hint="check the path; docs/format.md shows how a policy file looks",
+                )
+            yield from found
+        else:
+            yield path
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.endswith(POLICY_SUFFIXES) and name != PROJECT_FILE and not name.startswith("."):
+                yield Path(root) / name
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """At most `limit + 1` bytes: enough to tell that a file is too large without reading it."""
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
+
+
+def load_project(start: Path) -> ProjectRead | Finding | None:
+    """The project file that governs `start`: read, unreadable (a finding), or none."""
+    project_file = find_project_file(start)
+    if project_file is None:
+        return None
+    shown = display_path(project_file)
+    try:
+        return read_project(read_limited(project_file, DEFAULT_MAX_FILE_SIZE), shown)
+    except OSError as error:
+        return _unreadable(shown, error)
+
+
+def load_workspace(paths: Sequence[Path]) -> Workspace:
+    workspace = Workspace()
+    project = load_project(paths[0]) if paths else None
+    if isinstance(project, Finding):
+        workspace.unreadable.append(project)
+    else:
+        workspace.project = project
+    limit = workspace.settings.lint.max_file_size
+    for path in policy_paths(paths):
+        if path.name == PROJECT_FILE:  # named explicitly: it is read above, as the project file
+            continue
+        shown = display_path(path)
+        try:
+            data = read_limited(path, limit)
+        except OSError as error:
+            workspace.unreadable.append(_unreadable(shown, error))
+            continue
+        workspace.files.append(SourceFile(shown, data, draft=path.parent.name == DRAFTS_FOLDER))
+    return workspace
+
+
+def project_root(paths: Sequence[Path]) -> Path:
+    """The repository root: the folder of the governing policykit.yaml, else the working one."""
+    project_file = find_project_file(paths[0]) if paths else None
+    return project_file.parent if project_file else Path.cwd()
+
+
+def validate_paths(paths: Sequence[Path]) -> Report:
+    """Validate the policies under `paths`, and the project file that governs them."""
+    workspace = load_workspace(paths)
+    report = validate(workspace.files, workspace.settings)
+    if workspace.project is not None:
+        report.sources[workspace.project.path] = workspace.project.text
+        report.findings[:0] = workspace.project.findings
+    report.findings[:0] = workspace.unreadable
+    return report
+
+
+def _unreadable(shown: str, error: OSError) -> Finding:
+    reason = error.strerror or str(error)
+    return Finding.of(
+        rules.UNREADABLE_FILE,
+        f"cannot read the file: {reason.lower()}",
+        Span(shown, 1, 1),
+        hint="check that the file exists and that you may read it",
+    )

@@ -1,0 +1,306 @@
+"""The policy document model: frozen dataclasses, no I/O, no YAML.
+
+Readers build it, the validator checks it, and writers and the diff consume it. Every node
+carries the `Span` of the YAML it came from, so any stage can point back at the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from policykit.model.intervals import Interval
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Where a node came from: a file and a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+# --- prose: a CommonMark subset, parsed once ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    children: tuple[Inline, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    href: str
+    children: tuple[Inline, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SoftBreak:
+    """A line break inside a paragraph's source; writers render it as a space."""
+
+    span: Span
+
+
+Inline = Text | Emphasis | Strong | Link | SoftBreak
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    blocks: tuple[Block, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    start: int
+    items: tuple[ListItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    blocks: tuple[Block, ...]
+    span: Span
+
+
+Block = Paragraph | BulletList | OrderedList | BlockQuote
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """A prose field: its Markdown source and the blocks parsed from it."""
+
+    source: str
+    blocks: tuple[Block, ...]
+    span: Span
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.blocks
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    CONSULTATION = "consultation"
+    ADOPTED = "adopted"
+    REPEALED = "repealed"
+
+    @property
+    def is_proposal(self) -> bool:
+        """Drafts and consultation versions carry a visible draft mark in exports."""
+        return self in (Status.DRAFT, Status.CONSULTATION)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An adoption or repeal: who decided, when, and under which case reference."""
+
+    date: dt.date
+    body: str
+    reference: str | None
+    note: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedDocument:
+    title: str
+    url: str | None
+    span: Span
+
+
+# --- the five parts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    heading: str | None
+    text: Prose
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GoalItem:
+    id: str | None
+    text: Prose
+    indicator: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GoalGroup:
+    id: str | None
+    title: str
+    intro: Prose | None
+    items: tuple[GoalItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Goals:
+    heading: str | None
+    intro: Prose | None
+    groups: tuple[GoalGroup, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    id: str | None
+    term: str
+    text: Prose
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    heading: str | None
+    intro: Prose | None
+    terms: tuple[Definition, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Principle:
+    id: str
+    title: str
+    text: Prose
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Principles:
+    heading: str | None
+    intro: Prose | None
+    items: tuple[Principle, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationRecord:
+    date: dt.date
+    note: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    heading: str | None
+    rule: Prose
+    interval: Interval | None
+    methods: tuple[str, ...]
+    responsible: str | None
+    records: tuple[EvaluationRecord, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    format: int
+    id: str
+    title: str
+    organisation: str | None
+    language: str
+    version: str
+    status: Status
+    owner: str | None
+    adoptions: tuple[Decision, ...]
+    repeal: Decision | None
+    related: tuple[RelatedDocument, ...]
+    keywords: tuple[str, ...]
+    purpose: Purpose
+    goals: Goals
+    definitions: Definitions
+    principles: Principles
+    evaluation: Evaluation
+    span: Span
+    #: True when the file lives in a `drafts/` folder: a proposed revision of a policy in force.
+    is_draft_revision: bool = False
+    #: Spans of scalar metadata fields (`id`, `title`, `version`…), for findings about them.
+    field_spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def last_adoption(self) -> Decision | None:
+        return self.adoptions[-1] if self.adoptions else None
+
+    def sections(self) -> Iterator[Section]:
+        """The policy's numbered sections in document order, as in the seed (1–7)."""
+        yield Section("purpose", self.purpose.heading, (self.purpose.text,), self.purpose.span)
+        goals = self.goals
+        goal_prose = [goals.intro] if goals.intro else []
+        for group in goals.groups:
+            goal_prose.extend([group.intro] if group.intro else [])
+            goal_prose.extend(item.text for item in group.items)
+        yield Section("goals", goals.heading, tuple(goal_prose), goals.span)
+        defs = self.definitions
+        def_prose = ([defs.intro] if defs.intro else []) + [d.text for d in defs.terms]
+        yield Section("definitions", defs.heading, tuple(def_prose), defs.span)
+        if self.principles.intro:
+            yield Section(
+                "principles",
+                self.principles.heading,
+                (self.principles.intro,),
+                self.principles.span,
+            )
+        for principle in self.principles.items:
+            yield Section(
+                f"principles[{principle.id}]", principle.title, (principle.text,), principle.span
+            )
+        yield Section(
+            "evaluation", self.evaluation.heading, (self.evaluation.rule,), self.evaluation.span
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyIdentity:
+    """Which policy a file holds, known even when the rest of the file has errors: enough
+    to check that ids are unique across a folder."""
+
+    id: str
+    draft: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered section's prose, flattened: what readability metrics and term checks read."""
+
+    key: str
+    heading: str | None
+    prose: tuple[Prose, ...]
+    span: Span

@@ -1,0 +1,1 @@
+"""Planning: review due dates from the evaluation rule, and the adoption brief's content."""

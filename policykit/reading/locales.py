@@ -1,0 +1,83 @@
+"""Labels and formats per language. A new language is one file, `locales/<code>.yaml`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from policykit.model.intervals import Duration, ElectoralPeriod, Interval
+from policykit.reading.yamlsource import parse_yaml, to_plain
+
+
+class UnknownLanguageError(ValueError):
+    """No locale file for the policy's language."""
+
+
+@dataclass(frozen=True, slots=True)
+class Locale:
+    language: str
+    babel_locale: str
+    #: The language tag Word proofs with, such as da-DK.
+    word_language: str
+    labels: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.labels[key]
+
+    def date(self, value: dt.date) -> str:
+        """A date in words, such as "29. maj 2007" or "29 May 2007"."""
+        from babel.dates import format_date
+
+        return format_date(value, format="long", locale=self.babel_locale)
+
+    def interval(self, interval: Interval) -> str:
+        if isinstance(interval, ElectoralPeriod):
+            return self["electoral_period"]
+        # One unit has its own wording, since languages count them differently ("hvert 2. år",
+        # "hver 3. måned"); a mixed duration such as P1Y6M falls back to the general one.
+        used = [(unit, n) for unit, n in _amounts(interval) if n]
+        if len(used) == 1:
+            unit, n = used[0]
+            return self[f"every_{unit}" if n == 1 else f"every_{unit}s"].format(n=n)
+        return self["every"].format(duration=self.duration(interval))
+
+    def duration(self, duration: Duration) -> str:
+        from babel.units import format_unit
+
+        parts = [
+            format_unit(amount, f"duration-{unit}", length="long", locale=self.babel_locale)
+            for unit, amount in _amounts(duration)
+            if amount
+        ]
+        return " ".join(parts)
+
+
+def _amounts(duration: Duration) -> tuple[tuple[str, int], ...]:
+    return (
+        ("year", duration.years),
+        ("month", duration.months),
+        ("week", duration.weeks),
+        ("day", duration.days),
+    )
+
+
+def available_languages() -> list[str]:
+    folder = resources.files("policykit") / "locales"
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+@cache
+def locale(language: str) -> Locale:
+    """The labels of a language, from `policykit/locales/<language>.yaml`."""
+    if language not in available_languages():
+        raise UnknownLanguageError(language)
+    path = resources.files("policykit") / "locales" / f"{language}.yaml"
+    document = parse_yaml(path.read_text("utf-8"), str(path))
+    assert document.root is not None, document.findings  # package data, checked by a test
+    data = to_plain(document.root)
+    labels = {str(k): str(v) for k, v in data["labels"].items()}
+    return Locale(language, data["babel_locale"], data["word_language"], labels)

@@ -1,0 +1,318 @@
+"""Prose fields: a CommonMark subset, parsed once into the model's block and inline nodes.
+
+The subset is paragraphs, bullet and numbered lists, emphasis, strong, links (http, https
+and mailto) and block quotes. markdown-it-py parses the full CommonMark grammar, plus
+tables, so that anything outside the subset is *recognised* and reported by name rather
+than silently shown as literal text. Raw HTML is likewise parsed only to be refused: it
+never reaches the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from policykit.diagnostics import rules
+from policykit.diagnostics.findings import Finding
+from policykit.model.policy import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Emphasis,
+    Inline,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Prose,
+    SoftBreak,
+    Span,
+    Strong,
+    Text,
+)
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+#: Constructs outside the subset, by markdown-it token type: (rule, what to call it).
+_REFUSED = {
+    "heading_open": (rules.PROSE_HEADING, "a heading"),
+    "lheading_open": (rules.PROSE_HEADING, "a heading"),
+    "table_open": (rules.PROSE_TABLE, "a table"),
+    "html_block": (rules.PROSE_RAW_HTML, "raw HTML"),
+    "html_inline": (rules.PROSE_RAW_HTML, "raw HTML"),
+    "image": (rules.PROSE_IMAGE, "an image"),
+    "code_block": (rules.PROSE_UNSUPPORTED, "an indented code block"),
+    "fence": (rules.PROSE_UNSUPPORTED, "a fenced code block"),
+    "code_inline": (rules.PROSE_UNSUPPORTED, "inline code"),
+    "hr": (rules.PROSE_UNSUPPORTED, "a horizontal rule"),
+    "hardbreak": (rules.PROSE_UNSUPPORTED, "a hard line break"),
+}
+
+_HINTS = {
+    rules.PROSE_HEADING: "the part's heading comes from `heading:`; write this as a paragraph",
+    rules.PROSE_TABLE: "tables are not part of policy prose; use a list",
+    rules.PROSE_RAW_HTML: "write plain text; `<` and `&` are fine when not part of a tag",
+    rules.PROSE_IMAGE: "images are not part of policy prose; link to the picture instead",
+    rules.PROSE_UNSUPPORTED: "use paragraphs, lists, *emphasis*, **strong**, links or > quotes",
+}
+
+#: Maps a 0-based line within the prose text to its span in the YAML file.
+Locator = Callable[[int], Span]
+
+
+@cache
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    # Accept every link destination while parsing, so that an unsafe one becomes a finding
+    # instead of quietly turning into literal text.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+#: One line that CommonMark reads as a paragraph of literal text: nothing that could open a
+#: block (a list, quote, heading or code) at its start, and no character that could start
+#: markup, an escape, an entity or HTML anywhere. Most goals are such lines.
+_MARKUP = r"\\`*_\[\]<>&!|~#\r\0"
+_LITERAL_LINE = re.compile(rf"(?![-+=>#*\d])[^\s{_MARKUP}][^\n{_MARKUP}]*\n?")
+
+
+def parse_prose(source: str, locate: Locator) -> tuple[Prose, list[Finding]]:
+    """Parse `source` into a Prose node, with a finding for every construct outside the subset."""
+    if _LITERAL_LINE.fullmatch(source) and source.strip():
+        # markdown-it would give one paragraph of this text: skip its cost, which dominates
+        # reading a policy with thousands of goals (a test checks the two agree).
+        span = locate(0)
+        text = Text(source.strip(), span)
+        return Prose(source, (Paragraph((text,), span),), span), []
+    return parse_markdown(source, locate)
+
+
+def parse_markdown(source: str, locate: Locator) -> tuple[Prose, list[Finding]]:
+    """`parse_prose` through markdown-it, whatever the text."""
+    tokens = _parser().parse(source)
+    builder = _ProseBuilder(locate)
+    blocks = builder.blocks(tokens, 0, len(tokens))
+    return Prose(source, tuple(blocks), locate(0)), builder.findings
+
+
+class _ProseBuilder:
+    def __init__(self, locate: Locator) -> None:
+        self.locate = locate
+        self.findings: list[Finding] = []
+
+    def _span(self, token: Token, fallback: Span | None = None) -> Span:
+        if token.map:
+            return self.locate(token.map[0])
+        return fallback or self.locate(0)
+
+    def _refuse(self, token: Token, span: Span) -> None:
+        rule, what = _REFUSED[token.type]
+        if token.type == "html_inline":
+            if token.content.startswith("</"):
+                return  # the opening tag is reported already
+            what = f"raw HTML (`{token.content}`)"
+        self.findings.append(
+            Finding.of(rule, f"{what} is not allowed in prose", span, hint=_HINTS[rule])
+        )
+
+    def blocks(self, tokens: Sequence[Token], start: int, stop: int) -> list[Block]:
+        out: list[Block] = []
+        i = start
+        while i < stop:
+            token = tokens[i]
+            end = _matching_close(tokens, i) if token.nesting == 1 else i
+            block = self._block(tokens, i, end)
+            if block is not None:
+                out.append(block)
+            i = end + 1
+        return out
+
+    def _block(self, tokens: Sequence[Token], i: int, end: int) -> Block | None:
+        token = tokens[i]
+        span = self._span(token)
+        if token.type in _REFUSED:
+            self._refuse(token, span)
+            return None
+        if token.type == "paragraph_open":
+            return Paragraph(tuple(self.inlines(tokens[i + 1], span)), span)
+        if token.type == "bullet_list_open":
+            return BulletList(tuple(self._items(tokens, i + 1, end)), span)
+        if token.type == "ordered_list_open":
+            start = int(token.attrs.get("start", 1) or 1)
+            return OrderedList(start, tuple(self._items(tokens, i + 1, end)), span)
+        if token.type == "blockquote_open":
+            return BlockQuote(tuple(self.blocks(tokens, i + 1, end)), span)
+        return None  # pragma: no cover - every CommonMark block type is handled above
+
+    def _items(self, tokens: Sequence[Token], start: int, stop: int) -> Iterator[ListItem]:
+        i = start
+        while i < stop:
+            end = _matching_close(tokens, i)
+            blocks = self.blocks(tokens, i + 1, end)
+            yield ListItem(tuple(blocks), self._span(tokens[i]))
+            i = end + 1
+
+    def inlines(self, inline: Token, span: Span) -> list[Inline]:
+        children = inline.children or []
+        # markdown-it does not map inline tokens to lines; count soft breaks to place them.
+        line = span.line
+        stack: list[tuple[Token, list[Inline], Span]] = []
+        current: list[Inline] = []
+        for token in children:
+            here = Span(span.file, line, span.column)
+            if token.type in _REFUSED:
+                self._refuse(token, here)
+                line += token.type == "hardbreak"
+            elif token.type == "text":
+                current.append(Text(token.content, here))
+            elif token.type == "softbreak":
+                current.append(SoftBreak(here))
+                line += 1
+            elif token.nesting == 1:
+                self._check_link(token, here)
+                stack.append((token, current, here))
+                current = []
+            elif token.nesting == -1 and stack:
+                opener, parent, start = stack.pop()
+                parent.append(_wrap(opener, tuple(current), start))
+                current = parent
+        return current
+
+    def _check_link(self, token: Token, span: Span) -> None:
+        if token.type != "link_open":
+            return
+        href = str(token.attrs.get("href", ""))
+        if not is_safe_url(href):
+            self.findings.append(
+                Finding.of(
+                    rules.UNSAFE_LINK,
+                    f"the link `{href}` is not an http, https or mailto address",
+                    span,
+                    hint="link to a full address such as https://www.example.dk/side",
+                )
+            )
+
+
+def is_safe_url(href: str) -> bool:
+    """True for absolute http(s) addresses with a host, and mailto addresses."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if parts.scheme.lower() == "mailto":
+        return bool(parts.path)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _wrap(opener: Token, children: tuple[Inline, ...], span: Span) -> Inline:
+    if opener.type == "em_open":
+        return Emphasis(children, span)
+    if opener.type == "strong_open":
+        return Strong(children, span)
+    return Link(str(opener.attrs.get("href", "")), children, span)
+
+
+def _matching_close(tokens: Sequence[Token], i: int) -> int:
+    level = 0
+    for j in range(i, len(tokens)):
+        level += tokens[j].nesting
+        if level == 0:
+            return j
+    return len(tokens) - 1  # pragma: no cover - markdown-it always closes what it opens
+
+
+# --- plain text, for metrics and term checks -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """A paragraph's or list item's text: the unit that readability counts sentences in."""
+
+    text: str
+    span: Span
+
+
+def text_units(prose: Prose) -> Iterator[TextUnit]:
+    for block in prose.blocks:
+        yield from _block_units(block)
+
+
+def _block_units(block: Block) -> Iterator[TextUnit]:
+    if isinstance(block, Paragraph):
+        yield TextUnit(inline_text(block.children), block.span)
+    elif isinstance(block, BlockQuote):
+        for child in block.blocks:
+            yield from _block_units(child)
+    else:
+        for item in block.items:
+            for child in item.blocks:
+                yield from _block_units(child)
+
+
+def inline_text(inlines: Sequence[Inline]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, SoftBreak):
+            parts.append(" ")
+        else:
+            parts.append(inline_text(node.children))
+    return "".join(parts)
+
+
+def plain_text(prose: Prose) -> str:
+    """The prose's words without markup, one paragraph or list item per line."""
+    return "\n".join(unit.text for unit in text_units(prose))
+
+
+def canonical_markdown(prose: Prose) -> str:
+    """The prose written back as Markdown in one canonical form: what the diff compares, so
+    that rewrapping a paragraph or re-indenting a list in the YAML is no change."""
+    return "\n\n".join(_block_markdown(block, "") for block in prose.blocks)
+
+
+def _block_markdown(block: Block, indent: str) -> str:
+    if isinstance(block, Paragraph):
+        return indent + _inline_markdown(block.children)
+    if isinstance(block, BlockQuote):
+        inner = "\n\n".join(_block_markdown(child, "") for child in block.blocks)
+        return "\n".join(f"{indent}> {line}".rstrip() for line in inner.split("\n"))
+    lines = []
+    start = block.start if isinstance(block, OrderedList) else 1
+    for number, item in enumerate(block.items, start=start):
+        marker = f"{number}. " if isinstance(block, OrderedList) else "- "
+        inner = "\n".join(_block_markdown(child, "") for child in item.blocks)
+        pad = " " * len(marker)
+        body = "\n".join(
+            (indent + marker if i == 0 else indent + pad) + line if line else ""
+            for i, line in enumerate(inner.split("\n"))
+        )
+        lines.append(body)
+    return "\n".join(lines)
+
+
+def _inline_markdown(inlines: Sequence[Inline]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, SoftBreak):
+            parts.append(" ")
+        elif isinstance(node, Emphasis):
+            parts.append(f"*{_inline_markdown(node.children)}*")
+        elif isinstance(node, Strong):
+            parts.append(f"**{_inline_markdown(node.children)}**")
+        else:
+            parts.append(f"[{_inline_markdown(node.children)}]({node.href})")
+    return "".join(parts)

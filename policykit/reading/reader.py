@@ -1,0 +1,468 @@
+"""The YAML reader: bytes of a policy file in, a `Policy` model (or findings) out.
+
+Pure: it takes bytes and a display path and never touches the file system. The stages are
+decode → YAML nodes (`yamlsource`) → JSON Schema (`schema`) → model, with prose parsed once
+on the way. A stage that finds errors stops the ones after it, so a finding never cascades
+into a crash.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from typing import TypeVar
+
+from policykit.diagnostics import rules
+from policykit.diagnostics.findings import Finding
+from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar, calendar_from
+from policykit.model.intervals import Interval, parse_interval
+from policykit.model.policy import (
+    Decision,
+    Definition,
+    Definitions,
+    Evaluation,
+    EvaluationRecord,
+    GoalGroup,
+    GoalItem,
+    Goals,
+    Policy,
+    PolicyIdentity,
+    Principle,
+    Principles,
+    Prose,
+    Purpose,
+    RelatedDocument,
+    Span,
+    Status,
+)
+from policykit.model.project import BrandingSettings, LintOptions, Organisation, Project
+from policykit.reading.locales import available_languages
+from policykit.reading.prose import parse_prose
+from policykit.reading.schema import SchemaName, check, slug_pattern
+from policykit.reading.yamlsource import YMapping, YNode, YScalar, YSequence, parse_yaml
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A file read as far as it would go: its text (for showing source lines) and findings."""
+
+    path: str
+    text: str
+    #: The document, once it parsed as a mapping; see `valid` for whether it fits the schema.
+    root: YMapping | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.root is not None and not self.findings
+
+
+@dataclass(slots=True)
+class PolicyRead:
+    path: str
+    text: str
+    policy: Policy | None
+    findings: list[Finding]
+    identity: PolicyIdentity | None = None
+
+
+@dataclass(slots=True)
+class ProjectRead:
+    path: str
+    text: str
+    project: Project
+    findings: list[Finding]
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Finding]]:
+    """UTF-8 text with any byte-order mark removed, or a finding at the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+        return None, [
+            Finding.of(
+                rules.INVALID_ENCODING,
+                f"the file is not valid UTF-8 (byte 0x{data[error.start]:02X})",
+                Span(path, line, column),
+                hint="save the file as UTF-8; most editors offer it under 'Save with encoding'",
+            )
+        ]
+    return text.removeprefix("\ufeff"), []
+
+
+def load(data: bytes, path: str, schema_name: SchemaName, max_size: int) -> Loaded:
+    """Decode, parse and schema-check a YAML file."""
+    if len(data) > max_size:
+        finding = Finding.of(
+            rules.FILE_TOO_LARGE,
+            f"the file is larger than the limit of {max_size:,} bytes",
+            Span(path, 1, 1),
+            hint="policies are far smaller; raise `lint.max_file_size` in policykit.yaml if needed",
+        )
+        return Loaded(path, "", None, [finding])
+    text, findings = decode(data, path)
+    if text is None:
+        return Loaded(path, "", None, findings)
+    document = parse_yaml(text, path)
+    loaded = Loaded(path, text, None, document.findings)
+    root = document.root
+    if root is None:
+        return loaded
+    if not isinstance(root, YMapping):
+        kind = "a list" if isinstance(root, YSequence) else "a single value"
+        loaded.findings.append(
+            Finding.of(
+                rules.NOT_A_MAPPING,
+                f"the file holds {kind}, but a {schema_name} file is a mapping of keys",
+                root.span,
+                hint="start the file with `format: 1` and the other keys; see docs/format.md",
+            )
+        )
+        return loaded
+    loaded.root = root
+    loaded.findings.extend(check(root, schema_name))
+    return loaded
+
+
+def read_policy(
+    data: bytes, path: str, project: Project | None = None, *, draft: bool = False
+) -> PolicyRead:
+    """Read one policy file. `draft` marks a proposed revision (a file in `policies/drafts/`)."""
+    project = project or Project()
+    loaded = load(data, path, "policy", project.lint.max_file_size)
+    identity = _identity(loaded.root, path, draft) if loaded.root else None
+    if loaded.root is None or not loaded.valid:
+        return PolicyRead(path, loaded.text, None, loaded.findings, identity)
+    builder = _PolicyBuilder(path, loaded.text, project)
+    policy = builder.build(loaded.root, draft)
+    findings = loaded.findings + builder.findings
+    has_errors = any(f.is_error for f in findings)
+    return PolicyRead(path, loaded.text, None if has_errors else policy, findings, identity)
+
+
+def _identity(root: YMapping, path: str, draft: bool) -> PolicyIdentity:
+    node = root.get("id")
+    if isinstance(node, YScalar) and isinstance(node.value, str):
+        return PolicyIdentity(node.value, draft, root.key_span("id"))
+    return PolicyIdentity(PurePath(path).stem, draft, root.span)
+
+
+def read_project(data: bytes, path: str) -> ProjectRead:
+    loaded = load(data, path, "project", Project().lint.max_file_size)
+    if loaded.root is None or not loaded.valid:
+        return ProjectRead(path, loaded.text, Project(path=path), loaded.findings)
+    root = loaded.root
+    org = _mapping(root, "organisation")
+    lint = root.get("lint")
+    project = Project(
+        organisation=Organisation(
+            name=_text(org, "name"),
+            address=tuple(_texts(org, "address")),
+            phone=_opt_text(org, "phone"),
+            email=_opt_text(org, "email"),
+            web=_opt_text(org, "web"),
+        ),
+        language=_opt_text(root, "language") or "da",
+        lint=_lint(lint) if isinstance(lint, YMapping) else LintOptions(),
+        branding=_branding(root.get("branding")),
+        path=path,
+    )
+    findings = list(loaded.findings)
+    calendar = root.get("electoral_calendar")
+    if isinstance(calendar, YMapping):
+        project = replace(project, electoral_calendar=_calendar(calendar, findings))
+    return ProjectRead(path, loaded.text, project, findings)
+
+
+def _calendar(node: YMapping, findings: list[Finding]) -> ElectoralCalendar:
+    """`electoral_calendar:`; a date that does not exist is a finding, and the default
+    calendar serves meanwhile."""
+    dates: list[dt.date] = []
+    for scalar in [*(_items(node.get("terms"))), node.get("start")]:
+        if not isinstance(scalar, YScalar):
+            continue
+        text = str(scalar.value)
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            dates.append(dt.date(year, month, day))
+        except ValueError:
+            findings.append(_no_such_date(text, year, month, day, scalar.span))
+            return DANISH_MUNICIPAL
+    years = node.get("years")
+    return calendar_from(tuple(dates), None, int(_value(years)) if years else None)
+
+
+def _items(node: YNode | None) -> list[YNode]:
+    return list(node.items) if isinstance(node, YSequence) else []
+
+
+def _branding(node: YNode | None) -> BrandingSettings:
+    if not isinstance(node, YMapping):
+        return BrandingSettings()
+    return BrandingSettings(
+        logo=_opt_text(node, "logo"),
+        primary_color=_opt_text(node, "primary_color"),
+        font_family=_opt_text(node, "font_family"),
+    )
+
+
+def _lint(node: YMapping) -> LintOptions:
+    defaults = LintOptions()
+    threshold, size = node.get("lix_threshold"), node.get("max_file_size")
+    return LintOptions(
+        lix_threshold=float(_value(threshold)) if threshold else defaults.lix_threshold,
+        max_file_size=int(_value(size)) if size else defaults.max_file_size,
+    )
+
+
+# --- typed access to schema-checked nodes ----------------------------------------------------
+# The schema has already checked every type, so these only narrow for mypy.
+
+
+def _value(node: YNode | None) -> str | int | float:
+    assert isinstance(node, YScalar) and node.value is not None
+    assert not isinstance(node.value, bool)
+    return node.value
+
+
+def _mapping(node: YMapping, key: str) -> YMapping:
+    child = node.get(key)
+    assert isinstance(child, YMapping), key
+    return child
+
+
+def _sequence(node: YMapping, key: str) -> list[YNode]:
+    child = node.get(key)
+    return child.items if isinstance(child, YSequence) else []
+
+
+def _text(node: YMapping, key: str) -> str:
+    return str(_value(node.get(key)))
+
+
+def _opt_text(node: YMapping, key: str) -> str | None:
+    return _text(node, key) if node.get(key) is not None else None
+
+
+def _texts(node: YMapping, key: str) -> list[str]:
+    return [str(_value(item)) for item in _sequence(node, key)]
+
+
+class _PolicyBuilder:
+    """Turns a schema-checked node tree into the model, collecting the remaining findings."""
+
+    def __init__(self, path: str, text: str, project: Project) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.project = project
+        self.findings: list[Finding] = []
+
+    def build(self, root: YMapping, draft: bool) -> Policy:
+        org = self.project.organisation
+        return Policy(
+            format=int(_value(root.get("format"))),
+            id=self._policy_id(root),
+            title=_text(root, "title"),
+            organisation=_opt_text(root, "organisation") or (org.name if org else None),
+            language=self._language(root),
+            version=_text(root, "version"),
+            status=Status(_text(root, "status")),
+            owner=_opt_text(root, "owner"),
+            adoptions=tuple(self._decision(n) for n in _sequence(root, "adoptions")),
+            repeal=self._optional(root.get("repeal"), self._decision),
+            related=tuple(self._related(n) for n in _sequence(root, "related")),
+            keywords=tuple(_texts(root, "keywords")),
+            purpose=self._purpose(_mapping(root, "purpose")),
+            goals=self._goals(_mapping(root, "goals")),
+            definitions=self._definitions(_mapping(root, "definitions")),
+            principles=self._principles(_mapping(root, "principles")),
+            evaluation=self._evaluation(_mapping(root, "evaluation")),
+            span=root.span,
+            is_draft_revision=draft,
+            field_spans={key: key_node.span for key, (key_node, _) in root.entries.items()},
+        )
+
+    def _policy_id(self, root: YMapping) -> str:
+        if root.get("id") is not None:
+            return _text(root, "id")
+        stem = PurePath(self.path).stem
+        if not slug_pattern().fullmatch(stem):
+            self.findings.append(
+                Finding.of(
+                    rules.INVALID_ID,
+                    f"the file name `{stem}` is not a valid id, and the file sets no `id:`",
+                    Span(self.path, 1, 1),
+                    hint="add `id:` (lower-case letters, digits, hyphens), or rename the file",
+                )
+            )
+        return stem
+
+    def _language(self, root: YMapping) -> str:
+        language = _opt_text(root, "language") or self.project.language
+        if language not in available_languages():
+            span = root.get("language")
+            self.findings.append(
+                Finding.of(
+                    rules.UNKNOWN_LANGUAGE,
+                    f"policykit has no labels for the language `{language}`",
+                    span.span if span is not None else Span(self.path, 1, 1),
+                    width=len(language),
+                    hint=f"use one of: {', '.join(available_languages())}; a new language is "
+                    "one file in policykit/locales/",
+                )
+            )
+        return language
+
+    @staticmethod
+    def _optional(node: YNode | None, build: Callable[[YMapping], T]) -> T | None:
+        return build(node) if isinstance(node, YMapping) else None
+
+    def _decision(self, node: YNode) -> Decision:
+        assert isinstance(node, YMapping)
+        return Decision(
+            date=self._date(node),
+            body=_text(node, "body"),
+            reference=_opt_text(node, "reference"),
+            note=_opt_text(node, "note"),
+            span=node.span,
+        )
+
+    def _date(self, node: YMapping) -> dt.date:
+        scalar = node.get("date")
+        assert isinstance(scalar, YScalar)
+        text = str(scalar.value)
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            self.findings.append(_no_such_date(text, year, month, day, scalar.span))
+            return dt.date.min
+
+    def _related(self, node: YNode) -> RelatedDocument:
+        assert isinstance(node, YMapping)
+        return RelatedDocument(_text(node, "title"), _opt_text(node, "url"), node.span)
+
+    def _prose(self, node: YNode | None) -> Prose:
+        assert isinstance(node, YScalar)
+        prose, findings = parse_prose(str(node.value), self._locator(node))
+        self.findings.extend(findings)
+        return prose
+
+    def _opt_prose(self, node: YMapping, key: str) -> Prose | None:
+        child = node.get(key)
+        return self._prose(child) if child is not None else None
+
+    def _locator(self, node: YScalar) -> Callable[[int], Span]:
+        """Maps a line of the prose text to the file: exact for `|` blocks, else the start."""
+        if node.style != "|":
+            return lambda _line: node.span
+        first = node.span.line  # the 0-based index of the line after the `|` indicator
+        content = [line for line in self.lines[first:] if line.strip()]
+        indent = len(content[0]) - len(content[0].lstrip(" ")) if content else 0
+        return lambda line: Span(self.path, first + 1 + line, indent + 1)
+
+    def _purpose(self, node: YMapping) -> Purpose:
+        return Purpose(_opt_text(node, "heading"), self._prose(node.get("text")), node.span)
+
+    def _goals(self, node: YMapping) -> Goals:
+        groups = tuple(self._goal_group(n) for n in _sequence(node, "groups"))
+        return Goals(_opt_text(node, "heading"), self._opt_prose(node, "intro"), groups, node.span)
+
+    def _goal_group(self, node: YNode) -> GoalGroup:
+        assert isinstance(node, YMapping)
+        return GoalGroup(
+            id=_opt_text(node, "id"),
+            title=_text(node, "title"),
+            intro=self._opt_prose(node, "intro"),
+            items=tuple(self._goal_item(n) for n in _sequence(node, "items")),
+            span=node.span,
+        )
+
+    def _goal_item(self, node: YNode) -> GoalItem:
+        if isinstance(node, YScalar):
+            return GoalItem(None, self._prose(node), None, node.span)
+        assert isinstance(node, YMapping)
+        return GoalItem(
+            id=_opt_text(node, "id"),
+            text=self._prose(node.get("text")),
+            indicator=_opt_text(node, "indicator"),
+            span=node.span,
+        )
+
+    def _definitions(self, node: YMapping) -> Definitions:
+        terms = tuple(self._definition(n) for n in _sequence(node, "terms"))
+        intro = self._opt_prose(node, "intro")
+        return Definitions(_opt_text(node, "heading"), intro, terms, node.span)
+
+    def _definition(self, node: YNode) -> Definition:
+        assert isinstance(node, YMapping)
+        text = self._prose(node.get("definition"))
+        return Definition(_opt_text(node, "id"), _text(node, "term"), text, node.span)
+
+    def _principles(self, node: YMapping) -> Principles:
+        items = tuple(self._principle(n) for n in _sequence(node, "items"))
+        intro = self._opt_prose(node, "intro")
+        return Principles(_opt_text(node, "heading"), intro, items, node.span)
+
+    def _principle(self, node: YNode) -> Principle:
+        assert isinstance(node, YMapping)
+        text = self._prose(node.get("text"))
+        return Principle(_text(node, "id"), _text(node, "title"), text, node.span)
+
+    def _evaluation(self, node: YMapping) -> Evaluation:
+        return Evaluation(
+            heading=_opt_text(node, "heading"),
+            rule=self._prose(node.get("rule")),
+            interval=self._interval(node.get("interval")),
+            methods=tuple(_texts(node, "methods")),
+            responsible=_opt_text(node, "responsible"),
+            records=tuple(self._record(n) for n in _sequence(node, "records")),
+            span=node.span,
+        )
+
+    def _interval(self, node: YNode | None) -> Interval | None:
+        if node is None:
+            return None
+        assert isinstance(node, YScalar)
+        interval = parse_interval(str(node.value))
+        if interval is None:  # the schema's pattern admits `P0Y`, which means "never"
+            self.findings.append(
+                Finding.of(
+                    rules.INVALID_INTERVAL,
+                    f"the interval `{node.text}` is zero: the policy would never fall due",
+                    node.span,
+                    width=len(node.text),
+                    hint="give a positive duration such as P2Y, or `electoral-period`",
+                )
+            )
+        return interval
+
+    def _record(self, node: YNode) -> EvaluationRecord:
+        assert isinstance(node, YMapping)
+        return EvaluationRecord(self._date(node), _opt_text(node, "note"), node.span)
+
+
+def _no_such_date(text: str, year: int, month: int, day: int, span: Span) -> Finding:
+    if year < 1:
+        reason = "years start at 0001"
+    elif 1 <= month <= 12:
+        days = calendar.monthrange(year, month)[1]
+        month_name = dt.date(2000, month, 1).strftime("%B")
+        reason = f"{month_name} {year} has {days} days"
+    else:
+        reason = "months run from 01 to 12"
+    return Finding.of(
+        rules.INVALID_DATE,
+        f"the date {text} does not exist: {reason}",
+        span,
+        width=len(text),
+        hint="check the day and the month",
+    )

@@ -1,1 +1,0 @@
-"""One writer per output format. Each takes a laid-out `Document` and returns text or bytes."""

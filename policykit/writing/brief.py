@@ -1,0 +1,172 @@
+"""The adoption brief's writers: one A4 page as HTML printed to PDF, and a Word file.
+
+The HTML comes from `templates/brief.html.j2` (sandboxed and autoescaped, like the policy's
+page) and is printed by the PDF writer's `html_to_pdf`. The Word file is the policy's
+`DocxWriter` with another body, so it shares the template, styles, footer and properties.
+Both are pure: the same brief gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from policykit.planning.brief import KINDS, Action, Brief
+from policykit.writing.docx import BOLD, PLAIN, DocxWriter, w
+from policykit.writing.html import _template, packaged, prose_html
+from policykit.writing.layout import Document
+
+if TYPE_CHECKING:
+    from docx.oxml.xmlchemy import BaseOxmlElement
+
+TEMPLATE = "brief.html.j2"
+STYLESHEET = "brief.css"
+#: The summary table's columns in Word, in twentieths of a point: the part, then four counts.
+PART_COLUMN = 2800
+COUNT_COLUMN = 1300
+TABLE_BORDER = "BFBFBF"
+#: Room above a section heading (a policy has 480), so the brief fits on one A4 page.
+HEADING_BEFORE = 280
+TABLE_SHADING = "F3F6F9"
+
+
+def write_brief_html(brief: Brief, document: Document) -> str:
+    """The brief as one self-contained page."""
+    from markupsafe import Markup
+
+    branding = document.options.branding
+    css = packaged("policy.css") + packaged(STYLESHEET)
+    return _template(packaged(TEMPLATE)).render(
+        brief=brief,
+        doc=document,
+        labels=document.locale.labels,
+        css=Markup(css),
+        branding_css=Markup(branding.css),
+        logo=branding.logo_uri,
+        prose=prose_html,
+    )
+
+
+def write_brief_pdf(brief: Brief, document: Document) -> bytes:
+    from policykit.writing.pdf import html_to_pdf
+
+    return html_to_pdf(write_brief_html(brief, document), document)
+
+
+def write_brief_docx(brief: Brief, document: Document) -> bytes:
+    return BriefDocxWriter(brief, document).write()
+
+
+class BriefDocxWriter(DocxWriter):
+    """The brief in Word: the policy writer's machinery with the brief as its body."""
+
+    def __init__(self, brief: Brief, document: Document) -> None:
+        super().__init__(document)
+        self.brief = brief
+
+    def body(self) -> None:
+        brief, labels = self.brief, self.locale
+        if self.document.author:
+            self.text(self.paragraph("Organisation"), self.document.author)
+        self.text(self.paragraph("Organisation"), brief.heading)
+        self.text(self.paragraph("Title"), brief.title)
+        if brief.reference:
+            self.labelled("Policy Facts", labels["case_reference"], brief.reference)
+        self.labelled("Policy Facts", labels["brief_meeting"], brief.meeting_text)
+        p = self.paragraph("Policy Facts")
+        self.text(p, f"{labels['brief_action']}:", BOLD)
+        self.text(p, " ")
+        self.text(p, brief.action_label, BOLD)
+        self.labelled("Policy Facts", labels["version"], brief.version)
+
+        self.section_heading(labels["brief_case"])
+        for sentence in brief.proposal:
+            self.text(self.paragraph("Normal"), sentence)
+
+        if brief.changes is not None:
+            self.section_heading(labels["brief_changes"])
+            self.text(self.paragraph("Normal"), brief.category_text or "", BOLD)
+            if brief.summary:
+                self.summary_table()
+
+        self.section_heading(labels["brief_evaluation"])
+        if brief.action is Action.REPEAL:
+            self.text(self.paragraph("Normal"), labels["brief_repeal_evaluation"])
+        else:
+            self.prose(brief.rule)
+            if brief.interval_text:
+                self.labelled("Policy Facts", labels["interval"], brief.interval_text)
+            self.labelled("Policy Facts", labels["brief_next_due"], brief.next_due_text)
+
+        self.section_heading(labels["brief_recommendation"])
+        self.text(self.paragraph("Normal"), brief.recommendation, BOLD)
+
+    def section_heading(self, text: str) -> None:
+        """A Heading 1 with less room above it than a policy's, so the brief fits a page."""
+        p = self.paragraph("heading 1")
+        properties = p[0]  # pPr, which holds only the style: spacing may follow it
+        w("spacing", properties, before=str(HEADING_BEFORE), after="80")
+        self.text(p, text)
+
+    def summary_table(self) -> None:
+        """The parts changed and the items added, removed, modified and moved: a Word table
+        with a repeating header row and a total row."""
+        labels = self.locale
+        table = w("tbl")
+        properties = w("tblPr", table)
+        w("tblW", properties, w=str(PART_COLUMN + 4 * COUNT_COLUMN), type="dxa")
+        borders = w("tblBorders", properties)
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            w(side, borders, val="single", sz="4", space="0", color=TABLE_BORDER)
+        w("tblLayout", properties, type="fixed")
+        w("tblLook", properties, val="0020", firstRow="1", lastRow="1", firstColumn="1")
+        grid = w("tblGrid", table)
+        widths = [PART_COLUMN, *[COUNT_COLUMN] * 4]
+        for width in widths:
+            w("gridCol", grid, w=str(width))
+        header = [labels["part"], *(labels[kind] for kind in KINDS)]
+        self._row(table, header, widths, header=True)
+        for row in self.brief.summary:
+            counts = [str(getattr(row, kind)) for kind in KINDS]
+            self._row(table, [labels[row.part], *counts], widths)
+        totals = [str(total) for total in self.brief.totals]
+        self._row(table, [labels["total"], *totals], widths, bold=True)
+        self._end.addprevious(table)
+
+    def _row(
+        self,
+        table: BaseOxmlElement,
+        cells: list[str],
+        widths: list[int],
+        *,
+        header: bool = False,
+        bold: bool = False,
+    ) -> None:
+        row = w("tr", table)
+        if header:
+            w("tblHeader", w("trPr", row))
+        for index, (text, width) in enumerate(zip(cells, widths, strict=True)):
+            cell = w("tc", row)
+            properties = w("tcPr", cell)
+            w("tcW", properties, w=str(width), type="dxa")
+            if header:
+                w("shd", properties, val="clear", color="auto", fill=TABLE_SHADING)
+            p = w("p", cell)
+            paragraph = w("pPr", p)
+            w("pStyle", paragraph, val=self.styles["Policy Facts"])
+            w("spacing", paragraph, before="20", after="20")
+            if index:
+                w("jc", paragraph, val="right")
+            self.text(p, text, BOLD if header or bold else PLAIN)
+
+    def footer_text(self) -> str:
+        """As the PDF's: "Ikast-Brande Kommune · Indstilling til Byrådet: Kommunikationspolitik"
+        (the brief is no draft of the policy, so it has no draft mark)."""
+        heading = f"{self.brief.heading}: {self.brief.title}"
+        return " · ".join(x for x in (self.document.author, heading) if x)
+
+    def _properties(self) -> None:
+        """The policy's properties, titled as the brief."""
+        super()._properties()
+        properties = self.word.core_properties
+        properties.title = f"{self.brief.heading}: {self.brief.title}"
+        properties.subject = self.brief.recommendation

@@ -1,0 +1,206 @@
+"""What every writer renders: a policy laid out as a document, with labels in its language.
+
+The HTML, PDF and Word writers all start from `layout(policy, project, options)`. It numbers
+the sections as in the seed (purpose 1, goals 2, definitions 3, one per principle, then the
+evaluation), picks each heading (the policy's own or the localised default), and words the
+title block, so the three formats say the same things in the same order.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from policykit.model.policy import (
+    Definitions,
+    Evaluation,
+    Goals,
+    Policy,
+    Principle,
+    Principles,
+    Purpose,
+    Status,
+)
+from policykit.model.project import Organisation, Project
+from policykit.reading.locales import Locale, locale
+
+SectionKind = Literal["purpose", "goals", "definitions", "principles", "principle", "evaluation"]
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedSection:
+    number: int
+    #: A stable HTML id and bookmark name, such as `purpose` or `principle-dialog`.
+    anchor: str
+    heading: str
+    kind: SectionKind
+    part: Purpose | Goals | Definitions | Principles | Principle | Evaluation
+
+    @property
+    def title(self) -> str:
+        """The heading with its number, as the table of contents shows it."""
+        return f"{self.number}. {self.heading}"
+
+
+@dataclass(frozen=True, slots=True)
+class Branding:
+    """Look and feel from `policykit.yaml`. The logo arrives as bytes: writers do no I/O."""
+
+    primary_color: str = "#1f4e79"
+    font_family: str = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
+    logo: bytes | None = None
+    logo_media_type: str | None = None
+
+    @property
+    def css(self) -> str:
+        """The CSS variables the stylesheets use. Both values passed the project schema's
+        patterns, so they cannot close the rule."""
+        return f":root {{ --primary: {self.primary_color}; --font: {self.font_family}; }}\n"
+
+    @property
+    def logo_uri(self) -> str | None:
+        """The logo as a data URI, so that a page loads nothing."""
+        if self.logo is None or not self.logo_media_type:
+            return None
+        return f"data:{self.logo_media_type};base64,{base64.b64encode(self.logo).decode()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Templates:
+    """A user's template folder, read at the edge: any of the three may be left out."""
+
+    html: str | None = None
+    css: str | None = None
+    reference_docx: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    branding: Branding = field(default_factory=Branding)
+    templates: Templates = field(default_factory=Templates)
+    #: WeasyPrint's PDF variant: PDF/UA-1 (tagged, accessible) unless archiving asks for PDF/A.
+    pdf_variant: str = "pdf/ua-1"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    policy: Policy
+    locale: Locale
+    organisation: Organisation | None
+    sections: tuple[NumberedSection, ...]
+    options: ExportOptions
+
+    @property
+    def language(self) -> str:
+        return self.policy.language
+
+    @property
+    def status_label(self) -> str:
+        return self.locale[f"status_{self.policy.status.value}"]
+
+    @property
+    def draft_mark(self) -> str | None:
+        """UDKAST / DRAFT on drafts and consultation versions."""
+        return self.locale["draft_mark"] if self.policy.status.is_proposal else None
+
+    @property
+    def adoption_statement(self) -> str | None:
+        """ "Vedtaget af Byrådet den 29. maj 2007", from the last adoption record."""
+        last = self.policy.last_adoption
+        if last is None:
+            return None
+        # A draft that carries its policy's adoptions is not adopted itself: say what it revises.
+        key = "revises_adopted" if self.policy.status.is_proposal else "adopted_by"
+        return self.locale[key].format(body=last.body, date=self.locale.date(last.date))
+
+    @property
+    def repeal_statement(self) -> str | None:
+        repeal = self.policy.repeal
+        if repeal is None or self.policy.status is not Status.REPEALED:
+            return None
+        return self.locale["repealed_by"].format(
+            body=repeal.body, date=self.locale.date(repeal.date)
+        )
+
+    @property
+    def author(self) -> str:
+        return self.policy.organisation or (self.organisation.name if self.organisation else "")
+
+    @property
+    def subject(self) -> str:
+        """A one-line description for document metadata: the purpose's first sentence."""
+        from policykit.reading.prose import plain_text
+
+        first = plain_text(self.policy.purpose.text).split("\n", 1)[0]
+        return first if len(first) <= 200 else first[:199].rstrip() + "…"
+
+    @property
+    def created(self) -> dt.date:
+        """The first adoption, or for a policy never adopted, the epoch Word and zip share."""
+        dates = [a.date for a in self.policy.adoptions]
+        return min(dates) if dates else dt.date(1980, 1, 1)
+
+    @property
+    def modified(self) -> dt.date:
+        """The latest decision or evaluation: the document's dates come from the policy, so the
+        same policy always gives the same bytes."""
+        policy = self.policy
+        dates = [a.date for a in policy.adoptions] + [r.date for r in policy.evaluation.records]
+        dates += [policy.repeal.date] if policy.repeal else []
+        return max(dates) if dates else self.created
+
+
+def layout(
+    policy: Policy, project: Project | None = None, options: ExportOptions | None = None
+) -> Document:
+    """Lay out a policy for the writers; UnknownLanguageError if its language has no labels."""
+    project = project or Project()
+    labels = locale(policy.language)
+    return Document(
+        policy=policy,
+        locale=labels,
+        organisation=project.organisation,
+        sections=tuple(_sections(policy, labels)),
+        options=options or ExportOptions(),
+    )
+
+
+def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:
+    fixed: list[tuple[str, SectionKind, str | None, Purpose | Goals | Definitions | Evaluation]] = [
+        ("purpose", "purpose", policy.purpose.heading, policy.purpose),
+        ("goals", "goals", policy.goals.heading, policy.goals),
+        ("definitions", "definitions", policy.definitions.heading, policy.definitions),
+    ]
+    sections = [
+        NumberedSection(n, anchor, heading or labels[anchor], kind, part)
+        for n, (anchor, kind, heading, part) in enumerate(fixed, start=1)
+    ]
+    principles = policy.principles
+    if principles.intro:  # an intro to the principles gets a section of its own
+        heading = principles.heading or labels["principles"]
+        sections.append(
+            NumberedSection(len(sections) + 1, "principles", heading, "principles", principles)
+        )
+    for principle in principles.items:
+        sections.append(
+            NumberedSection(
+                len(sections) + 1,
+                f"principle-{principle.id}",
+                principle.title,
+                "principle",
+                principle,
+            )
+        )
+    evaluation = policy.evaluation
+    sections.append(
+        NumberedSection(
+            len(sections) + 1,
+            "evaluation",
+            evaluation.heading or labels["evaluation"],
+            "evaluation",
+            evaluation,
+        )
+    )
+    return sections

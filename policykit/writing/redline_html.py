@@ -1,0 +1,526 @@
+"""The HTML redline: the new version in full, with what the change set deleted struck through
+(`<del>`) and what it inserted underlined (`<ins>`), after a summary of the changes.
+
+The parts are laid out from the change set's alignments, so a removed principle appears
+where it stood and a moved one says where it came from. Prose that changed is aligned
+paragraph by paragraph and list item by list item, and a reworded one is diffed word by
+word with its bold, italics and links kept. Screen readers do not announce `<del>` and
+`<ins>`, so each carries visually hidden words ("[slettet: … ]") from the locale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal, TypeVar
+
+from policykit.comparing.diff import Bump, Change, ChangeSet, Kind, Pair
+from policykit.comparing.words import Op, similarity, styled_diff
+from policykit.model.intervals import Interval, parse_interval
+from policykit.model.policy import (
+    Block,
+    BlockQuote,
+    Definition,
+    Emphasis,
+    GoalItem,
+    Inline,
+    Link,
+    OrderedList,
+    Paragraph,
+    Principle,
+    Prose,
+    SoftBreak,
+    Strong,
+    Text,
+)
+from policykit.reading.locales import Locale
+from policykit.reading.prose import is_safe_url
+from policykit.writing.html import packaged
+from policykit.writing.layout import Document
+
+TEMPLATE = "redline.html.j2"
+STYLESHEET = "redline.css"
+
+#: A stretch of inline text's look: bold, italic, and the link it is part of.
+Style = tuple[bool, bool, str | None]
+Status = Literal["equal", "changed", "deleted", "inserted"]
+
+
+def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
+    from markupsafe import Markup
+
+    from policykit.writing.html import _template
+
+    writer = _Redline(changes, old, new)
+    css = packaged("policy.css") + packaged(STYLESHEET)
+    return _template(packaged(TEMPLATE)).render(
+        doc=new,
+        old=old,
+        changes=changes,
+        labels=new.locale.labels,
+        summary=summary_rows(changes),
+        metadata=[(_field_label(c, new), writer.field(c)) for c in _metadata(changes)],
+        category=_category_label(changes, new),
+        css=Markup(css),
+        branding_css=Markup(new.options.branding.css + _marker_css(new)),
+        title=Markup(writer.words(old.policy.title, new.policy.title)),
+        body=Markup(writer.body()),
+    )
+
+
+# --- the summary ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    part: str
+    added: int
+    removed: int
+    modified: int
+    moved: int
+
+
+def summary_rows(changes: ChangeSet) -> list[SummaryRow]:
+    """One row per changed part, in document order."""
+    rows = []
+    for part in changes.parts:
+        counts = [
+            sum(1 for c in changes.changes if c.part == part and c.kind is kind) for kind in Kind
+        ]
+        rows.append(SummaryRow(part, *counts))
+    return rows
+
+
+def _category_label(changes: ChangeSet, document: Document) -> str:
+    labels = document.locale
+    if changes.category is None:
+        return labels["no_changes"]
+    text = labels[f"category_{changes.category.value}"]
+    version = changes.suggested_version
+    if version is not None and changes.bump is not Bump.NONE:
+        bump = labels[f"bump_{changes.bump.value}"]
+        text += ". " + labels["suggested_version"].format(version=version, bump=bump)
+    return text
+
+
+def _metadata(changes: ChangeSet) -> list[Change]:
+    """Changes to fields the body does not show: metadata and the evaluation's facts."""
+    shown_in_body = ("evaluation.rule", "evaluation.heading")
+    return [
+        c
+        for c in changes.changes
+        if c.part == "metadata" or (c.part == "evaluation" and c.path not in shown_in_body)
+    ]
+
+
+def _field_label(change: Change, document: Document) -> str:
+    labels = document.locale.labels
+    name = change.path.split("[", 1)[0].rsplit(".", 1)[-1]
+    key = {
+        "adoptions": "adoption",
+        "records": "evaluation_record",
+        "keywords": "keywords",
+    }.get(name, name)
+    return labels.get(key, change.path)
+
+
+def _marker_css(document: Document) -> str:
+    """The hidden words that tell a screen reader where a change starts and ends."""
+    labels = document.locale
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return (
+        f":root {{ --del-start: {quoted(labels['deleted_start'])}; "
+        f"--ins-start: {quoted(labels['inserted_start'])}; "
+        f"--change-end: {quoted(labels['change_end'])}; }}\n"
+    )
+
+
+# --- the body ---------------------------------------------------------------------------------
+
+
+class _Redline:
+    def __init__(self, changes: ChangeSet, old: Document, new: Document) -> None:
+        self.changes = changes
+        self.old = old
+        self.new = new
+        self.labels = new.locale
+        self.numbers = {s.anchor: s.number for s in new.sections}
+        self.old_numbers = {s.anchor: s.number for s in old.sections}
+
+    def body(self) -> str:
+        old, new = self.old.policy, self.new.policy
+        out = [
+            self.section(
+                "purpose",
+                self.heading("purpose", old.purpose.heading, new.purpose.heading),
+                self.prose(old.purpose.text, new.purpose.text),
+            ),
+            self.goals(),
+            self.definitions(),
+        ]
+        if old.principles.intro or new.principles.intro:
+            heading = self.heading("principles", old.principles.heading, new.principles.heading)
+            body = self.prose(old.principles.intro, new.principles.intro)
+            out.append(self.section("principles", heading, body))
+        out.extend(self.principle(pair) for pair in self.changes.alignments.principles)
+        out.append(self.evaluation())
+        return "\n".join(out)
+
+    # --- sections -------------------------------------------------------------------------
+
+    def section(self, anchor: str, heading: str, body: str, status: Status = "equal") -> str:
+        css = f' class="{status}"' if status in ("deleted", "inserted") else ""
+        return (
+            f'<section id="{anchor}"{css} aria-labelledby="{anchor}-heading">\n'
+            f'  <h2 id="{anchor}-heading">{heading}</h2>\n{body}\n</section>'
+        )
+
+    def heading(self, anchor: str, old: str | None, new: str | None) -> str:
+        """A section heading, numbered as in the new version, with its words diffed."""
+        default = self.labels[anchor]
+        return f"{self.numbers[anchor]}. " + self.words(old or default, new or default)
+
+    def goals(self) -> str:
+        old, new = self.old.policy.goals, self.new.policy.goals
+        parts = [self.prose(old.intro, new.intro)]
+        alignments = self.changes.alignments
+        for index, pair in enumerate(alignments.groups):
+            status = _status(pair)
+            title = self.words(*_sides(pair, lambda g: g.title))
+            css = f' class="{status}"' if status != "equal" else ""
+            parts.append(f"  <h3{css}>{title}</h3>")
+            parts.append(self.prose(*_sides(pair, lambda g: g.intro)))
+            items = alignments.items.get(index)
+            if items is None:  # a group added or removed as a whole
+                group = pair.new or pair.old
+                assert group is not None
+                items = tuple(
+                    Pair(None if pair.new else i, i if pair.new else None, n, n)
+                    for n, i in enumerate(group.items)
+                )
+            parts.append('  <ul class="goals">')
+            parts.extend(self.goal_item(item) for item in items)
+            parts.append("  </ul>")
+        heading = self.heading("goals", old.heading, new.heading)
+        return self.section("goals", heading, "\n".join(p for p in parts if p))
+
+    def goal_item(self, pair: Pair[GoalItem]) -> str:
+        status = _status(pair)
+        text = self.prose(*_sides(pair, lambda i: i.text), inline=True)
+        old_indicator, new_indicator = _sides(pair, lambda i: i.indicator)
+        if old_indicator or new_indicator:
+            text += (
+                f'\n      <span class="indicator"><span class="label">'
+                f"{self.labels['indicator']}:</span> "
+                f"{self.words(old_indicator, new_indicator)}</span>"
+            )
+        return f"    <li{_class(status, pair.moved)}>{text}</li>"
+
+    def definitions(self) -> str:
+        old, new = self.old.policy.definitions, self.new.policy.definitions
+        parts = [self.prose(old.intro, new.intro), '  <dl class="definitions">']
+        parts.extend(self.definition(pair) for pair in self.changes.alignments.definitions)
+        parts.append("  </dl>")
+        heading = self.heading("definitions", old.heading, new.heading)
+        return self.section("definitions", heading, "\n".join(p for p in parts if p))
+
+    def definition(self, pair: Pair[Definition]) -> str:
+        status = _status(pair)
+        term = self.words(*_sides(pair, lambda d: d.term))
+        text = self.prose(*_sides(pair, lambda d: d.text))
+        return f"    <div{_class(status, pair.moved)}><dt>{term}</dt>\n    <dd>{text}</dd></div>"
+
+    def principle(self, pair: Pair[Principle]) -> str:
+        status = _status(pair)
+        node = pair.new or pair.old
+        assert node is not None
+        anchor = f"principle-{node.id}"
+        title = self.words(*_sides(pair, lambda p: p.title))
+        # A removed principle has no number in the new version.
+        heading = f"{self.numbers[anchor]}. {title}" if pair.new is not None else title
+        notes = []
+        if pair.new is None:
+            notes.append(f'  <p class="change-note">{self.labels["removed_section"]}</p>')
+        elif pair.moved and pair.old is not None:
+            number = self.old_numbers.get(anchor)
+            if number is not None:
+                note = self.labels["moved_from"].format(number=number)
+                notes.append(f'  <p class="change-note">{note}</p>')
+        body = self.prose(*_sides(pair, lambda p: p.text))
+        return self.section(anchor, heading, "\n".join([*notes, body]), status)
+
+    def evaluation(self) -> str:
+        old, new = self.old.policy.evaluation, self.new.policy.evaluation
+        labels = self.labels
+        facts = []
+        for label, before, after in (
+            ("interval", _interval(labels, old.interval), _interval(labels, new.interval)),
+            ("methods", ", ".join(old.methods) or None, ", ".join(new.methods) or None),
+            ("responsible", old.responsible, new.responsible),
+        ):
+            if before is not None or after is not None:
+                # How often is one value: replaced whole, not word by word.
+                value = (
+                    self.whole(before, after) if label == "interval" else self.words(before, after)
+                )
+                facts.append(f"    <div><dt>{labels[label]}</dt><dd>{value}</dd></div>")
+        body = self.prose(old.rule, new.rule)
+        if facts:
+            body += '\n  <dl class="facts evaluation-facts">\n' + "\n".join(facts) + "\n  </dl>"
+        heading = self.heading("evaluation", old.heading, new.heading)
+        return self.section("evaluation", heading, body)
+
+    def field(self, change: Change) -> tuple[str, str]:
+        """A metadata change's before and after, each whole: struck through and underlined."""
+        before, after = self.shown(change, change.old), self.shown(change, change.new)
+        return (
+            _pieces_html([("delete", before, _PLAIN)]) if before else "",
+            _pieces_html([("insert", after, _PLAIN)]) if after else "",
+        )
+
+    def shown(self, change: Change, value: str | None) -> str | None:
+        """A field's value as the documents word it: "Vedtaget", not `adopted`."""
+        if value is None:
+            return None
+        if change.path == "status":
+            return self.labels[f"status_{value}"]
+        if change.path == "evaluation.interval":
+            interval = parse_interval(value)
+            return self.labels.interval(interval) if interval else value
+        return value
+
+    # --- text -------------------------------------------------------------------------------
+
+    def whole(self, old: str | None, new: str | None) -> str:
+        if old == new:
+            return self.words(old, new)
+        pieces: list[tuple[Op, str, Style]] = [
+            ("delete", old or "", _PLAIN),
+            ("insert", new or "", _PLAIN),
+        ]
+        return _pieces_html([piece for piece in pieces if piece[1]])
+
+    def words(self, old: str | None, new: str | None) -> str:
+        """A one-line text with its changed words marked."""
+        return _pieces_html(styled_diff(_one(old), _one(new)))
+
+    def prose(self, old: Prose | None, new: Prose | None, *, inline: bool = False) -> str:
+        """Prose with its changes marked, paragraph by paragraph and word by word."""
+        lines = merge_lines(_lines(old), _lines(new))
+        if not lines:
+            return ""
+        if inline and len(lines) == 1 and lines[0].line.kind == "p":
+            return lines[0].html()
+        return _render_lines(lines)
+
+
+_PLAIN: Style = (False, False, None)
+
+
+def _one(text: str | None) -> list[tuple[str, Style]]:
+    return [(text, _PLAIN)] if text else []
+
+
+def _interval(labels: Locale, interval: Interval | None) -> str | None:
+    return labels.interval(interval) if interval is not None else None
+
+
+T = TypeVar("T")
+V = TypeVar("V")
+
+
+def _sides(pair: Pair[T], get: Callable[[T], V]) -> tuple[V | None, V | None]:
+    """A field of the old part and of the new one; None for a side that lacks the part."""
+    return (
+        get(pair.old) if pair.old is not None else None,
+        get(pair.new) if pair.new is not None else None,
+    )
+
+
+def _status(pair: Pair[T]) -> Status:
+    if pair.old is None:
+        return "inserted"
+    if pair.new is None:
+        return "deleted"
+    return "equal"
+
+
+def _class(status: Status, moved: bool) -> str:
+    names: list[str] = [status] if status != "equal" else []
+    names += ["moved"] if moved else []
+    return f' class="{" ".join(names)}"' if names else ""
+
+
+# --- prose as lines ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A paragraph or list item's first paragraph ('li'), or a further paragraph in an item
+    ('more'), with its list depth and number: what prose is aligned by."""
+
+    kind: Literal["p", "li", "more"]
+    depth: int
+    ordered: bool
+    number: int
+    quote: bool
+    segments: tuple[tuple[str, Style], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.segments)
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return (self.kind, self.depth, self.ordered, self.quote, self.segments)
+
+
+@dataclass(frozen=True, slots=True)
+class MergedLine:
+    status: Status
+    line: Line
+    pieces: tuple[tuple[Op, str, Style], ...]
+
+    def html(self) -> str:
+        return _pieces_html(self.pieces)
+
+
+def _lines(prose: Prose | None) -> list[Line]:
+    return list(_block_lines(prose.blocks, 0, False)) if prose is not None else []
+
+
+def _block_lines(blocks: Sequence[Block], depth: int, quote: bool) -> Iterator[Line]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            kind: Literal["p", "more"] = "p" if depth == 0 else "more"
+            yield Line(kind, depth, False, 0, quote, _segments(block.children))
+        elif isinstance(block, BlockQuote):
+            yield from _block_lines(block.blocks, depth, True)
+        else:
+            ordered = isinstance(block, OrderedList)
+            start = block.start if isinstance(block, OrderedList) else 1
+            for number, item in enumerate(block.items, start=start):
+                rest = list(item.blocks)
+                first = rest[0] if rest else None
+                segments: tuple[tuple[str, Style], ...] = ()
+                if isinstance(first, Paragraph):
+                    segments = _segments(first.children)
+                    rest.pop(0)
+                yield Line("li", depth + 1, ordered, number, quote, segments)
+                yield from _block_lines(rest, depth + 1, quote)
+
+
+def _segments(inlines: Sequence[Inline], style: Style = _PLAIN) -> tuple[tuple[str, Style], ...]:
+    out: list[tuple[str, Style]] = []
+    bold, italic, href = style
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append((node.text, style))
+        elif isinstance(node, SoftBreak):
+            out.append((" ", style))
+        elif isinstance(node, Emphasis):
+            out.extend(_segments(node.children, (bold, True, href)))
+        elif isinstance(node, Strong):
+            out.extend(_segments(node.children, (True, italic, href)))
+        else:
+            assert isinstance(node, Link)
+            out.extend(_segments(node.children, (bold, italic, node.href)))
+    return tuple(out)
+
+
+def merge_lines(old: Sequence[Line], new: Sequence[Line]) -> list[MergedLine]:
+    """The lines of both versions in one sequence: unchanged, reworded (paired by similar
+    text within a stretch that changed), deleted or inserted."""
+    merged: list[MergedLine] = []
+    matcher = SequenceMatcher(None, [x.key for x in old], [x.key for x in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            merged.extend(_whole("equal", line) for line in new[j1:j2])
+        else:
+            merged.extend(_pair_lines(old[i1:i2], new[j1:j2]))
+    return merged
+
+
+def _pair_lines(old: Sequence[Line], new: Sequence[Line]) -> Iterator[MergedLine]:
+    """Within a changed stretch, pair each old line, in order, with the most similar new line
+    of the same kind and depth after the last pair; the rest are deleted or inserted."""
+    next_new = 0
+    for line in old:
+        best, best_score = None, 0.5
+        for j in range(next_new, len(new)):
+            candidate = new[j]
+            if (candidate.kind, candidate.depth) != (line.kind, line.depth):
+                continue
+            score = similarity(line.text, candidate.text)
+            if score >= best_score:
+                best, best_score = j, score
+        if best is None:
+            yield _whole("deleted", line)
+            continue
+        yield from (_whole("inserted", x) for x in new[next_new:best])
+        pieces = styled_diff(line.segments, new[best].segments)
+        yield MergedLine("changed", new[best], tuple(pieces))
+        next_new = best + 1
+    yield from (_whole("inserted", x) for x in new[next_new:])
+
+
+def _whole(status: Status, line: Line) -> MergedLine:
+    op: Op = {"deleted": "delete", "inserted": "insert"}.get(status, "equal")  # type: ignore[assignment]
+    return MergedLine(status, line, tuple((op, text, style) for text, style in line.segments))
+
+
+def _render_lines(lines: Sequence[MergedLine]) -> str:
+    """Merged lines as HTML, with lists opened and closed as their depth changes. A deleted
+    item keeps its old number and the others their new ones, through `value`."""
+    out: list[str] = []
+    open_lists: list[str] = []  # the tags of the open lists, outermost first; each has an open <li>
+    for merged in lines:
+        line = merged.line
+        css = f' class="{merged.status}"' if merged.status in ("deleted", "inserted") else ""
+        target = line.depth if line.kind != "p" else 0
+        tag = "ol" if line.ordered else "ul"
+        while len(open_lists) > target or (
+            line.kind == "li" and len(open_lists) == target and open_lists and open_lists[-1] != tag
+        ):
+            out.append(f"</li></{open_lists.pop()}>")
+        if line.kind == "p":
+            body = f"<p{css}>{merged.html()}</p>"
+            out.append(f"<blockquote>{body}</blockquote>" if line.quote else body)
+        elif line.kind == "more":
+            out.append(f"<p{css}>{merged.html()}</p>")
+        else:
+            if len(open_lists) == line.depth:
+                out.append("</li>")
+            while len(open_lists) < line.depth:
+                open_lists.append(tag)
+                out.append(f"<{tag}>")
+            value = f' value="{line.number}"' if line.ordered else ""
+            out.append(f"<li{value}{css}>{merged.html()}")
+    out.extend(f"</li></{tag}>" for tag in reversed(open_lists))
+    return "\n".join(out)
+
+
+def _pieces_html(pieces: Sequence[tuple[Op, str, Style | None]]) -> str:
+    """Pieces as HTML: each escaped and styled, deletions in <del> and insertions in <ins>."""
+    from markupsafe import escape
+
+    out: list[str] = []
+    for op, text, style in pieces:
+        html = str(escape(text))
+        bold, italic, href = style or _PLAIN
+        if italic:
+            html = f"<em>{html}</em>"
+        if bold:
+            html = f"<strong>{html}</strong>"
+        if href is not None and is_safe_url(href):
+            html = f'<a href="{escape(href)}">{html}</a>'
+        if op == "delete":
+            html = f"<del>{html}</del>"
+        elif op == "insert":
+            html = f"<ins>{html}</ins>"
+        out.append(html)
+    return "".join(out)
