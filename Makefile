@@ -30,6 +30,7 @@ clients:
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check policykit tests
 	$(BIN)/ruff format --check policykit tests
+	$(BIN)/lint-imports
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy

@@ -21,12 +21,12 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from policykit.comparing.diff import compare
+from policykit.edge.assets import export_options
 from policykit.model.policy import Policy, Status
 from policykit.model.project import Project
 from policykit.planning.brief import Action, make_brief
 from policykit.planning.review import review_all
 from policykit.reading.reader import read_policy, read_project
-from policykit.workflows.export import export_options
 from policykit.writing.brief import write_brief_docx, write_brief_html
 from policykit.writing.catalog import write_catalog
 from policykit.writing.docx import write_docx

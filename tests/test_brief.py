@@ -21,7 +21,8 @@ from policykit.comparing.diff import Category, compare
 from policykit.diagnostics.errors import UsageError
 from policykit.model.intervals import Duration
 from policykit.model.policy import Status
-from policykit.planning.brief import Action, Brief, load_brief, make_brief, render_brief
+from policykit.planning.brief import Action, Brief, make_brief
+from policykit.workflows.brief import load_brief, render_brief
 from policykit.writing.brief import write_brief_docx, write_brief_html, write_brief_pdf
 from policykit.writing.layout import layout
 from tests.clients import ROOT, require

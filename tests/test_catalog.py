@@ -22,7 +22,7 @@ from policykit.model.intervals import Duration
 from policykit.model.policy import Policy, Status
 from policykit.planning.review import Reason, Review, State, Why, review_all
 from policykit.reading.locales import locale
-from policykit.workflows.export import Format, output_name
+from policykit.writing.registry import output_name, register_writers
 from policykit.writing.catalog import localise_reason, write_catalog
 from policykit.writing.layout import ExportOptions
 from tests.clients import ROOT, chromium_page
@@ -115,8 +115,8 @@ def test_links_point_at_the_exported_files() -> None:
     html = page()
     hrefs = outline(html).hrefs
     for name in (SEED, ENGLISH):
-        for fmt in Format:
-            assert output_name(policy(name), fmt) in hrefs
+        for chosen in register_writers():
+            assert output_name(policy(name), chosen) in hrefs
     assert "kommunikationspolitik.docx" in hrefs and "information-security-policy.pdf" in hrefs
     # Each link names its policy for a screen reader, not only "PDF".
     assert 'PDF<span class="visually-hidden">: Kommunikationspolitik</span>' in html
@@ -305,7 +305,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_command_writes_the_register_atomically(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policykit.workflows import export
+    from policykit.workflows import register as export
 
     monkeypatch.chdir(ROOT)
     written: list[Path] = []
@@ -317,7 +317,7 @@ def test_command_writes_the_register_atomically(
 
     monkeypatch.setattr(export, "write_atomic", spy)
     target = tmp_path / "site" / "index.html"
-    code, out = run("catalog", "--on", "2026-11-28", "-o", str(target))
+    code, out = run("catalog", "--date", "2026-11-28", "-o", str(target))
     assert code == 0, out
     assert written == [target]
     assert [p.name for p in target.parent.iterdir()] == ["index.html"]  # no temporary file left
@@ -338,7 +338,7 @@ def examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_command_links_to_another_export_folder(tmp_path: Path, examples: None) -> None:
     code, out = run(
-        "catalog", "--on", "2026-11-28", "-o", "site/index.html", "--exports", "exports"
+        "catalog", "--date", "2026-11-28", "-o", "site/index.html", "--exports", "exports"
     )
     assert code == 0, out
     hrefs = outline((tmp_path / "site" / "index.html").read_text("utf-8")).hrefs
@@ -354,11 +354,11 @@ def test_command_is_quiet_when_every_linked_file_exists(tmp_path: Path, examples
         for suffix in (".html", ".pdf", ".docx"):
             (exports / f"{name}{suffix}").write_text("", encoding="utf-8")
     (exports / f"{SEED}-draft.html").write_text("", encoding="utf-8")
-    code, out = run("catalog", "--on", "2026-11-28")
+    code, out = run("catalog", "--date", "2026-11-28")
     assert code == 0, out
     assert "warning" not in out
     (exports / f"{SEED}-draft.html").unlink()
-    code, out = run("catalog", "--on", "2026-11-28")
+    code, out = run("catalog", "--date", "2026-11-28")
     assert (
         f"1 of the files the register links to are not in exports/ yet, such as {SEED}-draft.html"
         in " ".join(out.split())
@@ -368,9 +368,9 @@ def test_command_is_quiet_when_every_linked_file_exists(tmp_path: Path, examples
 def test_command_refuses_a_bad_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     target = tmp_path / "index.html"
-    code, out = run("catalog", "--on", "2026-02-30", "-o", str(target))
+    code, out = run("catalog", "--date", "2026-02-30", "-o", str(target))
     assert code == 2
-    assert "--on 2026-02-30: not a date" in out
+    assert "--date 2026-02-30: not a date" in out
     assert not target.exists()
 
 
@@ -383,7 +383,7 @@ def test_command_reports_invalid_policies_and_lists_the_valid_ones(
     )
     assert "version: 2.10" in broken
     (tmp_path / "policies" / "broken.yaml").write_text(broken, encoding="utf-8")
-    code, out = run("catalog", "--on", "2026-11-28")
+    code, out = run("catalog", "--date", "2026-11-28")
     assert code == 1
     assert "error[PK107]" in out
     html = (tmp_path / "exports" / "index.html").read_text("utf-8")

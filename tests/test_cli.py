@@ -210,7 +210,7 @@ def test_a_python_tag_is_never_executed(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert "PK011" in result.stdout
+    assert "PK011" in result.stderr
     assert not marker.exists()
 
 
@@ -247,10 +247,10 @@ def test_a_draft_validated_alone_does_not_claim_its_policy_is_missing(repo: Path
 
 
 def test_help_lists_every_command_in_the_order_of_the_year() -> None:
-    from policykit.cli.app import _Commands
+    from policykit.cli.app import Commands
 
     code, out = run("--help")
     assert code == 0
-    listed = [n for n in re.findall(r"^│ (\w+) ", out, re.MULTILINE) if n in _Commands.ORDER]
-    assert listed == list(_Commands.ORDER)
-    assert set(typer.main.get_command(app).commands) == set(_Commands.ORDER)
+    listed = [n for n in re.findall(r"^│ (\w+) ", out, re.MULTILINE) if n in Commands.ORDER]
+    assert listed == list(Commands.ORDER)
+    assert set(typer.main.get_command(app).commands) == set(Commands.ORDER)

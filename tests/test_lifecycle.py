@@ -159,7 +159,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_review_table(repo: Path) -> None:
-    code, out = run("review", "--on", "2026-11-28")
+    code, out = run("review", "--date", "2026-11-28")
     assert code == 0, out
     row = next(line for line in out.splitlines() if "Kommunikationspolitik" in line)
     assert "2009-12-31" in row and "overdue" in row
@@ -169,23 +169,23 @@ def test_review_table(repo: Path) -> None:
 
 
 def test_review_table_keeps_title_words_whole_in_a_narrow_terminal(repo: Path) -> None:
-    result = runner.invoke(app, ["review", "--on", "2026-11-28"], env={"COLUMNS": "80"})
+    result = runner.invoke(app, ["review", "--date", "2026-11-28"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
     assert any(line.startswith("Kommunikationspolitik ") for line in result.output.splitlines())
 
 
 def test_review_json_csv_and_failing_on_overdue(repo: Path) -> None:
-    code, out = run("review", "--on", "2026-11-28", "--format", "json")
+    code, out = run("review", "--date", "2026-11-28", "--format", "json")
     report = json.loads(out)
     assert report["policies"][0]["next_review"] == "2009-12-31"
     assert report["policies"][0]["state"] == "overdue"
-    code, out = run("review", "--on", "2026-11-28", "--format", "csv")
+    code, out = run("review", "--date", "2026-11-28", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == ["kommunikationspolitik", ENGLISH]
-    assert run("review", "--on", "2026-11-28", "--fail-on-overdue")[0] == 1
-    code, out = run("review", "--on", "28/11/2026")
-    assert code == 2 and "--on 28/11/2026: not a date" in out
+    assert run("review", "--date", "2026-11-28", "--fail-on-overdue")[0] == 1
+    code, out = run("review", "--date", "28/11/2026")
+    assert code == 2 and "--date 28/11/2026: not a date" in out
 
 
 # --- decisions --------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_adopting_the_draft_moves_it_over_the_policy_and_touches_only_its_lines(
         ]
     )
     assert run("validate", "policies")[0] == 0
-    code, out = run("review", "--on", "2026-12-11", "--format", "json")
+    code, out = run("review", "--date", "2026-12-11", "--format", "json")
     due = {p["id"]: p["next_review"] for p in json.loads(out)["policies"]}
     assert due["kommunikationspolitik"] == "2028-12-10"  # P2Y after the new adoption
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from policykit.edge.assets import ExportError, export_options
 from policykit.model.policy import Status
 from policykit.model.project import BrandingSettings, Project
-from policykit.workflows.export import ExportError, export_options
 from policykit.writing.layout import ExportOptions, Templates
 from policykit.writing.pdf import ForbiddenResourceError, write_pdf
 from tests.clients import ROOT, require

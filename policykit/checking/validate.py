@@ -33,6 +33,9 @@ class Report:
     policies: list[Policy] = field(default_factory=list)
     files: int = 0
     project: Project = field(default_factory=Project)
+    #: The errors of the set-up, not of one policy: the project file's, or its being unreadable.
+    #: Every command but `validate` stops on them before it writes anything.
+    setup_errors: list[Finding] = field(default_factory=list)
 
     @property
     def errors(self) -> int:

@@ -1,12 +1,15 @@
-"""The command line: flags in, library calls, rendered results and exit codes out.
+"""The command line: flags in, workflow calls, rendered results and exit codes out.
 
-Each command is a few lines over the library. Library errors become messages in one place,
-`main`, and each error type has a fixed exit code (see `errors`).
+Each command is a few lines over the workflows. Library errors become messages in one place,
+`Commands.invoke`, and each error type has a fixed exit code (see `diagnostics.errors`).
+Findings and the commands' own messages go to stderr; what a command was asked for (a JSON
+report, a table, the paths it wrote) goes to stdout.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -18,14 +21,15 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from policykit import __version__
-from policykit.diagnostics import rules
 from policykit.diagnostics.errors import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    InvalidInputError,
     PolicykitError,
     UsageError,
 )
+from policykit.writing.registry import PDF_VARIANTS, WRITERS
 
 if TYPE_CHECKING:
     from policykit.checking.validate import Report
@@ -33,7 +37,7 @@ if TYPE_CHECKING:
     from policykit.workflows.decisions import Recorded
 
 
-class _Commands(TyperGroup):
+class Commands(TyperGroup):
     """Turns library errors into messages and exit codes: the one place where that happens."""
 
     #: `--help` lists the commands in the order of the secretariat's year.
@@ -53,6 +57,10 @@ class _Commands(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except InvalidInputError as error:
+            _findings(error.findings, error.sources)
+            _message("error", error.message, error.hint)
+            raise typer.Exit(error.exit_code) from None
         except PolicykitError as error:
             _message("error", error.message, error.hint)
             raise typer.Exit(error.exit_code) from None
@@ -69,8 +77,19 @@ def _message(level: str, message: str, hint: str | None = None) -> None:
         console.print(f"   [cyan]= hint:[/] {escape(hint)}")
 
 
+def _findings(findings: list[Finding], sources: dict[str, str]) -> None:
+    """Findings on stderr, each with its source line and caret."""
+    from policykit.cli.diagnostics import make_console, render_text
+
+    render_text(findings, sources, make_console(stderr=True))
+
+
+def _deprecated(old: str, new: str) -> None:
+    _message("warning", f"{old} is deprecated and goes in the next release; use {new}")
+
+
 app = typer.Typer(
-    cls=_Commands,
+    cls=Commands,
     name="policykit",
     help="A council's policies as structured YAML: validate, diff and export them, record "
     "the council's decisions, and keep track of when each is due for evaluation.",
@@ -80,11 +99,65 @@ app = typer.Typer(
 )
 
 
-# The policy files or folders most commands take; `policies/` when none are given.
+# --- options every command spells alike ----------------------------------------------------------
+
+# The policy files or folders most commands take; the project's `policies/` when none are given.
 PolicyPaths = Annotated[
     list[Path] | None,
-    typer.Argument(help="Policy files or folders. Default: policies/", show_default=False),
+    typer.Argument(
+        help="Policy files or folders. Default: the project's policies/", show_default=False
+    ),
 ]
+# The day a command computes for: "as of this day".
+AsOf = Annotated[
+    str | None, typer.Option("--date", help="Compute as on this date, YYYY-MM-DD. Default: today.")
+]
+# `--on` was the name of --date in review and catalog; kept for one release.
+LegacyOn = Annotated[str | None, typer.Option("--on", hidden=True)]
+# A folder to write several files into; -o names a file in every command.
+OutDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--out-dir", "-d", help="The folder to write to. Default: the project's exports/."
+    ),
+]
+# `-o` was the folder of export and brief; kept for one release.
+LegacyOutput = Annotated[Path | None, typer.Option("--output", "-o", hidden=True)]
+
+
+def _as_of(date: str | None, on: str | None) -> dt.date:
+    if on is not None:
+        _deprecated("--on", "--date")
+        return _day(on, "--on")
+    return _day(date, "--date")
+
+
+def _out_dir(out_dir: Path | None, legacy: Path | None, root: Path) -> Path:
+    from policykit.model.project import EXPORTS_FOLDER
+
+    if legacy is not None:
+        _deprecated("-o/--output for a folder", "-d/--out-dir (-o names a file)")
+        return legacy
+    return out_dir if out_dir is not None else root / EXPORTS_FOLDER
+
+
+def _day(value: str | None, option: str) -> dt.date:
+    """A date option as a date; today when it is not given."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value}: not a date", hint="write it as YYYY-MM-DD, such as 2026-12-10"
+        ) from None
+
+
+def _wrote(path: Path) -> None:
+    from policykit.cli.diagnostics import make_console
+    from policykit.edge.files import display_path
+
+    make_console().print(f"wrote {escape(display_path(path))}")
 
 
 class OutputFormat(StrEnum):
@@ -108,6 +181,9 @@ def _root(
     """policykit: policies as YAML, checked and published."""
 
 
+# --- validate ------------------------------------------------------------------------------------
+
+
 @app.command()
 def validate(
     paths: PolicyPaths = None,
@@ -121,79 +197,113 @@ def validate(
 ) -> None:
     """Check policy files: structure, meaning and plain language."""
     from policykit.cli import diagnostics as render
-    from policykit.edge.workspace import validate_paths
+    from policykit.edge.workspace import locate, validate_paths
 
-    result = validate_paths(paths or [Path("policies")])
-    console = render.make_console()
+    result = validate_paths(locate(paths).paths)
     if output is OutputFormat.JSON:
         typer.echo(render.to_json(result.findings, result.files))
     elif output is OutputFormat.GITHUB:
         if result.findings:
             typer.echo(render.to_github(result.findings))
     else:
-        render.render_text(result.findings, result.sources, console)
+        errors = render.make_console(stderr=True)
+        render.render_text(result.findings, result.sources, errors)
         if stats:
-            render.render_stats(result.stats(), console)
-        console.print(render.summary_line(result.findings, result.files))
+            render.render_stats(result.stats(), render.make_console())
+        errors.print(render.summary_line(result.findings, result.files))
     raise typer.Exit(_validation_exit_code(result, strict))
 
 
 def _validation_exit_code(result: Report, strict: bool) -> int:
     """2 when input could not be read, 1 for errors (or warnings under --strict), else 0."""
+    from policykit.diagnostics import rules
+
     if any(finding.rule is rules.UNREADABLE_FILE for finding in result.findings):
         return EXIT_USAGE
     failed = result.errors or (strict and result.warnings)
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-class PdfVariant(StrEnum):
-    UA1 = "pdf/ua-1"
-    A2B = "pdf/a-2b"
-    A2U = "pdf/a-2u"
-    A3B = "pdf/a-3b"
-    A3U = "pdf/a-3u"
-    A4U = "pdf/a-4u"
+def _checked(paths: list[Path] | None) -> tuple[Report, list[Finding], Path]:
+    """Validate the policies under `paths` and show their errors; InvalidInputError if the
+    project file has errors. The report, its errors and the project's folder."""
+    from policykit.edge.workspace import checked_settings, locate, validate_paths
+
+    located = locate(paths)
+    result = validate_paths(located.paths)
+    checked_settings(result)
+    errors = [finding for finding in result.findings if finding.is_error]
+    _findings(errors, result.sources)
+    return result, errors, located.root
 
 
-@app.command()
+# --- export: one flag per writer of the registry -------------------------------------------------
+
+#: The PDF writer's variants, as the registry lists them.
+PdfVariant = StrEnum(  # type: ignore[misc]
+    "PdfVariant", [(name.replace("/", "_").replace("-", "_"), name) for name in PDF_VARIANTS]
+)
+
+
 def export(
     paths: PolicyPaths = None,
-    html: Annotated[bool, typer.Option("--html", help="Write HTML.")] = False,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Write PDF.")] = False,
-    docx: Annotated[bool, typer.Option("--docx", help="Write Word.")] = False,
-    out_dir: Annotated[Path, typer.Option("--output", "-o", help="The folder to write to.")] = Path(
-        "exports"
-    ),
+    out_dir: OutDir = None,
     template: Annotated[
         Path | None,
         typer.Option(help="A folder with policy.html.j2, policy.css and/or reference.docx."),
     ] = None,
     pdf_variant: Annotated[
         PdfVariant, typer.Option(help="PDF/UA-1 (tagged) by default; PDF/A for archiving.")
-    ] = PdfVariant.UA1,
+    ] = PdfVariant(PDF_VARIANTS[0]),
+    legacy_output: LegacyOutput = None,
+    **chosen: bool,
 ) -> None:
-    """Export policies to HTML, PDF and Word (all three unless some are chosen)."""
+    """Export policies to HTML, PDF and Word (all three unless some are chosen), or Markdown."""
     from policykit.cli import diagnostics as render
-    from policykit.edge.workspace import project_root, validate_paths
-    from policykit.workflows.export import export_batch, export_options, iter_formats
+    from policykit.edge.assets import export_options
+    from policykit.workflows.export import export_batch
+    from policykit.writing.registry import default_writers
 
-    targets = paths or [Path("policies")]
-    result = validate_paths(targets)
-    console = render.make_console()
-    errors = [finding for finding in result.findings if finding.is_error]
-    render.render_text(errors, result.sources, console)
+    result, errors, root = _checked(paths)
     project, policies = result.project, result.clean_policies()
-    options = export_options(project, project_root(targets), template, pdf_variant.value)
-    formats = list(iter_formats(html, pdf, docx))
+    options = export_options(project, root, template, pdf_variant.value)
+    writers = [w for w in WRITERS if chosen.get(w.name)] or default_writers()
+    folder = _out_dir(out_dir, legacy_output, root)
+    console = render.make_console()
     outcomes = render.run_with_progress(
-        len(policies) * len(formats),
-        lambda advance: export_batch(policies, project, options, formats, out_dir, advance),
-        console,
+        len(policies) * len(writers),
+        lambda advance: export_batch(policies, project, options, writers, folder, advance),
+        render.make_console(stderr=True),
     )
     skipped = result.files - len(policies)  # files with errors were not exported
     render.render_export_summary(outcomes, skipped, console)
     failed = bool(errors) or any(outcome.error for outcome in outcomes)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _with_writer_flags(command: Callable[..., None]) -> Callable[..., None]:
+    """The command with one `--<name>` flag per writer, in the registry's order."""
+    signature = inspect.signature(command, eval_str=True)
+    fixed = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    flags = [
+        inspect.Parameter(
+            w.name,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=False,
+            annotation=Annotated[bool, typer.Option(f"--{w.name}", help=w.help)],
+        )
+        for w in WRITERS
+    ]
+    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[fixed[0], *flags, *fixed[1:]]
+    )
+    return command
+
+
+app.command("export")(_with_writer_flags(export))
+
+
+# --- diff ----------------------------------------------------------------------------------------
 
 
 class DiffFormat(StrEnum):
@@ -220,61 +330,45 @@ def diff(
 ) -> None:
     """Compare two versions of a policy. Exit 0: identical, 1: different, 2: error."""
     from policykit.cli import diffreport
-    from policykit.cli.diagnostics import make_console, render_text
+    from policykit.cli.diagnostics import make_console
+    from policykit.edge.assets import export_options
+    from policykit.edge.files import display_path, write_atomic
+    from policykit.edge.workspace import project_root
     from policykit.workflows import comparison as library
-    from policykit.workflows.export import export_options, write_atomic
+    from policykit.writing.registry import redline_writer
 
-    outputs = [(path, library.RedlineFormat.of(path)) for path in redlines or []]
-    try:
-        result = library.compare_versions(old, new)
-    except library.InvalidVersionError as error:
-        render_text(error.findings, error.sources, make_console(stderr=True))
-        raise
+    outputs = [(path, redline_writer(path.suffix, display_path(path))) for path in redlines or []]
+    result = library.compare_versions(old, new)
     changes = result.changes
     if output is DiffFormat.JSON:
         typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
     else:
         diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
     if outputs:
-        options = export_options(result.project, _root_of(result.new.path))
-    for path, fmt in outputs:
-        write_atomic(path, library.redline(result, fmt, options, author=author))
-        make_console(stderr=True).print(f"wrote {escape(str(path))}")
+        options = export_options(result.project, project_root([_existing(result.new.path)]))
+    for path, chosen in outputs:
+        write_atomic(path, library.redline(result, chosen, options, author=author))
+        _wrote(path)
     raise typer.Exit(EXIT_OK if changes.identical else EXIT_FINDINGS)
 
 
-def _root_of(path: Path) -> Path:
-    from policykit.edge.workspace import project_root
-
+def _existing(path: Path) -> Path:
+    """The nearest folder of `path` that exists: a file may exist only at a git revision."""
     folder = path.absolute().parent
     while not folder.is_dir():
         folder = folder.parent
-    return project_root([folder])
+    return folder
 
 
-def _day(value: str | None, option: str) -> dt.date:
-    """A date option as a date; today when it is not given."""
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(
-            f"{option} {value}: not a date", hint="write it as YYYY-MM-DD, such as 2026-12-10"
-        ) from None
+# --- decisions -----------------------------------------------------------------------------------
 
 
 def _record(decide: Callable[[], Recorded]) -> None:
-    """Run a decision; print what it wrote, or the findings that stopped it."""
-    from policykit.cli.diagnostics import make_console, render_text
-    from policykit.workflows.decisions import InvalidPolicyError
+    """Run a decision and print what it wrote."""
+    from policykit.cli.diagnostics import make_console
 
     console = make_console()
-    try:
-        recorded = decide()
-    except InvalidPolicyError as error:
-        render_text(error.findings, error.sources, make_console(stderr=True))
-        raise
+    recorded = decide()
     console.print(f"{escape(str(recorded.path))}: {escape(recorded.message)}")
     for note in recorded.notes:
         console.print(f"   [cyan]= note:[/] {escape(note)}")
@@ -326,6 +420,9 @@ def repeal(
     _record(lambda: record(file, by, day, ref))
 
 
+# --- review --------------------------------------------------------------------------------------
+
+
 class ReviewFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
@@ -341,17 +438,16 @@ def review(
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail-on-overdue", help="Exit 1 when a policy is overdue.")
     ] = False,
-    on: Annotated[
-        str | None, typer.Option("--on", help="Compute as on this date. Default: today.")
-    ] = None,
+    date: AsOf = None,
+    on: LegacyOn = None,
 ) -> None:
     """When each policy is next due for evaluation, soonest first."""
     from policykit.cli import reviewreport
     from policykit.cli.diagnostics import make_console
     from policykit.planning.review import State, review_all
 
-    today = _day(on, "--on")
-    result, errors = _checked(paths)
+    today = _as_of(date, on)
+    result, errors, _ = _checked(paths)
     reviews = review_all(result.clean_policies(), today, result.project.electoral_calendar)
     if output is ReviewFormat.JSON:
         typer.echo(reviewreport.to_json(reviews, today))
@@ -362,6 +458,9 @@ def review(
     overdue = any(r.state is State.OVERDUE for r in reviews)
     failed = bool(errors) or (fail_on_overdue and overdue)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+# --- schema, brief, init, new, catalog -----------------------------------------------------------
 
 
 @app.command()
@@ -402,29 +501,27 @@ def brief(
             "--version", help="The version to adopt. Default: diff's bump, or the file's version."
         ),
     ] = None,
-    out_dir: Annotated[Path, typer.Option("--output", "-o", help="The folder to write to.")] = Path(
-        "exports"
-    ),
+    out_dir: OutDir = None,
+    legacy_output: LegacyOutput = None,
 ) -> None:
     """Write the one-page adoption brief (indstilling) for the agenda, as PDF and Word."""
-    from policykit.cli.diagnostics import make_console, render_text
-    from policykit.planning import brief as library
-    from policykit.workflows.export import export_options, write_atomic
+    from policykit.cli.diagnostics import make_console
+    from policykit.edge.assets import export_options
+    from policykit.edge.files import write_atomic
+    from policykit.edge.workspace import project_root
+    from policykit.workflows.brief import load_brief, render_brief
 
     meeting = _day(date, "--date")
-    try:
-        loaded = library.load_brief(
-            file, meeting, against=against, repeal=repeal, body=by, reference=ref, version=version
-        )
-    except library.InvalidInputError as error:
-        render_text(error.findings, error.sources, make_console(stderr=True))
-        raise
-    options = export_options(loaded.project, _root_of(loaded.path))
-    console = make_console()
-    for name, data in library.render_brief(loaded.brief, loaded.project, options):
-        write_atomic(out_dir / name, data)
-        console.print(f"wrote {escape(str(out_dir / name))}")
-    console.print(escape(loaded.brief.recommendation))
+    loaded = load_brief(
+        file, meeting, against=against, repeal=repeal, body=by, reference=ref, version=version
+    )
+    root = project_root([loaded.path])
+    options = export_options(loaded.project, root)
+    folder = _out_dir(out_dir, legacy_output, root)
+    for name, data in render_brief(loaded.brief, loaded.project, options):
+        write_atomic(folder / name, data)
+        _wrote(folder / name)
+    make_console().print(escape(loaded.brief.recommendation))
 
 
 @app.command()
@@ -442,7 +539,7 @@ def init(
 ) -> None:
     """Start a policy repository: policykit.yaml, policies/, exports/ and an example policy."""
     from policykit.cli.diagnostics import make_console
-    from policykit.edge.workspace import display_path
+    from policykit.edge.files import display_path
     from policykit.workflows.scaffold import init_repository
 
     result = init_repository(folder, organisation, language)
@@ -468,7 +565,7 @@ def new(
 ) -> None:
     """Start a new policy, policies/ID.yaml: a draft with the five parts to fill in."""
     from policykit.cli.diagnostics import make_console
-    from policykit.edge.workspace import display_path
+    from policykit.edge.files import display_path
     from policykit.workflows.scaffold import new_policy, repository_root
 
     path = new_policy(repository_root(Path.cwd()), policy_id, title, language)
@@ -478,12 +575,12 @@ def new(
 @app.command()
 def catalog(
     paths: PolicyPaths = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The page to write.")] = Path(
-        "exports/index.html"
-    ),
-    on: Annotated[
-        str | None, typer.Option("--on", help="Compute reviews as on this date. Default: today.")
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The page to write. Default: exports/index.html."),
     ] = None,
+    date: AsOf = None,
+    on: LegacyOn = None,
     exports: Annotated[
         Path | None,
         typer.Option(help="The folder of the exported files it links to. Default: the page's."),
@@ -491,42 +588,24 @@ def catalog(
 ) -> None:
     """Write the policy register for the website: every policy, its status and next review."""
     from policykit.cli.diagnostics import make_console
-    from policykit.edge.workspace import display_path, project_root
-    from policykit.planning.review import review_all
-    from policykit.workflows.export import export_options, write_atomic
-    from policykit.writing.catalog import link_base, linked_files, write_catalog
+    from policykit.edge.files import display_path
+    from policykit.model.project import EXPORTS_FOLDER
+    from policykit.workflows.register import write_register
 
-    today = _day(on, "--on")
-    result, errors = _checked(paths)
-    project, policies = result.project, result.clean_policies()
-    reviews = review_all(policies, today, project.electoral_calendar)
-    revisions = {policy.id: policy for policy in policies if policy.is_draft_revision}
-    options = export_options(project, project_root(paths or [Path("policies")]))
-    base = link_base(output.parent, exports or output.parent)
-    page = write_catalog(reviews, project, options, today, revisions=revisions, link_base=base)
-    write_atomic(output, page.encode("utf-8"))
-    make_console().print(f"wrote {escape(str(output))}: {len(reviews)} policies")
-    folder = exports or output.parent
-    missing = [name for name in linked_files(reviews, revisions) if not (folder / name).exists()]
-    if missing:
+    today = _as_of(date, on)
+    result, errors, root = _checked(paths)
+    page = output if output is not None else root / EXPORTS_FOLDER / "index.html"
+    written = write_register(result, root, page, exports, today)
+    make_console().print(f"wrote {escape(display_path(page))}: {written.policies} policies")
+    if written.missing:
+        folder = display_path(written.folder)
         _message(
             "warning",
-            f"{len(missing)} of the files the register links to are not in "
-            f"{display_path(folder)}/ yet, such as {missing[0]}",
-            hint=f"run `policykit export -o {display_path(folder)}` to write them",
+            f"{len(written.missing)} of the files the register links to are not in "
+            f"{folder}/ yet, such as {written.missing[0]}",
+            hint=f"run `policykit export -d {folder}` to write them",
         )
     raise typer.Exit(EXIT_FINDINGS if errors else EXIT_OK)
-
-
-def _checked(paths: list[Path] | None) -> tuple[Report, list[Finding]]:
-    """Validate the policies under `paths`, show the errors on stderr, and return both."""
-    from policykit.cli.diagnostics import make_console, render_text
-    from policykit.edge.workspace import validate_paths
-
-    result = validate_paths(paths or [Path("policies")])
-    errors = [finding for finding in result.findings if finding.is_error]
-    render_text(errors, result.sources, make_console(stderr=True))
-    return result, errors
 
 
 def main() -> None:

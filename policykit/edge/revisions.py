@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policykit.diagnostics.errors import PolicykitError
-from policykit.edge.workspace import DRAFTS_FOLDER, display_path
+from policykit.edge.files import display_path
+from policykit.model.project import DRAFTS_FOLDER
 
 
 class RevisionError(PolicykitError):

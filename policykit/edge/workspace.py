@@ -13,14 +13,20 @@ from pathlib import Path
 
 from policykit.checking.validate import Report, SourceFile, validate
 from policykit.diagnostics import rules
-from policykit.diagnostics.errors import NoPoliciesError, UsageError
+from policykit.diagnostics.errors import InvalidInputError, NoPoliciesError, UsageError
 from policykit.diagnostics.findings import Finding
+from policykit.edge.files import display_path, read_limited
 from policykit.model.policy import Span
-from policykit.model.project import DEFAULT_MAX_FILE_SIZE, PROJECT_FILE, Project
+from policykit.model.project import (
+    DEFAULT_MAX_FILE_SIZE,
+    DRAFTS_FOLDER,
+    POLICIES_FOLDER,
+    PROJECT_FILE,
+    Project,
+)
 from policykit.reading.reader import ProjectRead, read_project
 
 POLICY_SUFFIXES = (".yaml", ".yml")
-DRAFTS_FOLDER = "drafts"
 
 
 @dataclass(slots=True)
@@ -31,19 +37,12 @@ class Workspace:
     project: ProjectRead | None = None
     #: Files that exist but could not be read.
     unreadable: list[Finding] = field(default_factory=list)
+    #: Errors of the project file itself, or its being unreadable.
+    setup: list[Finding] = field(default_factory=list)
 
     @property
     def settings(self) -> Project:
         return self.project.project if self.project else Project()
-
-
-def display_path(path: Path) -> str:
-    """The path relative to the working directory when it lies below it, else absolute."""
-    absolute = path.absolute()
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
 
 
 def find_project_file(start: Path) -> Path | None:
@@ -80,12 +79,6 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def read_limited(path: Path, limit: int) -> bytes:
-    """At most `limit + 1` bytes: enough to tell that a file is too large without reading it."""
-    with path.open("rb") as handle:
-        return handle.read(limit + 1)
-
-
 def load_project(start: Path) -> ProjectRead | Finding | None:
     """The project file that governs `start`: read, unreadable (a finding), or none."""
     project_file = find_project_file(start)
@@ -103,8 +96,11 @@ def load_workspace(paths: Sequence[Path]) -> Workspace:
     project = load_project(paths[0]) if paths else None
     if isinstance(project, Finding):
         workspace.unreadable.append(project)
+        workspace.setup.append(project)
     else:
         workspace.project = project
+        if project is not None:
+            workspace.setup.extend(f for f in project.findings if f.is_error)
     limit = workspace.settings.lint.max_file_size
     for path in policy_paths(paths):
         if path.name == PROJECT_FILE:  # named explicitly: it is read above, as the project file
@@ -125,6 +121,56 @@ def project_root(paths: Sequence[Path]) -> Path:
     return project_file.parent if project_file else Path.cwd()
 
 
+class NoProjectError(UsageError):
+    """No `policykit.yaml` in the working folder or any folder above it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where a command works: the project's folder and the paths it reads."""
+
+    root: Path
+    paths: list[Path]
+
+
+def locate(paths: Sequence[Path] | None) -> Located:
+    """The project a command works on, found as git finds its repository: the nearest
+    `policykit.yaml` above the first path named, or above the working folder. With no paths,
+    the command reads the project's `policies/`, wherever in the project it runs from; outside
+    any project, NoProjectError."""
+    if paths:
+        return Located(project_root(paths), list(paths))
+    project_file = find_project_file(Path.cwd())
+    if project_file is None:
+        raise NoProjectError(
+            f"{display_path(Path.cwd())} is not in a policy repository: there is no "
+            f"{PROJECT_FILE} here or in any folder above",
+            hint="run `policykit init` to start one here, or name the policy files to read",
+        )
+    root = project_file.parent
+    return Located(root, [root / POLICIES_FOLDER])
+
+
+def load_settings(start: Path) -> Project:
+    """The settings of the project that governs `start`; the defaults when there is none.
+    InvalidInputError when its project file cannot be read or has errors: every command but
+    `validate` stops on that before it writes anything."""
+    project = load_project(start)
+    if project is None:
+        return Project()
+    if isinstance(project, Finding):
+        raise InvalidInputError(project.span.file if project.span else PROJECT_FILE,
+                                SETUP_STOPS, [project], {})  # fmt: skip
+    errors = [finding for finding in project.findings if finding.is_error]
+    if errors:
+        raise InvalidInputError(project.path, SETUP_STOPS, errors, {project.path: project.text})
+    return project.project
+
+
+#: What every command but `validate` says when the project file has errors.
+SETUP_STOPS = "policykit stops before it writes anything"
+
+
 def validate_paths(paths: Sequence[Path]) -> Report:
     """Validate the policies under `paths`, and the project file that governs them."""
     workspace = load_workspace(paths)
@@ -133,7 +179,17 @@ def validate_paths(paths: Sequence[Path]) -> Report:
         report.sources[workspace.project.path] = workspace.project.text
         report.findings[:0] = workspace.project.findings
     report.findings[:0] = workspace.unreadable
+    report.setup_errors = workspace.setup
     return report
+
+
+def checked_settings(report: Report) -> Project:
+    """The report's project settings; InvalidInputError if the project file has errors."""
+    if report.setup_errors:
+        first = report.setup_errors[0].span
+        path = first.file if first is not None else PROJECT_FILE
+        raise InvalidInputError(path, SETUP_STOPS, report.setup_errors, report.sources)
+    return report.project
 
 
 def _unreadable(shown: str, error: OSError) -> Finding:

@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar
 
 PROJECT_FILE = "policykit.yaml"
+#: The folder of a project's policies, which commands read when no paths are given.
+POLICIES_FOLDER = "policies"
+#: The folder of proposed revisions of policies in force, beside them: `policies/drafts/`.
+DRAFTS_FOLDER = "drafts"
+#: The folder commands write to when no output is given, in the project's root.
+EXPORTS_FOLDER = "exports"
 DEFAULT_LIX_THRESHOLD = 55.0
 DEFAULT_MAX_FILE_SIZE = 5_000_000
 

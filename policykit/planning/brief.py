@@ -3,9 +3,7 @@ proposed (a new policy, a revision, or a repeal), what changed against the versi
 how the policy is evaluated and when it is next due once adopted, and the recommendation.
 
 `make_brief` is pure: it builds the `Brief` from policies, a change set and dates.
-`load_brief` is the edge: it finds and reads the versions (files or FILE@REV) through
-`comparison` and `workspace`, and validates them. `render_brief` hands the brief to the
-writers in `writers/brief.py`.
+`workflows.brief` reads and checks the versions and hands the brief to `writing.brief`.
 """
 
 from __future__ import annotations
@@ -14,23 +12,15 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from policykit.comparing.diff import Bump, Category, ChangeSet, bump_version
-from policykit.diagnostics.errors import PolicykitError, UsageError
-from policykit.diagnostics.findings import Finding
-from policykit.edge.workspace import DRAFTS_FOLDER, display_path
+from policykit.comparing.summary import SummaryRow, category_text, summary_rows, totals
+from policykit.diagnostics.errors import UsageError
 from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar
 from policykit.model.intervals import Interval
 from policykit.model.policy import Decision, Policy, Prose, Status
-from policykit.model.project import Project
 from policykit.planning.review import review
-from policykit.reading.locales import Locale, UnknownLanguageError, locale
-from policykit.writing.layout import ExportOptions, layout
-from policykit.writing.redline_html import SummaryRow, summary_rows
-
-#: The kinds of change the summary counts, in the order of its columns.
-KINDS = ("added", "removed", "modified", "moved")
+from policykit.reading.locales import Locale, locale
 
 
 class Action(StrEnum):
@@ -39,18 +29,6 @@ class Action(StrEnum):
     NEW = "new"
     REVISION = "revision"
     REPEAL = "repeal"
-
-
-class InvalidInputError(UsageError):
-    """A policy to brief has validation errors; `findings` says which."""
-
-    def __init__(self, label: str, findings: list[Finding], sources: dict[str, str]) -> None:
-        super().__init__(
-            f"{label} has errors, so no brief is written",
-            hint="fix the errors above; `policykit validate` checks a file",
-        )
-        self.findings = findings
-        self.sources = sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,30 +101,12 @@ class Brief:
     @property
     def category_text(self) -> str | None:
         """ "Indholdsmæssige ændringer. Foreslået version: 2.0 (ny hovedversion)"."""
-        changes = self.changes
-        if changes is None:
-            return None
-        labels = self.locale
-        if changes.category is None:
-            return labels["no_changes"]
-        text = labels[f"category_{changes.category.value}"]
-        if changes.suggested_version is not None and changes.bump is not Bump.NONE:
-            bump = labels[f"bump_{changes.bump.value}"]
-            text += ". " + labels["suggested_version"].format(
-                version=changes.suggested_version, bump=bump
-            )
-        return text
+        return category_text(self.changes, self.locale) if self.changes else None
 
     @property
     def totals(self) -> tuple[int, int, int, int]:
         """The summary's column sums: added, removed, modified, moved."""
-        rows = self.summary
-        return (
-            sum(r.added for r in rows),
-            sum(r.removed for r in rows),
-            sum(r.modified for r in rows),
-            sum(r.moved for r in rows),
-        )
+        return totals(self.summary)
 
     @property
     def rule(self) -> Prose:
@@ -250,180 +210,3 @@ def _due_once_adopted(
     # A date before the meeting would say the policy is overdue on the day it is adopted
     # (an earlier electoral period without an evaluation): no date the council can act on.
     return due if due is not None and due >= meeting else None
-
-
-# --- reading: the file-system and git edge -----------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedBrief:
-    brief: Brief
-    project: Project
-    #: The file the brief is about, for finding the repository root.
-    path: Path
-
-
-def load_brief(
-    path: Path,
-    meeting: dt.date,
-    *,
-    against: str | None = None,
-    repeal: bool = False,
-    body: str | None = None,
-    reference: str | None = None,
-    version: str | None = None,
-) -> LoadedBrief:
-    """Read and check the policy, find what the council is asked to decide, and brief it.
-
-    - `--repeal`: repeal `path`, which must be the policy in force.
-    - `--against`: a revision of that version (a file or FILE@REV).
-    - A draft revision `drafts/ID.yaml` with `ID.yaml` one folder up: a revision of it.
-    - A policy never adopted, with no version in force: a new policy.
-
-    `version` is the version proposed for adoption, as `adopt --version` would record it.
-    """
-    shown = display_path(path)
-    if not path.exists():
-        raise UsageError(
-            f"{shown}: no such file", hint="name a policy file, such as policies/drafts/ID.yaml"
-        )
-    if path.is_dir():
-        raise UsageError(f"{shown}: is a folder; a brief is written for one policy file")
-    if repeal and version is not None:
-        raise UsageError(
-            "--repeal and --version do not go together: a repeal ends the version in force"
-        )
-    if repeal and against is not None:
-        raise UsageError(
-            "--repeal and --against do not go together: a repeal has no changes",
-            hint="for a repeal, name the policy in force and leave out --against",
-        )
-    in_force = path.parent.parent / path.name if path.parent.name == DRAFTS_FOLDER else None
-    if against is None and not repeal and in_force is not None and in_force.is_file():
-        against = str(in_force)
-    if against is not None:
-        return _revision(against, path, meeting, body, reference, version)
-    policy, project = _read(path)
-    try:
-        if repeal:
-            _check_repealable(policy, shown, in_force)
-            action = Action.REPEAL
-        elif not policy.adoptions:
-            action = Action.NEW
-        else:
-            raise _no_action(policy, shown)
-        brief = make_brief(
-            policy,
-            action,
-            meeting,
-            body=body,
-            reference=reference,
-            version=version,
-            calendar=_calendar(project),
-        )
-    except UnknownLanguageError as error:
-        raise UsageError(f"there are no labels for the language `{error}`") from None
-    return LoadedBrief(brief, project, path)
-
-
-def _revision(
-    against: str,
-    path: Path,
-    meeting: dt.date,
-    body: str | None,
-    reference: str | None,
-    version: str | None,
-) -> LoadedBrief:
-    from policykit.workflows.comparison import InvalidVersionError, compare_versions
-
-    try:
-        comparison = compare_versions(against, str(path))
-    except InvalidVersionError as error:
-        raise InvalidInputError(
-            error.message.split(" has errors", 1)[0], error.findings, error.sources
-        ) from None
-    except PolicykitError as error:  # a missing file or an unknown revision
-        raise UsageError(error.message, hint=error.hint) from None
-    project = comparison.project
-    try:
-        brief = make_brief(
-            comparison.changes.new,
-            Action.REVISION,
-            meeting,
-            changes=comparison.changes,
-            body=body,
-            reference=reference,
-            version=version,
-            calendar=_calendar(project),
-        )
-    except UnknownLanguageError as error:
-        raise UsageError(f"there are no labels for the language `{error}`") from None
-    return LoadedBrief(brief, project, path)
-
-
-def _read(path: Path) -> tuple[Policy, Project]:
-    from policykit.edge.workspace import validate_paths
-
-    report = validate_paths([path])
-    errors = [finding for finding in report.findings if finding.is_error]
-    policies = report.clean_policies()
-    if errors or not policies:
-        raise InvalidInputError(display_path(path), errors, report.sources)
-    return policies[0], report.project
-
-
-def _calendar(project: Project) -> ElectoralCalendar:
-    return project.electoral_calendar
-
-
-def _check_repealable(policy: Policy, shown: str, in_force: Path | None) -> None:
-    if in_force is not None:
-        raise UsageError(
-            f"{shown} is a draft revision; a repeal is proposed for the policy in force",
-            hint=f"name the policy in force: policykit brief {display_path(in_force)} --repeal",
-        )
-    if policy.status is not Status.ADOPTED:
-        raise UsageError(
-            f"{shown}: only a policy in force can be repealed, and its status is "
-            f"`{policy.status.value}`"
-        )
-
-
-def _no_action(policy: Policy, shown: str) -> UsageError:
-    """A policy with adoptions and no version in force to compare with."""
-    if policy.is_draft_revision:
-        return UsageError(
-            f"{shown} revises a policy that was adopted, but the version in force, "
-            f"{policy.id}.yaml one folder up, is missing",
-            hint="name the version in force with --against FILE or --against FILE@REV",
-        )
-    if policy.status is Status.ADOPTED:
-        return UsageError(
-            f"{shown} is in force already, so there is nothing to adopt",
-            hint=f"brief its draft revision, policies/{DRAFTS_FOLDER}/{policy.id}.yaml, "
-            "or propose a repeal with --repeal",
-        )
-    return UsageError(
-        f"{shown} was adopted before, and there is no version in force to compare it with",
-        hint="name the version in force with --against FILE@REV (the file at a git revision)",
-    )
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-
-def brief_names(brief: Brief) -> tuple[str, str]:
-    """`<id>-brief.pdf` and `<id>-brief.docx`."""
-    return f"{brief.policy.id}-brief.pdf", f"{brief.policy.id}-brief.docx"
-
-
-def render_brief(brief: Brief, project: Project, options: ExportOptions) -> list[tuple[str, bytes]]:
-    """The brief as PDF and Word: (file name, bytes) for each."""
-    from policykit.writing.brief import write_brief_docx, write_brief_pdf
-
-    document = layout(brief.policy, project, options)
-    pdf_name, docx_name = brief_names(brief)
-    return [
-        (pdf_name, write_brief_pdf(brief, document)),
-        (docx_name, write_brief_docx(brief, document)),
-    ]

@@ -7,12 +7,21 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from policykit.diagnostics.errors import UsageError
 from policykit.model.intervals import Duration, ElectoralPeriod, Interval
 from policykit.reading.yamlsource import parse_yaml, to_plain
 
 
-class UnknownLanguageError(ValueError):
-    """No locale file for the policy's language."""
+class UnknownLanguageError(UsageError):
+    """No locale file for a language. `validate` reports an unknown language as a finding
+    first, so this reaches a user only through a model built some other way."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            f"there are no labels for the language `{language}`",
+            hint=f"use one of: {', '.join(available_languages())}",
+        )
+        self.language = language
 
 
 @dataclass(frozen=True, slots=True)

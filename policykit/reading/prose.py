@@ -279,20 +279,57 @@ def plain_text(prose: Prose) -> str:
 def canonical_markdown(prose: Prose) -> str:
     """The prose written back as Markdown in one canonical form: what the diff compares, so
     that rewrapping a paragraph or re-indenting a list in the YAML is no change."""
-    return "\n\n".join(_block_markdown(block, "") for block in prose.blocks)
+    return "\n\n".join(_block_markdown(block, "", False) for block in prose.blocks)
 
 
-def _block_markdown(block: Block, indent: str) -> str:
+def commonmark(prose: Prose) -> str:
+    """The prose as CommonMark that any reader parses back into the same blocks and inlines:
+    the canonical form with every character escaped that Markdown would read as markup."""
+    return "\n\n".join(_block_markdown(block, "", True) for block in prose.blocks)
+
+
+#: Characters that are markup anywhere in a line.
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>!&])")
+#: A paragraph start that would open a list, a heading or a setext underline.
+_BLOCK_MARKER = re.compile(r"^([-+=#])|^(\d{1,9})([.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as literal CommonMark text at the start of a paragraph (a heading's, say)."""
+    return _escape_paragraph_start(escape_inline(text))
+
+
+def escape_inline(text: str) -> str:
+    """`text` as literal CommonMark text inside a paragraph."""
+    return _INLINE_MARKUP.sub(r"\\\1", text)
+
+
+def link_destination(href: str) -> str:
+    """A link's address as a CommonMark destination: parentheses and spaces encoded."""
+    return href.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
+def _escape_paragraph_start(text: str) -> str:
+    # "2. maj" or "- note" at the start of a paragraph would open a list: escape the marker.
+    return _BLOCK_MARKER.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text, 1
+    )
+
+
+def _block_markdown(block: Block, indent: str, escape: bool) -> str:
     if isinstance(block, Paragraph):
-        return indent + _inline_markdown(block.children)
+        text = _inline_markdown(block.children, escape)
+        return indent + (_escape_paragraph_start(text) if escape else text)
     if isinstance(block, BlockQuote):
-        inner = "\n\n".join(_block_markdown(child, "") for child in block.blocks)
+        inner = "\n\n".join(_block_markdown(child, "", escape) for child in block.blocks)
         return "\n".join(f"{indent}> {line}".rstrip() for line in inner.split("\n"))
     lines = []
     start = block.start if isinstance(block, OrderedList) else 1
     for number, item in enumerate(block.items, start=start):
         marker = f"{number}. " if isinstance(block, OrderedList) else "- "
-        inner = "\n".join(_block_markdown(child, "") for child in item.blocks)
+        # A loose item (several paragraphs) needs blank lines between them to stay one item.
+        joiner = "\n\n" if escape and len(item.blocks) > 1 else "\n"
+        inner = joiner.join(_block_markdown(child, "", escape) for child in item.blocks)
         pad = " " * len(marker)
         body = "\n".join(
             (indent + marker if i == 0 else indent + pad) + line if line else ""
@@ -302,17 +339,18 @@ def _block_markdown(block: Block, indent: str) -> str:
     return "\n".join(lines)
 
 
-def _inline_markdown(inlines: Sequence[Inline]) -> str:
+def _inline_markdown(inlines: Sequence[Inline], escape: bool) -> str:
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, Text):
-            parts.append(node.text)
+            parts.append(escape_inline(node.text) if escape else node.text)
         elif isinstance(node, SoftBreak):
             parts.append(" ")
         elif isinstance(node, Emphasis):
-            parts.append(f"*{_inline_markdown(node.children)}*")
+            parts.append(f"*{_inline_markdown(node.children, escape)}*")
         elif isinstance(node, Strong):
-            parts.append(f"**{_inline_markdown(node.children)}**")
+            parts.append(f"**{_inline_markdown(node.children, escape)}**")
         else:
-            parts.append(f"[{_inline_markdown(node.children)}]({node.href})")
+            href = link_destination(node.href) if escape else node.href
+            parts.append(f"[{_inline_markdown(node.children, escape)}]({href})")
     return "".join(parts)

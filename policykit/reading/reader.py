@@ -176,10 +176,26 @@ def read_project(data: bytes, path: str) -> ProjectRead:
         path=path,
     )
     findings = list(loaded.findings)
+    language = root.get("language")
+    if isinstance(language, YScalar) and project.language not in available_languages():
+        findings.append(_unknown_language(project.language, language.span))
     calendar = root.get("electoral_calendar")
     if isinstance(calendar, YMapping):
         project = replace(project, electoral_calendar=_calendar(calendar, findings))
     return ProjectRead(path, loaded.text, project, findings)
+
+
+def _unknown_language(language: str, span: Span, *, inherited: bool = False) -> Finding:
+    """PK111, in a policy or in the project file: every writer needs the language's labels."""
+    where = " (the default from policykit.yaml)" if inherited else ""
+    return Finding.of(
+        rules.UNKNOWN_LANGUAGE,
+        f"policykit has no labels for the language `{language}`{where}",
+        span,
+        width=len(language) if not inherited else 1,
+        hint=f"use one of: {', '.join(available_languages())}; a new language is "
+        "one file in policykit/locales/",
+    )
 
 
 def _calendar(node: YMapping, findings: list[Finding]) -> ElectoralCalendar:
@@ -308,17 +324,9 @@ class _PolicyBuilder:
     def _language(self, root: YMapping) -> str:
         language = _opt_text(root, "language") or self.project.language
         if language not in available_languages():
-            span = root.get("language")
-            self.findings.append(
-                Finding.of(
-                    rules.UNKNOWN_LANGUAGE,
-                    f"policykit has no labels for the language `{language}`",
-                    span.span if span is not None else Span(self.path, 1, 1),
-                    width=len(language),
-                    hint=f"use one of: {', '.join(available_languages())}; a new language is "
-                    "one file in policykit/locales/",
-                )
-            )
+            node = root.get("language")
+            span = node.span if node is not None else Span(self.path, 1, 1)
+            self.findings.append(_unknown_language(language, span, inherited=node is None))
         return language
 
     @staticmethod

@@ -23,28 +23,15 @@ from typing import Any
 
 from policykit.checking.validate import SourceFile, validate
 from policykit.comparing.diff import Bump, bump_version, compare
-from policykit.diagnostics.errors import PolicykitError, UsageError
-from policykit.diagnostics.findings import Finding
-from policykit.edge.workspace import DRAFTS_FOLDER, display_path, load_project, project_root
+from policykit.diagnostics.errors import InvalidInputError, PolicykitError, UsageError
+from policykit.edge.files import display_path, write_atomic
+from policykit.edge.workspace import load_settings, project_root
 from policykit.model.policy import Policy, Status
-from policykit.model.project import Project
-from policykit.reading.reader import ProjectRead
+from policykit.model.project import DRAFTS_FOLDER, Project
 
 
 class DecisionError(PolicykitError):
     """A decision that cannot be recorded; the file is left as it was."""
-
-
-class InvalidPolicyError(DecisionError):
-    """The file has validation errors; `findings` says which."""
-
-    def __init__(self, shown: str, findings: list[Finding], sources: dict[str, str]) -> None:
-        super().__init__(
-            f"{shown} has errors, so no decision is recorded in it",
-            hint="fix the errors above; `policykit validate` checks a file",
-        )
-        self.findings = findings
-        self.sources = sources
 
 
 class BusyError(DecisionError):
@@ -223,8 +210,7 @@ def _editing(path: Path) -> Iterator[tuple[Policy, Project, Any]]:
             hint="make it writable (chmod u+w), or check out the repository with write access",
         )
     with _locked(project_root([path])):
-        loaded = load_project(path.parent)
-        project = loaded.project if isinstance(loaded, ProjectRead) else Project()
+        project = load_settings(path.parent)
         data = path.read_bytes()
         policy = _checked(SourceFile(shown, data, path.parent.name == DRAFTS_FOLDER), project)
         yaml = _round_trip()
@@ -237,7 +223,6 @@ def _editing(path: Path) -> Iterator[tuple[Policy, Project, Any]]:
 
 def _finish(path: Path, text: str, project: Project) -> None:
     """Validate the edited text and write it; for an adopted draft, over the policy in force."""
-    from policykit.workflows.export import write_atomic
 
     draft = path.parent.name == DRAFTS_FOLDER
     edited = _checked(SourceFile(display_path(path), text.encode("utf-8"), draft), project)
@@ -253,7 +238,9 @@ def _checked(source: SourceFile, project: Project) -> Policy:
     report = validate([source], project)
     errors = [finding for finding in report.findings if finding.is_error]
     if errors or not report.policies:
-        raise InvalidPolicyError(source.path, errors, report.sources)
+        raise InvalidInputError(
+            source.path, "no decision is recorded in it", errors, report.sources
+        )
     return report.policies[0]
 
 

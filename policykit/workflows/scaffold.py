@@ -17,21 +17,19 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 
 from policykit.diagnostics.errors import UsageError
-from policykit.edge.workspace import (
+from policykit.edge.files import display_path, write_atomic
+from policykit.edge.workspace import POLICY_SUFFIXES, find_project_file, load_settings
+from policykit.model.project import (
     DRAFTS_FOLDER,
-    POLICY_SUFFIXES,
-    display_path,
-    find_project_file,
-    load_project,
+    EXPORTS_FOLDER,
+    POLICIES_FOLDER,
+    PROJECT_FILE,
+    Project,
 )
-from policykit.model.project import PROJECT_FILE, Project
-from policykit.reading.reader import ProjectRead, read_policy, read_project
+from policykit.reading.reader import read_policy, read_project
 from policykit.reading.schema import schema_text, slug_pattern
 from policykit.reading.yamlsource import parse_yaml, to_plain
-from policykit.workflows.export import write_atomic
 
-POLICIES_FOLDER = "policies"
-EXPORTS_FOLDER = "exports"
 SCHEMA_FOLDER = "schema"
 DEFAULT_LANGUAGE = "da"
 
@@ -206,9 +204,8 @@ def check_policy_id(policy_id: str) -> None:
 
 
 def _project(root: Path) -> Project:
-    """The project's settings; the defaults when its file cannot be read (validate says why)."""
-    read = load_project(root)
-    return read.project if isinstance(read, ProjectRead) else Project()
+    """The project's settings; InvalidInputError when its file has errors."""
+    return load_settings(root)
 
 
 # --- templates ------------------------------------------------------------------------------

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from policykit.planning.brief import KINDS, Action, Brief
+from policykit.comparing.summary import KINDS
+from policykit.planning.brief import Action, Brief
 from policykit.writing.docx import BOLD, PLAIN, DocxWriter, w
-from policykit.writing.html import _template, packaged, prose_html
+from policykit.writing.html import prose_html
 from policykit.writing.layout import Document
+from policykit.writing.templating import compiled, packaged
 
 if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
@@ -35,7 +37,7 @@ def write_brief_html(brief: Brief, document: Document) -> str:
 
     branding = document.options.branding
     css = packaged("policy.css") + packaged(STYLESHEET)
-    return _template(packaged(TEMPLATE)).render(
+    return compiled(packaged(TEMPLATE)).render(
         brief=brief,
         doc=document,
         labels=document.locale.labels,

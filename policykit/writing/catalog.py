@@ -23,21 +23,15 @@ from policykit.model.policy import Policy, Status
 from policykit.model.project import Project
 from policykit.planning.review import Review, State, Why
 from policykit.reading.locales import Locale, locale
-from policykit.workflows.export import Format, output_name
-from policykit.writing.html import _template, packaged
 from policykit.writing.layout import ExportOptions
+from policykit.writing.registry import output_name, register_writers, writer
+from policykit.writing.templating import compiled, packaged
 
 TEMPLATE = "catalog.html.j2"
 STYLESHEET = "catalog.css"
 #: The order of the filters, and of the legend of the timeline.
 STATUSES = (Status.ADOPTED, Status.CONSULTATION, Status.DRAFT, Status.REPEALED)
 STATES = (State.OVERDUE, State.DUE, State.OK, State.NONE)
-#: Link text of each file format, by label key.
-FILES = (
-    (Format.HTML, "catalog_file_html"),
-    (Format.PDF, "catalog_file_pdf"),
-    (Format.DOCX, "catalog_file_docx"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +160,7 @@ def write_catalog(
         if (status.value, state.value) not in present
     ]
     organisation = project.organisation
-    return _template(packaged(TEMPLATE)).render(
+    return compiled(packaged(TEMPLATE)).render(
         language=project.language,
         labels=loc.labels,
         org=organisation,
@@ -187,10 +181,10 @@ def write_catalog(
 def linked_files(reviews: Sequence[Review], revisions: Mapping[str, Policy]) -> list[str]:
     """The exported files the register links to, by name: each policy's HTML, PDF and Word
     files, and the web page of each revision in preparation."""
-    names = [output_name(review.policy, fmt) for review in reviews for fmt, _ in FILES]
+    names = [output_name(r.policy, chosen) for r in reviews for chosen in register_writers()]
     shown = {review.policy.id for review in reviews}
     drafts = [draft for key, draft in revisions.items() if key in shown]
-    return names + [output_name(draft, Format.HTML) for draft in drafts]
+    return names + [output_name(draft, writer("html")) for draft in drafts]
 
 
 def _row(
@@ -212,9 +206,12 @@ def _row(
         state=review.state.value,
         state_label=_state_text(review, loc),
         reason=localise_reason(review, loc),
-        files=tuple(FileLink(link_base + output_name(policy, fmt), loc[key]) for fmt, key in FILES),
+        files=tuple(
+            FileLink(link_base + output_name(policy, chosen), loc[f"catalog_file_{chosen.name}"])
+            for chosen in register_writers()
+        ),
         revision=(
-            FileLink(link_base + output_name(draft, Format.HTML), loc["catalog_revision"])
+            FileLink(link_base + output_name(draft, writer("html")), loc["catalog_revision"])
             if draft is not None
             else None
         ),

@@ -9,8 +9,6 @@ so the file needs nothing else.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from policykit.model.policy import (
@@ -30,17 +28,13 @@ from policykit.model.policy import (
 )
 from policykit.reading.prose import is_safe_url
 from policykit.writing.layout import Document
+from policykit.writing.templating import compiled, packaged
 
 if TYPE_CHECKING:
-    from jinja2 import Template
     from markupsafe import Markup
 
 TEMPLATE = "policy.html.j2"
 STYLESHEET = "policy.css"
-
-
-def packaged(name: str) -> str:
-    return (resources.files("policykit") / "templates" / name).read_text("utf-8")
 
 
 def write_html(document: Document) -> str:
@@ -49,7 +43,7 @@ def write_html(document: Document) -> str:
     templates = document.options.templates
     branding = document.options.branding
     css = templates.css if templates.css is not None else packaged(STYLESHEET)
-    template = _template(templates.html if templates.html is not None else packaged(TEMPLATE))
+    template = compiled(templates.html if templates.html is not None else packaged(TEMPLATE))
     return template.render(
         doc=document,
         policy=document.policy,
@@ -61,17 +55,6 @@ def write_html(document: Document) -> str:
         logo=branding.logo_uri,
         prose=prose_html,
     )
-
-
-@cache
-def _template(source: str) -> Template:
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    environment = SandboxedEnvironment(
-        autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
-    )
-    return environment.from_string(source)
 
 
 # --- prose -------------------------------------------------------------------------------------

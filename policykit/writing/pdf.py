@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from policykit.diagnostics.errors import PolicykitError
-from policykit.writing.html import packaged, write_html
+from policykit.writing.html import write_html
 from policykit.writing.layout import Document
+from policykit.writing.templating import packaged
 
 PRINT_STYLESHEET = "print.css"
-VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u")
 
 
 class ForbiddenResourceError(PolicykitError):

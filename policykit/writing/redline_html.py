@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal, TypeVar
 
-from policykit.comparing.diff import Bump, Change, ChangeSet, Kind, Pair
+from policykit.comparing.diff import Change, ChangeSet, Pair
+from policykit.comparing.summary import category_text, summary_rows
 from policykit.comparing.words import Op, similarity, styled_diff
 from policykit.model.intervals import Interval, parse_interval
 from policykit.model.policy import (
@@ -36,8 +37,8 @@ from policykit.model.policy import (
 )
 from policykit.reading.locales import Locale
 from policykit.reading.prose import is_safe_url
-from policykit.writing.html import packaged
 from policykit.writing.layout import Document
+from policykit.writing.templating import compiled, packaged
 
 TEMPLATE = "redline.html.j2"
 STYLESHEET = "redline.css"
@@ -50,18 +51,16 @@ Status = Literal["equal", "changed", "deleted", "inserted"]
 def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
     from markupsafe import Markup
 
-    from policykit.writing.html import _template
-
     writer = _Redline(changes, old, new)
     css = packaged("policy.css") + packaged(STYLESHEET)
-    return _template(packaged(TEMPLATE)).render(
+    return compiled(packaged(TEMPLATE)).render(
         doc=new,
         old=old,
         changes=changes,
         labels=new.locale.labels,
         summary=summary_rows(changes),
         metadata=[(_field_label(c, new), writer.field(c)) for c in _metadata(changes)],
-        category=_category_label(changes, new),
+        category=category_text(changes, new.locale),
         css=Markup(css),
         branding_css=Markup(new.options.branding.css + _marker_css(new)),
         title=Markup(writer.words(old.policy.title, new.policy.title)),
@@ -70,38 +69,6 @@ def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
 
 
 # --- the summary ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryRow:
-    part: str
-    added: int
-    removed: int
-    modified: int
-    moved: int
-
-
-def summary_rows(changes: ChangeSet) -> list[SummaryRow]:
-    """One row per changed part, in document order."""
-    rows = []
-    for part in changes.parts:
-        counts = [
-            sum(1 for c in changes.changes if c.part == part and c.kind is kind) for kind in Kind
-        ]
-        rows.append(SummaryRow(part, *counts))
-    return rows
-
-
-def _category_label(changes: ChangeSet, document: Document) -> str:
-    labels = document.locale
-    if changes.category is None:
-        return labels["no_changes"]
-    text = labels[f"category_{changes.category.value}"]
-    version = changes.suggested_version
-    if version is not None and changes.bump is not Bump.NONE:
-        bump = labels[f"bump_{changes.bump.value}"]
-        text += ". " + labels["suggested_version"].format(version=version, bump=bump)
-    return text
 
 
 def _metadata(changes: ChangeSet) -> list[Change]:

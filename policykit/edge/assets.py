@@ -1,0 +1,77 @@
+"""What an export reads besides the policy: the logo and the user's template folder.
+
+The writers are pure and take these as bytes and text in `ExportOptions`; this is where they
+are read, and where a logo is kept inside the repository.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policykit.diagnostics.errors import UsageError
+from policykit.model.project import Project
+from policykit.writing.layout import Branding, ExportOptions, Templates
+
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+TEMPLATE_FILES = {"html": "policy.html.j2", "css": "policy.css", "reference_docx": "reference.docx"}
+
+
+class ExportError(UsageError):
+    """An export cannot be made as asked (a logo outside the repository, say)."""
+
+
+def export_options(
+    project: Project, root: Path, template_dir: Path | None = None, pdf_variant: str = "pdf/ua-1"
+) -> ExportOptions:
+    """Read the logo and the template folder that the options name."""
+    settings = project.branding
+    defaults = Branding()
+    logo, media_type = _logo(settings.logo, root) if settings.logo else (None, None)
+    branding = Branding(
+        primary_color=settings.primary_color or defaults.primary_color,
+        font_family=settings.font_family or defaults.font_family,
+        logo=logo,
+        logo_media_type=media_type,
+    )
+    templates = _templates(template_dir) if template_dir else Templates()
+    return ExportOptions(branding=branding, templates=templates, pdf_variant=pdf_variant)
+
+
+def _logo(reference: str, root: Path) -> tuple[bytes, str]:
+    """The logo's bytes: a file inside the repository, never a URL or a path that leaves it."""
+    if "://" in reference or reference.startswith(("file:", "data:", "http:", "https:")):
+        raise ExportError(
+            f"the logo `{reference}` is a URL; policykit reads logos from the repository only",
+            hint="save the logo in the repository and give its path, such as assets/logo.svg",
+        )
+    base = root.resolve()
+    path = (base / reference).resolve()
+    if not path.is_relative_to(base):
+        raise ExportError(
+            f"the logo `{reference}` lies outside the repository ({base})",
+            hint="keep the logo inside the repository, such as assets/logo.svg",
+        )
+    media_type = LOGO_TYPES.get(path.suffix.lower())
+    if media_type is None:
+        raise ExportError(f"the logo `{reference}` is not an SVG or PNG file")
+    try:
+        return path.read_bytes(), media_type
+    except OSError as error:
+        raise ExportError(f"cannot read the logo `{reference}`: {error.strerror}") from None
+
+
+def _templates(folder: Path) -> Templates:
+    if not folder.is_dir():
+        raise ExportError(f"the template folder {folder} does not exist")
+    found = {
+        key: folder / name for key, name in TEMPLATE_FILES.items() if (folder / name).is_file()
+    }
+    if not found:
+        raise ExportError(
+            f"the template folder {folder} holds none of {', '.join(TEMPLATE_FILES.values())}"
+        )
+    return Templates(
+        html=found["html"].read_text("utf-8") if "html" in found else None,
+        css=found["css"].read_text("utf-8") if "css" in found else None,
+        reference_docx=found["reference_docx"].read_bytes() if "reference_docx" in found else None,
+    )

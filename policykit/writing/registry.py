@@ -1,0 +1,170 @@
+"""The table of writers: every output format policykit writes, stated once.
+
+`policykit export`'s flags, the file names of exports, the register's list of files, the redline
+formats of `policykit diff` and the PDF variants are all built from `WRITERS`. Each writer's
+module is imported only when it writes, so a command that writes nothing never loads
+WeasyPrint, python-docx or Jinja2.
+
+To add a format: write one module with a pure `write_<name>(document) -> str | bytes`, add one
+`Writer` below, and one label `catalog_file_<name>` per locale if the register lists it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from policykit.diagnostics.errors import UsageError
+
+if TYPE_CHECKING:
+    from policykit.comparing.diff import ChangeSet
+    from policykit.model.policy import Policy
+    from policykit.writing.layout import Document
+
+
+@dataclass(frozen=True, slots=True)
+class Redline:
+    """How a redline is made: the change set, both versions laid out, and for Word's tracked
+    changes their author and date."""
+
+    changes: ChangeSet
+    old: Document
+    new: Document
+    author: str = "policykit"
+    date: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    #: The name on the command line (`--html`) and in messages.
+    name: str
+    #: The format's name for people: "Word", not "docx".
+    title: str
+    #: The file name's ending, with its dot.
+    extension: str
+    media_type: str
+    #: Slow writers (PDF) run in the process pool of a batch; the rest in the process.
+    pooled: bool
+    #: Written by `policykit export` when no format is chosen.
+    default: bool
+    #: Listed, with the label `catalog_file_<name>`, among each policy's files in the register.
+    in_register: bool
+    #: One policy laid out, as bytes.
+    write: Callable[[Document], bytes]
+    #: A redline of two versions in this format, if it has one.
+    redline: Callable[[Redline], bytes] | None = None
+    #: Variants the writer can be asked for (PDF/UA, PDF/A); the first is the default.
+    variants: tuple[str, ...] = ()
+
+    @property
+    def help(self) -> str:
+        return f"Write {self.title}."
+
+
+# --- the writers, imported when they write ----------------------------------------------------
+
+
+def _html(document: Document) -> bytes:
+    from policykit.writing.html import write_html
+
+    return write_html(document).encode("utf-8")
+
+
+def _pdf(document: Document) -> bytes:
+    from policykit.writing.pdf import write_pdf
+
+    return write_pdf(document)
+
+
+def _docx(document: Document) -> bytes:
+    from policykit.writing.docx import write_docx
+
+    return write_docx(document)
+
+
+def _markdown(document: Document) -> bytes:
+    from policykit.writing.markdown import write_markdown
+
+    return write_markdown(document).encode("utf-8")
+
+
+def _redline_html_text(redline: Redline) -> str:
+    from policykit.writing.redline_html import write_redline_html
+
+    return write_redline_html(redline.changes, redline.old, redline.new)
+
+
+def _redline_html(redline: Redline) -> bytes:
+    return _redline_html_text(redline).encode("utf-8")
+
+
+def _redline_pdf(redline: Redline) -> bytes:
+    from policykit.writing.pdf import html_to_pdf
+
+    return html_to_pdf(_redline_html_text(redline), redline.new)
+
+
+def _redline_docx(redline: Redline) -> bytes:
+    from policykit.writing.redline_docx import write_redline_docx
+
+    when = redline.date or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return write_redline_docx(redline.old, redline.new, author=redline.author, date=when)
+
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u")
+
+WRITERS: tuple[Writer, ...] = (
+    Writer(
+        "html", "HTML", ".html", "text/html",
+        pooled=False, default=True, in_register=True, write=_html, redline=_redline_html,
+    ),
+    Writer(
+        "pdf", "PDF", ".pdf", "application/pdf",
+        pooled=True, default=True, in_register=True, write=_pdf, redline=_redline_pdf,
+        variants=PDF_VARIANTS,
+    ),
+    Writer(
+        "docx", "Word", ".docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        pooled=False, default=True, in_register=True, write=_docx, redline=_redline_docx,
+    ),
+    Writer(
+        "md", "Markdown", ".md", "text/markdown",
+        pooled=False, default=False, in_register=False, write=_markdown,
+    ),
+)  # fmt: skip
+
+BY_NAME = {writer.name: writer for writer in WRITERS}
+
+
+def writer(name: str) -> Writer:
+    return BY_NAME[name]
+
+
+def default_writers() -> list[Writer]:
+    return [w for w in WRITERS if w.default]
+
+
+def register_writers() -> list[Writer]:
+    return [w for w in WRITERS if w.in_register]
+
+
+def redline_writer(suffix: str, shown: str) -> Writer:
+    """The redline writer for a file name's ending; UsageError if there is none."""
+    for candidate in WRITERS:
+        if candidate.redline is not None and candidate.extension == suffix.lower():
+            return candidate
+    endings = [w.extension for w in WRITERS if w.redline is not None]
+    listed = ", ".join(endings[:-1]) + f" or {endings[-1]}" if len(endings) > 1 else endings[0]
+    raise UsageError(
+        f"{shown}: a redline is written as {listed}",
+        hint="name the output file with one of those endings",
+    )
+
+
+def output_name(policy: Policy, chosen: Writer) -> str:
+    """`<id>.<ext>`; a draft revision shares its policy's id, so it gets `<id>-draft.<ext>`."""
+    stem = f"{policy.id}-draft" if policy.is_draft_revision else policy.id
+    return stem + chosen.extension
