@@ -12,11 +12,11 @@ REDLINE := exports/kommunikationspolitik-redline
 # diff exits 1 when the versions differ, which they do here.
 demo: $(STAMP)
 	$(BIN)/policykit validate policies/
-	$(BIN)/policykit export policies/ -o exports/
+	$(BIN)/policykit export policies/ -d exports/
 	$(BIN)/policykit diff policies/kommunikationspolitik.yaml \
 		policies/drafts/kommunikationspolitik.yaml \
 		-o $(REDLINE).html -o $(REDLINE).pdf -o $(REDLINE).docx || test $$? -eq 1
-	$(BIN)/policykit brief policies/drafts/kommunikationspolitik.yaml -o exports/
+	$(BIN)/policykit brief policies/drafts/kommunikationspolitik.yaml -d exports/
 	$(BIN)/policykit catalog policies/ -o exports/index.html
 	$(BIN)/policykit review policies/
 

@@ -32,6 +32,7 @@ from policykit.writing.catalog import write_catalog
 from policykit.writing.docx import write_docx
 from policykit.writing.html import write_html
 from policykit.writing.layout import ExportOptions, layout
+from policykit.writing.markdown import write_markdown
 from policykit.writing.redline_docx import write_redline_docx
 from policykit.writing.redline_html import write_redline_html
 from tests.conftest import ROOT
@@ -126,6 +127,10 @@ def policy_html(case: Case) -> str:
     return without_stylesheets(write_html(_document(case)))
 
 
+def policy_markdown(case: Case) -> str:
+    return write_markdown(_document(case))
+
+
 def policy_docx(case: Case) -> str:
     return document_xml(write_docx(_document(case)))
 
@@ -181,6 +186,7 @@ def register_html(case: Case) -> str:
 OUTPUTS: dict[str, tuple[Callable[[Case], str], Callable[[Case], bool]]] = {
     "policy.html": (policy_html, lambda c: c.policy is not None),
     "policy.document.xml": (policy_docx, lambda c: c.policy is not None),
+    "policy.md": (policy_markdown, lambda c: c.policy is not None),
     "redline.html": (redline_html, lambda c: c.old is not None),
     "redline.document.xml": (redline_docx, lambda c: c.old is not None),
     "brief.html": (brief_html, lambda c: c.meeting is not None),

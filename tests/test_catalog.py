@@ -22,9 +22,9 @@ from policykit.model.intervals import Duration
 from policykit.model.policy import Policy, Status
 from policykit.planning.review import Reason, Review, State, Why, review_all
 from policykit.reading.locales import locale
-from policykit.writing.registry import output_name, register_writers
 from policykit.writing.catalog import localise_reason, write_catalog
 from policykit.writing.layout import ExportOptions
+from policykit.writing.registry import output_name, register_writers
 from tests.clients import ROOT, chromium_page
 from tests.examples import ENGLISH, SEED, draft, policy, project
 from tests.test_html import axe_violations, outline, vnu_errors

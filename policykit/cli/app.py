@@ -507,7 +507,7 @@ def brief(
     """Write the one-page adoption brief (indstilling) for the agenda, as PDF and Word."""
     from policykit.cli.diagnostics import make_console
     from policykit.edge.assets import export_options
-    from policykit.edge.files import write_atomic
+    from policykit.edge.files import prepare_folder, write_atomic
     from policykit.edge.workspace import project_root
     from policykit.workflows.brief import load_brief, render_brief
 
@@ -518,6 +518,7 @@ def brief(
     root = project_root([loaded.path])
     options = export_options(loaded.project, root)
     folder = _out_dir(out_dir, legacy_output, root)
+    prepare_folder(folder)
     for name, data in render_brief(loaded.brief, loaded.project, options):
         write_atomic(folder / name, data)
         _wrote(folder / name)

@@ -16,6 +16,7 @@ from rich.text import Text
 from policykit.checking.checks import SectionStats
 from policykit.diagnostics.findings import Finding, count
 from policykit.diagnostics.rules import Severity
+from policykit.edge.files import display_path
 from policykit.model.policy import Policy, Span
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def render_export_summary(outcomes: Sequence[Outcome], skipped: int, console: Co
         if outcome.error:
             console.print(f"[bold red]failed:[/] {escape(name)}: {escape(outcome.error)}")
         else:
-            files = ", ".join(path.as_posix() for path in outcome.written)
+            files = ", ".join(display_path(path) for path in outcome.written)
             console.print(f"[green]wrote[/] {escape(files)}")
     exported = sum(1 for outcome in outcomes if not outcome.error)
     console.print(f"{exported} exported, {len(outcomes) - exported + skipped} failed")

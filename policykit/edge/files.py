@@ -10,14 +10,52 @@ import os
 import tempfile
 from pathlib import Path
 
+from policykit.diagnostics.errors import UsageError
+
+
+class WriteError(UsageError):
+    """A file or folder cannot be written where the user asked."""
+
+
+def prepare_folder(folder: Path) -> None:
+    """Make `folder` (and the folders above it) if it is missing; WriteError if it cannot be
+    made, or is a file: checked before a batch starts, so nothing is half-written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = "a file is in the way" if isinstance(error, FileExistsError) else error.strerror
+        raise WriteError(
+            f"cannot write to the folder {display_path(folder)}: {(reason or str(error)).lower()}",
+            hint="name a folder you may write to, or leave the option out for exports/",
+        ) from None
+
 
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
-    """Write all of `data` to `path`, or leave `path` as it was.
+    """Write all of `data` to `path`, or leave `path` as it was; WriteError if it cannot be
+    written there.
 
     With `overwrite=False`, FileExistsError if `path` exists, even when another process
     creates it at the same moment: the file is linked into place, which never replaces.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    prepare_folder(path.parent)
+    try:
+        _write(path, data, overwrite=overwrite)
+    except FileExistsError:
+        if not overwrite:
+            raise
+        raise _cannot_write(path, "a folder is in the way") from None
+    except OSError as error:
+        raise _cannot_write(path, error.strerror or str(error)) from None
+
+
+def _cannot_write(path: Path, reason: str) -> WriteError:
+    return WriteError(
+        f"cannot write {display_path(path)}: {reason.lower()}",
+        hint="check that the folder is yours to write to and the disk has room",
+    )
+
+
+def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
@@ -42,13 +80,24 @@ def _umask() -> int:
     return mask
 
 
+#: Up to this many `../` a path is shown relative to the working folder, as from
+#: `policies/drafts/` to the project's files; further away it is shown whole.
+NEARBY = 3
+
+
 def display_path(path: Path) -> str:
-    """The path relative to the working directory when it lies below it, else absolute."""
+    """The path relative to the working folder when it lies below it or near it, else
+    absolute."""
     absolute = path.absolute()
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    relative = Path(os.path.relpath(absolute, Path.cwd()))
+    ups = 0
+    for part in relative.parts:
+        if part != "..":
+            break
+        ups += 1
+    if ups <= NEARBY and (ups == 0 or absolute.anchor == Path.cwd().anchor):
+        return relative.as_posix()
+    return absolute.as_posix()
 
 
 def read_limited(path: Path, limit: int) -> bytes:

@@ -46,11 +46,14 @@ class Workspace:
 
 
 def find_project_file(start: Path) -> Path | None:
-    """The nearest `policykit.yaml` in `start` or a folder above it."""
+    """The nearest `policykit.yaml` in `start` or a folder above it. Anything by that name
+    counts, so that a project file that cannot be read (a folder, a broken link) is reported
+    as such, not taken for no project at all."""
     folder = start.absolute() if start.is_dir() else start.absolute().parent
     for candidate in (folder, *folder.parents):
-        if (candidate / PROJECT_FILE).is_file():
-            return candidate / PROJECT_FILE
+        path = candidate / PROJECT_FILE
+        if path.exists() or path.is_symlink():
+            return path
     return None
 
 
@@ -143,7 +146,7 @@ def locate(paths: Sequence[Path] | None) -> Located:
     project_file = find_project_file(Path.cwd())
     if project_file is None:
         raise NoProjectError(
-            f"{display_path(Path.cwd())} is not in a policy repository: there is no "
+            f"{Path.cwd().as_posix()} is not in a policy repository: there is no "
             f"{PROJECT_FILE} here or in any folder above",
             hint="run `policykit init` to start one here, or name the policy files to read",
         )

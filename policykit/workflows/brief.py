@@ -10,7 +10,7 @@ from pathlib import Path
 
 from policykit.diagnostics.errors import InvalidInputError, UsageError
 from policykit.edge.files import display_path
-from policykit.edge.workspace import validate_paths
+from policykit.edge.workspace import checked_settings, validate_paths
 from policykit.model.policy import Policy, Status
 from policykit.model.project import DRAFTS_FOLDER, Project
 from policykit.planning.brief import Action, Brief, make_brief
@@ -117,6 +117,7 @@ def _revision(
 
 def _read(path: Path) -> tuple[Policy, Project]:
     report = validate_paths([path])
+    checked_settings(report)
     errors = [finding for finding in report.findings if finding.is_error]
     policies = report.clean_policies()
     if errors or not policies:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykit.diagnostics.errors import PolicykitError
-from policykit.edge.files import write_atomic
+from policykit.edge.files import prepare_folder, write_atomic
 from policykit.model.policy import Policy
 from policykit.model.project import Project
 from policykit.writing.layout import ExportOptions, layout
@@ -55,6 +55,7 @@ def export_batch(
     Markdown, which take milliseconds, render in this process. Each policy's files are written
     as they finish.
     """
+    prepare_folder(out_dir)
     outcomes = [Outcome(policy) for policy in policies]
     pooled = [w for w in writers if w.pooled]
     workers = min(len(policies), os.cpu_count() or 1) if pooled else 0
