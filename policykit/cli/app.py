@@ -243,6 +243,7 @@ def _checked(paths: list[Path] | None) -> tuple[Report, list[Finding], Path]:
 PdfVariant = StrEnum(  # type: ignore[misc]
     "PdfVariant", [(name.replace("/", "_").replace("-", "_"), name) for name in PDF_VARIANTS]
 )
+DEFAULT_PDF_VARIANT = PdfVariant(PDF_VARIANTS[0])
 
 
 def export(
@@ -254,7 +255,7 @@ def export(
     ] = None,
     pdf_variant: Annotated[
         PdfVariant, typer.Option(help="PDF/UA-1 (tagged) by default; PDF/A for archiving.")
-    ] = PdfVariant(PDF_VARIANTS[0]),
+    ] = DEFAULT_PDF_VARIANT,
     legacy_output: LegacyOutput = None,
     **chosen: bool,
 ) -> None:
