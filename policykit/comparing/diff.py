@@ -16,11 +16,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from policykit.comparing.lines import MergedLine, diff_prose, unchanged
+from policykit.comparing.pairing import pair_similar
 from policykit.comparing.words import Piece, similarity, word_diff
 from policykit.model.policy import (
     Decision,
@@ -31,11 +33,10 @@ from policykit.model.policy import (
     Principle,
     Prose,
     RelatedDocument,
+    Span,
 )
 from policykit.reading.prose import canonical_markdown
 
-#: Below this word similarity, two unmatched parts are a removal and an addition, not an edit.
-SIMILAR = 0.5
 #: Parts left unpaired after pairing within stretches are compared all with all when there
 #: are at most this many combinations, which keeps a diff of thousands of goals fast.
 GLOBAL_PAIRING_LIMIT = 2500
@@ -77,9 +78,17 @@ class Change:
     words: tuple[Piece, ...] = ()
     #: For a move: the 1-based positions before and after.
     moved: tuple[int, int] | None = None
+    #: For changed prose: its paragraphs and list items aligned, each diffed word by word.
+    lines: tuple[MergedLine, ...] = field(default=(), compare=False, repr=False)
 
 
 T = TypeVar("T")
+#: A prose field's two versions, by where each stands in its file.
+ProseKey = tuple[Span | None, Span | None]
+
+
+def prose_key(old: Prose | None, new: Prose | None) -> ProseKey:
+    return (old.span if old is not None else None, new.span if new is not None else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +119,20 @@ class ChangeSet:
     new: Policy
     changes: tuple[Change, ...]
     alignments: Alignments = field(compare=False)
+    #: The lines of each prose field that changed, by the spans of its two versions.
+    prose: Mapping[ProseKey, tuple[MergedLine, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def prose_lines(self, old: Prose | None, new: Prose | None) -> tuple[MergedLine, ...]:
+        """A prose field of both versions (the parts' own, as the alignments pair them), line
+        by line: the lines of its change, or, when it did not change, the new version's."""
+        found = self.prose.get(prose_key(old, new))
+        if found is not None:
+            return found
+        if old is None or new is None:
+            return unchanged(new or old, "inserted" if old is None else "deleted")
+        return unchanged(new)
 
     @property
     def identical(self) -> bool:
@@ -180,14 +203,14 @@ def compare(old: Policy, new: Policy) -> ChangeSet:
     principles = differ.principles(old, new)
     differ.evaluation(old, new)
     differ.related(old.related, new.related)
-    return ChangeSet(
-        old, new, tuple(differ.changes), Alignments(groups, items, definitions, principles)
-    )
+    alignments = Alignments(groups, items, definitions, principles)
+    return ChangeSet(old, new, tuple(differ.changes), alignments, differ.prose_diffs)
 
 
 class _Differ:
     def __init__(self) -> None:
         self.changes: list[Change] = []
+        self.prose_diffs: dict[ProseKey, tuple[MergedLine, ...]] = {}
 
     def add(self, change: Change) -> None:
         self.changes.append(change)
@@ -226,9 +249,21 @@ class _Differ:
     ) -> None:
         self.text(path, part, old, new, category, by_word=False)
 
-    def prose(self, path: str, part: str, old: Prose | None, new: Prose | None) -> None:
-        """Prose, as canonical Markdown: wording is editorial."""
-        self.text(path, part, _markdown(old), _markdown(new))
+    def prose(
+        self,
+        path: str,
+        part: str,
+        old: Prose | None,
+        new: Prose | None,
+        category: Category = Category.EDITORIAL,
+    ) -> None:
+        """Prose, as canonical Markdown, and where it changed, line by line."""
+        before = len(self.changes)
+        self.text(path, part, _markdown(old), _markdown(new), category)
+        if len(self.changes) > before:
+            lines = diff_prose(old, new)
+            self.changes[-1] = replace(self.changes[-1], lines=lines)
+            self.prose_diffs[prose_key(old, new)] = lines
 
     def metadata(self, old: Policy, new: Policy) -> None:
         meaning = Category.SUBSTANTIVE
@@ -334,8 +369,7 @@ class _Differ:
         meaning = Category.SUBSTANTIVE
         self.text("evaluation.heading", "evaluation", before.heading, after.heading)
         # The rule says what is evaluated and how: a change to it changes the duty.
-        rule_old, rule_new = _markdown(before.rule), _markdown(after.rule)
-        self.text("evaluation.rule", "evaluation", rule_old, rule_new, meaning)
+        self.prose("evaluation.rule", "evaluation", before.rule, after.rule, meaning)
         interval_old = str(before.interval) if before.interval else None
         interval_new = str(after.interval) if after.interval else None
         self.value("evaluation.interval", "evaluation", interval_old, interval_new)
@@ -495,15 +529,12 @@ def _pair_best(
     taken = set(matches.values())
     olds = [i for i in old_range if i not in matches]
     news = [j for j in new_range if j not in taken]
-    scored = sorted(
-        (-similarity(text(old[i]) or "", text(new[j]) or ""), i, j) for i in olds for j in news
+    matches.update(
+        pair_similar(
+            ((i, j) for i in olds for j in news),
+            lambda i, j: similarity(text(old[i]) or "", text(new[j]) or ""),
+        )
     )
-    for score, i, j in scored:
-        if -score < SIMILAR:
-            break
-        if i not in matches and j not in taken:
-            matches[i] = j
-            taken.add(j)
 
 
 def _longest_in_order(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:

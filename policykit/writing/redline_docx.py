@@ -35,7 +35,6 @@ out, paragraph by paragraph:
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import copy
 import datetime as dt
@@ -47,6 +46,7 @@ from difflib import SequenceMatcher
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from policykit.comparing.pairing import SIMILAR, pair_similar
 from policykit.comparing.words import Op, styled_diff
 from policykit.comparing.words import words as word_tokens
 from policykit.writing.docx import (
@@ -67,9 +67,6 @@ if TYPE_CHECKING:
 
 #: Stands for one piece of non-text content (a bookmark, a field character) in the diff.
 OBJECT = "\ufffc"
-#: Paragraphs at least this alike (by their words) are diffed word by word rather than
-#: deleted and inserted whole.
-PAIRING = 0.5
 #: A stretch's look in the diff: ("text", run properties, link) or ("atom", its XML, "").
 Style = tuple[str, str, str]
 
@@ -305,20 +302,13 @@ def _pair(old: Sequence[_Para], new: Sequence[_Para]) -> list[Pair]:
     """Pair the most alike paragraphs of the same properties first, then the most alike of
     the rest that keep the order, and so on; the rest are deleted and inserted. In a long
     stretch, a paragraph is compared only with those near its place in the other version."""
-    candidates = sorted(
-        (-score, i, j)
+    candidates = (
+        (i, j)
         for i, j in _near(len(old), len(new))
-        if old[i].shape == new[j].shape
-        and _same_identity(old[i], new[j])
-        and (score := _alike(old[i], new[j])) >= PAIRING
+        if old[i].shape == new[j].shape and _same_identity(old[i], new[j])
     )
-    paired: list[tuple[int, int]] = []  # sorted by both indexes: pairs never cross
-    for _, i, j in candidates:
-        at = bisect.bisect_left(paired, (i, -1))
-        taken = at < len(paired) and paired[at][0] == i
-        crosses = (at > 0 and paired[at - 1][1] >= j) or (at < len(paired) and paired[at][1] <= j)
-        if not taken and not crosses:
-            paired.insert(at, (i, j))
+    made = pair_similar(candidates, lambda i, j: _alike(old[i], new[j]), ordered=True)
+    paired = sorted(made.items())  # sorted by both indexes: pairs never cross
     out: list[Pair] = []
     next_old = next_new = 0
     for i, j in [*paired, (len(old), len(new))]:
@@ -348,7 +338,7 @@ def _near(old: int, new: int) -> Iterator[tuple[int, int]]:
 def _alike(old: _Para, new: _Para) -> float:
     """`policykit.comparing.words.similarity` of the two, with cheap upper bounds tried first."""
     matcher = SequenceMatcher(None, old.tokens, new.tokens, autojunk=False)
-    if matcher.real_quick_ratio() < PAIRING or matcher.quick_ratio() < PAIRING:
+    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
         return 0.0
     return matcher.ratio()
 

@@ -2,38 +2,27 @@
 (`<del>`) and what it inserted underlined (`<ins>`), after a summary of the changes.
 
 The parts are laid out from the change set's alignments, so a removed principle appears
-where it stood and a moved one says where it came from. Prose that changed is aligned
-paragraph by paragraph and list item by list item, and a reworded one is diffed word by
-word with its bold, italics and links kept. Screen readers do not announce `<del>` and
+where it stood and a moved one says where it came from. Prose that changed comes from the
+change set as it compared it (`comparing.lines`): paragraph by paragraph and list item by
+list item, a reworded one diffed word by word with its bold, italics and links kept. Screen readers do not announce `<del>` and
 `<ins>`, so each carries visually hidden words ("[slettet: … ]") from the locale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from difflib import SequenceMatcher
-from typing import Literal, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from policykit.comparing.diff import Change, ChangeSet, Pair
+from policykit.comparing.lines import PLAIN, MergedLine, Status, Style
 from policykit.comparing.summary import category_text, summary_rows
-from policykit.comparing.words import Op, similarity, styled_diff
+from policykit.comparing.words import Op, styled_diff
 from policykit.model.intervals import Interval, parse_interval
 from policykit.model.policy import (
-    Block,
-    BlockQuote,
     Definition,
-    Emphasis,
     GoalItem,
-    Inline,
-    Link,
-    OrderedList,
-    Paragraph,
     Principle,
     Prose,
-    SoftBreak,
-    Strong,
-    Text,
 )
 from policykit.reading.locales import Locale
 from policykit.reading.prose import is_safe_url
@@ -42,10 +31,6 @@ from policykit.writing.templating import compiled, packaged
 
 TEMPLATE = "redline.html.j2"
 STYLESHEET = "redline.css"
-
-#: A stretch of inline text's look: bold, italic, and the link it is part of.
-Style = tuple[bool, bool, str | None]
-Status = Literal["equal", "changed", "deleted", "inserted"]
 
 
 def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
@@ -245,8 +230,8 @@ class _Redline:
         """A metadata change's before and after, each whole: struck through and underlined."""
         before, after = self.shown(change, change.old), self.shown(change, change.new)
         return (
-            _pieces_html([("delete", before, _PLAIN)]) if before else "",
-            _pieces_html([("insert", after, _PLAIN)]) if after else "",
+            _pieces_html([("delete", before, PLAIN)]) if before else "",
+            _pieces_html([("insert", after, PLAIN)]) if after else "",
         )
 
     def shown(self, change: Change, value: str | None) -> str | None:
@@ -266,8 +251,8 @@ class _Redline:
         if old == new:
             return self.words(old, new)
         pieces: list[tuple[Op, str, Style]] = [
-            ("delete", old or "", _PLAIN),
-            ("insert", new or "", _PLAIN),
+            ("delete", old or "", PLAIN),
+            ("insert", new or "", PLAIN),
         ]
         return _pieces_html([piece for piece in pieces if piece[1]])
 
@@ -277,19 +262,16 @@ class _Redline:
 
     def prose(self, old: Prose | None, new: Prose | None, *, inline: bool = False) -> str:
         """Prose with its changes marked, paragraph by paragraph and word by word."""
-        lines = merge_lines(_lines(old), _lines(new))
+        lines = self.changes.prose_lines(old, new)
         if not lines:
             return ""
         if inline and len(lines) == 1 and lines[0].line.kind == "p":
-            return lines[0].html()
+            return _pieces_html(lines[0].pieces)
         return _render_lines(lines)
 
 
-_PLAIN: Style = (False, False, None)
-
-
 def _one(text: str | None) -> list[tuple[str, Style]]:
-    return [(text, _PLAIN)] if text else []
+    return [(text, PLAIN)] if text else []
 
 
 def _interval(labels: Locale, interval: Interval | None) -> str | None:
@@ -325,121 +307,6 @@ def _class(status: Status, moved: bool) -> str:
 # --- prose as lines ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A paragraph or list item's first paragraph ('li'), or a further paragraph in an item
-    ('more'), with its list depth and number: what prose is aligned by."""
-
-    kind: Literal["p", "li", "more"]
-    depth: int
-    ordered: bool
-    number: int
-    quote: bool
-    segments: tuple[tuple[str, Style], ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(text for text, _ in self.segments)
-
-    @property
-    def key(self) -> tuple[object, ...]:
-        return (self.kind, self.depth, self.ordered, self.quote, self.segments)
-
-
-@dataclass(frozen=True, slots=True)
-class MergedLine:
-    status: Status
-    line: Line
-    pieces: tuple[tuple[Op, str, Style], ...]
-
-    def html(self) -> str:
-        return _pieces_html(self.pieces)
-
-
-def _lines(prose: Prose | None) -> list[Line]:
-    return list(_block_lines(prose.blocks, 0, False)) if prose is not None else []
-
-
-def _block_lines(blocks: Sequence[Block], depth: int, quote: bool) -> Iterator[Line]:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            kind: Literal["p", "more"] = "p" if depth == 0 else "more"
-            yield Line(kind, depth, False, 0, quote, _segments(block.children))
-        elif isinstance(block, BlockQuote):
-            yield from _block_lines(block.blocks, depth, True)
-        else:
-            ordered = isinstance(block, OrderedList)
-            start = block.start if isinstance(block, OrderedList) else 1
-            for number, item in enumerate(block.items, start=start):
-                rest = list(item.blocks)
-                first = rest[0] if rest else None
-                segments: tuple[tuple[str, Style], ...] = ()
-                if isinstance(first, Paragraph):
-                    segments = _segments(first.children)
-                    rest.pop(0)
-                yield Line("li", depth + 1, ordered, number, quote, segments)
-                yield from _block_lines(rest, depth + 1, quote)
-
-
-def _segments(inlines: Sequence[Inline], style: Style = _PLAIN) -> tuple[tuple[str, Style], ...]:
-    out: list[tuple[str, Style]] = []
-    bold, italic, href = style
-    for node in inlines:
-        if isinstance(node, Text):
-            out.append((node.text, style))
-        elif isinstance(node, SoftBreak):
-            out.append((" ", style))
-        elif isinstance(node, Emphasis):
-            out.extend(_segments(node.children, (bold, True, href)))
-        elif isinstance(node, Strong):
-            out.extend(_segments(node.children, (True, italic, href)))
-        else:
-            assert isinstance(node, Link)
-            out.extend(_segments(node.children, (bold, italic, node.href)))
-    return tuple(out)
-
-
-def merge_lines(old: Sequence[Line], new: Sequence[Line]) -> list[MergedLine]:
-    """The lines of both versions in one sequence: unchanged, reworded (paired by similar
-    text within a stretch that changed), deleted or inserted."""
-    merged: list[MergedLine] = []
-    matcher = SequenceMatcher(None, [x.key for x in old], [x.key for x in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            merged.extend(_whole("equal", line) for line in new[j1:j2])
-        else:
-            merged.extend(_pair_lines(old[i1:i2], new[j1:j2]))
-    return merged
-
-
-def _pair_lines(old: Sequence[Line], new: Sequence[Line]) -> Iterator[MergedLine]:
-    """Within a changed stretch, pair each old line, in order, with the most similar new line
-    of the same kind and depth after the last pair; the rest are deleted or inserted."""
-    next_new = 0
-    for line in old:
-        best, best_score = None, 0.5
-        for j in range(next_new, len(new)):
-            candidate = new[j]
-            if (candidate.kind, candidate.depth) != (line.kind, line.depth):
-                continue
-            score = similarity(line.text, candidate.text)
-            if score >= best_score:
-                best, best_score = j, score
-        if best is None:
-            yield _whole("deleted", line)
-            continue
-        yield from (_whole("inserted", x) for x in new[next_new:best])
-        pieces = styled_diff(line.segments, new[best].segments)
-        yield MergedLine("changed", new[best], tuple(pieces))
-        next_new = best + 1
-    yield from (_whole("inserted", x) for x in new[next_new:])
-
-
-def _whole(status: Status, line: Line) -> MergedLine:
-    op: Op = {"deleted": "delete", "inserted": "insert"}.get(status, "equal")  # type: ignore[assignment]
-    return MergedLine(status, line, tuple((op, text, style) for text, style in line.segments))
-
-
 def _render_lines(lines: Sequence[MergedLine]) -> str:
     """Merged lines as HTML, with lists opened and closed as their depth changes. A deleted
     item keeps its old number and the others their new ones, through `value`."""
@@ -455,10 +322,10 @@ def _render_lines(lines: Sequence[MergedLine]) -> str:
         ):
             out.append(f"</li></{open_lists.pop()}>")
         if line.kind == "p":
-            body = f"<p{css}>{merged.html()}</p>"
+            body = f"<p{css}>{_pieces_html(merged.pieces)}</p>"
             out.append(f"<blockquote>{body}</blockquote>" if line.quote else body)
         elif line.kind == "more":
-            out.append(f"<p{css}>{merged.html()}</p>")
+            out.append(f"<p{css}>{_pieces_html(merged.pieces)}</p>")
         else:
             if len(open_lists) == line.depth:
                 out.append("</li>")
@@ -466,7 +333,7 @@ def _render_lines(lines: Sequence[MergedLine]) -> str:
                 open_lists.append(tag)
                 out.append(f"<{tag}>")
             value = f' value="{line.number}"' if line.ordered else ""
-            out.append(f"<li{value}{css}>{merged.html()}")
+            out.append(f"<li{value}{css}>{_pieces_html(merged.pieces)}")
     out.extend(f"</li></{tag}>" for tag in reversed(open_lists))
     return "\n".join(out)
 
@@ -478,7 +345,7 @@ def _pieces_html(pieces: Sequence[tuple[Op, str, Style | None]]) -> str:
     out: list[str] = []
     for op, text, style in pieces:
         html = str(escape(text))
-        bold, italic, href = style or _PLAIN
+        bold, italic, href = style or PLAIN
         if italic:
             html = f"<em>{html}</em>"
         if bold:
