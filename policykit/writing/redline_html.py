@@ -4,8 +4,9 @@
 The parts are laid out from the change set's alignments, so a removed principle appears
 where it stood and a moved one says where it came from. Prose that changed comes from the
 change set as it compared it (`comparing.lines`): paragraph by paragraph and list item by
-list item, a reworded one diffed word by word with its bold, italics and links kept. Screen readers do not announce `<del>` and
-`<ins>`, so each carries visually hidden words ("[slettet: … ]") from the locale.
+list item, a reworded one diffed word by word with its bold, italics and links kept. Screen
+readers do not announce `<del>` and `<ins>`, so each carries visually hidden words
+("[slettet: … ]") from the locale.
 """
 
 from __future__ import annotations
