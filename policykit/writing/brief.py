@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from policykit.comparing.summary import KINDS
 from policykit.planning.brief import Action, Brief
-from policykit.writing.docx import BOLD, PLAIN, DocxWriter, w
+from policykit.writing.docx import BOLD, PLAIN, DocxWriter
+from policykit.writing.docx.ooxml import w
 from policykit.writing.html import prose_html
 from policykit.writing.layout import Document
 from policykit.writing.templating import compiled, packaged
@@ -132,7 +133,7 @@ class BriefDocxWriter(DocxWriter):
             self._row(table, [labels[row.part], *counts], widths)
         totals = [str(total) for total in self.brief.totals]
         self._row(table, [labels["total"], *totals], widths, bold=True)
-        self._end.addprevious(table)
+        self.end.addprevious(table)
 
     def _row(
         self,
@@ -166,9 +167,9 @@ class BriefDocxWriter(DocxWriter):
         heading = f"{self.brief.heading}: {self.brief.title}"
         return " · ".join(x for x in (self.document.author, heading) if x)
 
-    def _properties(self) -> None:
+    def properties(self) -> None:
         """The policy's properties, titled as the brief."""
-        super()._properties()
+        super().properties()
         properties = self.word.core_properties
         properties.title = f"{self.brief.heading}: {self.brief.title}"
         properties.subject = self.brief.recommendation

@@ -30,7 +30,7 @@ out, paragraph by paragraph:
   bookmarks of deleted paragraphs are dropped, so names stay unique, and change ids start
   after the bookmark ids. Styles the old version used and the new did not are added.
 - Same input, same bytes: ids are counted in document order, and the package is
-  `_reproducible_zip`-ed like the export.
+  `package.reproducible_zip`-ped like the export.
 """
 
 from __future__ import annotations
@@ -49,17 +49,9 @@ from typing import TYPE_CHECKING, Any
 from policykit.comparing.pairing import SIMILAR, pair_similar
 from policykit.comparing.words import Op, styled_diff
 from policykit.comparing.words import words as word_tokens
-from policykit.writing.docx import (
-    _NOT_XML,
-    R_NS,
-    W_NS,
-    XML_NS,
-    DocxWriter,
-    _get,
-    _numbering_root,
-    w,
-    write_docx,
-)
+from policykit.writing.docx import DocxWriter, write_docx
+from policykit.writing.docx.numbering import numbering_root
+from policykit.writing.docx.ooxml import R_NS, W_NS, XML_NS, append_text, get, local, w
 from policykit.writing.layout import Document
 
 if TYPE_CHECKING:
@@ -77,10 +69,6 @@ def write_redline_docx(
     """The new version's Word export with the changes from `old` as tracked changes by
     `author` at `date`. The same input always gives the same bytes."""
     return _Redline(new, write_docx(old), author, date).write()
-
-
-def _local(element: BaseOxmlElement) -> str:
-    return str(element.tag).rsplit("}", 1)[-1]
 
 
 def _xml(element: BaseOxmlElement) -> str:
@@ -115,7 +103,7 @@ class _Version:
             for style in self.styles.findall(f"{{{W_NS}}}style"):
                 name = style.find(f"{{{W_NS}}}name")
                 if name is not None:
-                    self._style_names.setdefault(_get(style, "styleId"), _get(name, "val"))
+                    self._style_names.setdefault(get(style, "styleId"), get(name, "val"))
         return self._style_names.get(style_id, f"#{style_id}")
 
     def list_format(self, num_id: str, level: str) -> str:
@@ -136,18 +124,18 @@ class _Version:
         parts = []
         for tag in ("numFmt", "start", "lvlText"):
             child = lvl.find(f"{{{W_NS}}}{tag}")
-            parts.append("" if child is None else _get(child, "val"))
+            parts.append("" if child is None else get(child, "val"))
         return "|".join(parts)
 
     def abstract(self, num_id: str) -> BaseOxmlElement | None:
         if self.numbering is None:
             return None
         for num in self.numbering.findall(f"{{{W_NS}}}num"):
-            if _get(num, "numId") == num_id:
+            if get(num, "numId") == num_id:
                 reference = num.find(f"{{{W_NS}}}abstractNumId")
-                wanted = "" if reference is None else _get(reference, "val")
+                wanted = "" if reference is None else get(reference, "val")
                 for abstract in self.numbering.findall(f"{{{W_NS}}}abstractNum"):
-                    if _get(abstract, "abstractNumId") == wanted:
+                    if get(abstract, "abstractNumId") == wanted:
                         found: BaseOxmlElement = abstract
                         return found
         return None
@@ -157,13 +145,13 @@ class _Version:
         if abstract is None:
             return None
         for lvl in abstract.findall(f"{{{W_NS}}}lvl"):
-            if _get(lvl, "ilvl") == level:
+            if get(lvl, "ilvl") == level:
                 found: BaseOxmlElement = lvl
                 return found
         return None
 
     def link_key(self, link: BaseOxmlElement) -> str:
-        anchor = _get(link, "anchor")
+        anchor = get(link, "anchor")
         if anchor:
             return f"a:{anchor}"
         rid = str(link.get(f"{{{R_NS}}}id", ""))
@@ -224,21 +212,21 @@ def _parse(p: BaseOxmlElement, version: _Version) -> _Para:
     if properties is not None:
         signature = copy.deepcopy(properties)
         for style in signature.iter(f"{{{W_NS}}}pStyle"):
-            style.set(f"{{{W_NS}}}val", version.style_name(_get(style, "val")))
+            style.set(f"{{{W_NS}}}val", version.style_name(get(style, "val")))
         numbering = signature.find(f"{{{W_NS}}}numPr")
         if numbering is not None:
             num_id = numbering.find(f"{{{W_NS}}}numId")
             level = numbering.find(f"{{{W_NS}}}ilvl")
             if num_id is not None:
-                value = _get(num_id, "val")
-                lvl = "0" if level is None else _get(level, "val")
+                value = get(num_id, "val")
+                lvl = "0" if level is None else get(level, "val")
                 num_id.set(f"{{{W_NS}}}val", version.list_format(value, lvl))
                 if value != "0":
                     num = (value, lvl)
         shape = _xml(signature)
     para = _Para(p, version, shape, num)
     for child in p:
-        tag = _local(child)
+        tag = local(child)
         if tag == "pPr":
             continue
         if tag == "hyperlink":
@@ -255,12 +243,12 @@ def _add_run(para: _Para, run: BaseOxmlElement, link: str) -> None:
     """A run of text becomes a segment; anything else an atom."""
     parts: list[str] = []
     properties = ""
-    for child in run if _local(run) == "r" else [run]:
-        tag = _local(child)
+    for child in run if local(run) == "r" else [run]:
+        tag = local(child)
         if tag == "rPr":
             signature = copy.deepcopy(child)
             for style in signature.iter(f"{{{W_NS}}}rStyle"):
-                style.set(f"{{{W_NS}}}val", para.version.style_name(_get(style, "val")))
+                style.set(f"{{{W_NS}}}val", para.version.style_name(get(style, "val")))
             properties = _xml(signature)
             para.run_properties.setdefault(properties, child)
         elif tag == "t":
@@ -367,28 +355,28 @@ class _Redline(DocxWriter):
         old_part = self.old_word.part
         old_numbering = old_part.numbering_part.element
         self.old = _Version(self.old_word.styles.element, old_numbering, old_part)
-        self.new = _Version(self.styles.root, _numbering_root(self.part), self.part)
+        self.new = _Version(self.styles.root, numbering_root(self.part), self.part)
         super().body()
-        self._change_id = self._bookmarks
+        self._change_id = self.bookmark_count
         body = self.word.element.body
-        new = [child for child in body if child is not self._end]
-        old = [p for p in self.old_word.element.body if _local(p) == "p"]
+        new = [child for child in body if child is not self.end]
+        old = [p for p in self.old_word.element.body if local(p) == "p"]
         for child in new:
             body.remove(child)
-        for p in self._merge(old, [p for p in new if _local(p) == "p"]):
-            self._end.addprevious(p)
+        for p in self._merge(old, [p for p in new if local(p) == "p"]):
+            self.end.addprevious(p)
 
-    def _footer(self) -> None:
-        super()._footer()
+    def footer(self) -> None:
+        super().footer()
         old_footer = self.old_word.sections[0].footer
         new_footer = self.word.sections[0].footer
         if old_footer.is_linked_to_previous or new_footer.is_linked_to_previous:
             return
         old_root, root = old_footer._element, new_footer._element
-        new = [child for child in root if _local(child) == "p"]
+        new = [child for child in root if local(child) == "p"]
         for child in new:
             root.remove(child)
-        for p in self._merge([p for p in old_root if _local(p) == "p"], new):
+        for p in self._merge([p for p in old_root if local(p) == "p"], new):
             root.append(p)
 
     # --- merging ----------------------------------------------------------------------------
@@ -545,16 +533,7 @@ class _Redline(DocxWriter):
             run.append(
                 self._from_old(source) if side.version is self.old else copy.deepcopy(source)
             )
-        for piece in re.split(r"([\t\n])", _NOT_XML.sub("", text)):
-            if piece == "\t":
-                w("tab", run)
-            elif piece == "\n":
-                w("br", run)
-            elif piece:
-                t = w("delText" if deleted else "t", run)
-                t.text = piece
-                if piece != piece.strip():
-                    t.set(f"{{{XML_NS}}}space", "preserve")
+        append_text(run, text, deleted=deleted)
         return run
 
     def _stamp(self) -> dict[str, str]:
@@ -568,12 +547,12 @@ class _Redline(DocxWriter):
         """A copy of old properties, with the new package's style ids and list ids."""
         out: BaseOxmlElement = copy.deepcopy(element)
         for style in (*out.iter(f"{{{W_NS}}}pStyle"), *out.iter(f"{{{W_NS}}}rStyle")):
-            name = self.old.style_name(_get(style, "val"))
+            name = self.old.style_name(get(style, "val"))
             if not name.startswith("#"):
                 with contextlib.suppress(KeyError):  # a reference document's style keeps its id
                     style.set(f"{{{W_NS}}}val", self.styles[name])
         for num_id in out.iter(f"{{{W_NS}}}numId"):
-            value = _get(num_id, "val")
+            value = get(num_id, "val")
             if value != "0":
                 num_id.set(f"{{{W_NS}}}val", self._new_list(value))
         return out
@@ -583,32 +562,7 @@ class _Redline(DocxWriter):
         mapped = self._list_map.get(old_id)
         if mapped is not None:
             return mapped
-        numbering = _numbering_root(self.part)
-        abstract = self.old.abstract(old_id)
-        abstract_ids = [
-            int(_get(a, "abstractNumId", "0")) for a in numbering.findall(f"{{{W_NS}}}abstractNum")
-        ]
-        num_ids = [int(_get(n, "numId", "0")) for n in numbering.findall(f"{{{W_NS}}}num")]
-        num_id = str(max(num_ids, default=0) + 1)
-        num = w("num", numId=num_id)
-        if abstract is not None:
-            abstract_id = max(abstract_ids, default=-1) + 1
-            definition = copy.deepcopy(abstract)
-            definition.set(f"{{{W_NS}}}abstractNumId", str(abstract_id))
-            nsid = definition.find(f"{{{W_NS}}}nsid")
-            if nsid is not None:
-                nsid.set(f"{{{W_NS}}}val", f"{0x504B0000 + abstract_id:08X}")
-            first_num = numbering.find(f"{{{W_NS}}}num")
-            if first_num is not None:
-                first_num.addprevious(definition)
-            else:
-                numbering.append(definition)
-            w("abstractNumId", num, val=str(abstract_id))
-        cleanup = numbering.find(f"{{{W_NS}}}numIdMacAtCleanup")
-        if cleanup is not None:
-            cleanup.addprevious(num)
-        else:
-            numbering.append(num)
+        num_id = str(self.numbering.copy_list(self.old.abstract(old_id)))
         self._list_map[old_id] = num_id
         return num_id
 

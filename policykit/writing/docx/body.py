@@ -1,0 +1,500 @@
+"""The body of a Word document: the title block, contents, the numbered sections, prose,
+lists, footer and properties, written by `DocxWriter`, which the redline and the brief
+extend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from policykit.model.policy import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Definitions,
+    Emphasis,
+    Evaluation,
+    GoalGroup,
+    Goals,
+    Inline,
+    Link,
+    OrderedList,
+    Paragraph,
+    Principle,
+    Principles,
+    Prose,
+    Purpose,
+    SoftBreak,
+    Strong,
+    Text,
+)
+from policykit.reading.prose import is_safe_url
+from policykit.writing.docx.numbering import LIST_INDENT, MAX_LEVEL, Numbering, numbering_root
+from policykit.writing.docx.ooxml import (
+    HYPERLINK_REL,
+    R_NS,
+    W_NS,
+    XML_NS,
+    append_text,
+    bookmark_name,
+    field_char,
+    strip_rsids,
+    w,
+)
+from policykit.writing.docx.package import open_template, page_setup, reproducible_zip, text_width
+from policykit.writing.docx.styles import Styles, set_language, tune_template
+from policykit.writing.layout import Document, NumberedSection
+
+if TYPE_CHECKING:
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.parts.document import DocumentPart
+
+#: Headings 1–3 as hyperlinks (\h), no page numbers in web view (\z), and paragraphs with
+#: an outline level (\u).
+TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+
+
+@dataclass(frozen=True, slots=True)
+class RunFormat:
+    """How a run of text looks: direct bold and italic, and a character style by name."""
+
+    bold: bool = False
+    italic: bool = False
+    style: str | None = None
+
+
+PLAIN = RunFormat()
+BOLD = RunFormat(bold=True)
+
+
+def write_docx(document: Document) -> bytes:
+    """The policy as a .docx file. The same document always gives the same bytes."""
+    return DocxWriter(document).write()
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run's worth of inline text: one format, and the link it belongs to, if any."""
+
+    text: str
+    format: RunFormat = PLAIN
+    href: str | None = None
+
+
+class DocxWriter:
+    """Writes one document. `write` opens the template, then calls the three hooks `body`,
+    `footer` and `properties`, and packs the file.
+
+    The redline and the brief extend it through those hooks and these attributes, set by
+    `write` before the hooks run:
+
+    - `word`, `part`: the python-docx document and its main part;
+    - `styles` (`Styles`) and `numbering` (`Numbering`), which add what they are asked for;
+    - `end`: the body's section properties, before which every paragraph is inserted;
+    - `bookmark_count`: the bookmarks written so far, which number them.
+
+    Every paragraph of the body is made by `paragraph`, and every run of text, in the body
+    and the footer, by `text`.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.locale = document.locale
+        self.bookmark_count = 0
+
+    def write(self) -> bytes:
+        self.word = word = open_template(self.document.options.templates.reference_docx)
+        self.part: DocumentPart = word.part
+        self.styles = Styles(cast("BaseOxmlElement", word.styles.element))
+        self.numbering = Numbering(numbering_root(self.part))
+        body = word.element.body
+        for element in list(body):
+            if element.tag != f"{{{W_NS}}}sectPr":
+                body.remove(element)
+        self.end: BaseOxmlElement = body.get_or_add_sectPr()
+        strip_rsids(self.end)
+        if self.document.options.templates.reference_docx is None:
+            page_setup(self.end)
+            tune_template(self.styles, self.part, self.document.options.branding)
+        set_language(self.styles, word, self.locale.word_language)
+        self.body()
+        self.footer()
+        self.properties()
+        buffer = io.BytesIO()
+        word.save(buffer)
+        return reproducible_zip(buffer.getvalue())
+
+    def body(self) -> None:
+        """The document's content, top to bottom."""
+        self.title_block()
+        self.contents()
+        for index, section in enumerate(self.document.sections):
+            self.section(section, first=index == 0)
+        self.closing()
+
+    # --- every paragraph and every run of text goes through these two --------------------
+
+    def paragraph(
+        self,
+        style: str,
+        *,
+        numbering: tuple[int, int] | None = None,
+        indent: int | None = None,
+        page_break_before: bool = False,
+    ) -> BaseOxmlElement:
+        """A new paragraph at the end of the body, in the style called `style`. With
+        `numbering` as (numId, level), it is a list item."""
+        p = w("p")
+        properties = w("pPr", p)
+        w("pStyle", properties, val=self.styles[style])
+        if page_break_before:
+            w("pageBreakBefore", properties)
+        if numbering is not None:
+            number = w("numPr", properties)
+            w("ilvl", number, val=str(numbering[1]))
+            w("numId", number, val=str(numbering[0]))
+        if indent is not None:
+            w("ind", properties, left=str(indent))
+        self.end.addprevious(p)
+        return p
+
+    def text(self, parent: BaseOxmlElement, text: str, fmt: RunFormat = PLAIN) -> BaseOxmlElement:
+        """A run of `text` at the end of `parent`, a paragraph or a hyperlink; the run is
+        returned. Tabs and line breaks in the text become Word's own."""
+        run = w("r", parent)
+        if fmt != PLAIN:
+            properties = w("rPr", run)
+            if fmt.style is not None:
+                w("rStyle", properties, val=self.styles[fmt.style])
+            if fmt.bold:
+                w("b", properties)
+            if fmt.italic:
+                w("i", properties)
+        append_text(run, text)
+        return run
+
+    # --- title block and contents ---------------------------------------------------------
+
+    def title_block(self) -> None:
+        """The draft mark, logo, organisation, title, facts and the decision. Only a PNG
+        logo is placed: Word shows an SVG only beside a PNG fallback, which needs a
+        rasteriser we do not have."""
+        doc = self.document
+        policy = doc.policy
+        if doc.draft_mark:
+            self.text(self.paragraph("Draft Mark"), doc.draft_mark)
+        branding = doc.options.branding
+        if branding.logo is not None and branding.logo_media_type == "image/png":
+            self._logo(branding.logo)
+        if doc.author:
+            self.text(self.paragraph("Organisation"), doc.author)
+        self.text(self.paragraph("Title"), policy.title)
+        self.labelled("Policy Facts", self.locale["status"], doc.status_label)
+        self.labelled("Policy Facts", self.locale["version"], policy.version)
+        if policy.owner:
+            self.labelled("Policy Facts", self.locale["owner"], policy.owner)
+        last = policy.last_adoption
+        if last is not None and last.reference:
+            self.labelled("Policy Facts", self.locale["case_reference"], last.reference)
+        for statement in (doc.adoption_statement, doc.repeal_statement):
+            if statement:
+                self.text(self.paragraph("Decision Statement"), statement)
+
+    def _logo(self, png: bytes) -> None:
+        """The logo, 1.8 cm high, with the organisation's name as its alternative text."""
+        from docx.shared import Cm
+
+        inline = self.part.new_pic_inline(io.BytesIO(png), None, Cm(1.8))
+        drawing_ns = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+        properties = inline.find(f"{{{drawing_ns}}}docPr")
+        if properties is not None:
+            properties.set("name", "Logo")
+            properties.set("descr", self.document.author)
+        w("drawing", w("r", self.paragraph("Organisation"))).append(inline)
+
+    def labelled(self, style: str, label: str, value: str) -> None:
+        """A short labelled line, such as "Status: Vedtaget"."""
+        p = self.paragraph(style)
+        self.text(p, f"{label}:", BOLD)
+        self.text(p, f" {value}")
+
+    def contents(self) -> None:
+        """The table of contents: a TOC field whose result lists the sections and goal
+        groups, as Word's update will, so it reads well before that adds page numbers.
+        Word is asked to update it when it opens the file."""
+        self.text(self.paragraph("TOC Heading"), self.locale["contents"])
+        entries = list(self._contents_entries())
+        for index, (level, anchor, title) in enumerate(entries):
+            p = self.paragraph(f"toc {level}")
+            if index == 0:
+                self._field_begin(p, TOC_INSTRUCTION, dirty=True)
+            link = w("hyperlink", p, anchor=bookmark_name(anchor), history="1")
+            self.text(link, title)
+            if index == len(entries) - 1:
+                field_char(p, "end")
+
+    def _contents_entries(self) -> Iterable[tuple[int, str, str]]:
+        for section in self.document.sections:
+            yield 1, section.anchor, section.title
+            if isinstance(section.part, Goals):
+                for index, group in enumerate(section.part.groups, start=1):
+                    yield 2, _group_anchor(group, index), group.title
+
+    def _field_begin(self, p: BaseOxmlElement, instruction: str, *, dirty: bool = False) -> None:
+        field_char(p, "begin", dirty=dirty)
+        code = w("instrText", w("r", p))
+        code.text = instruction
+        code.set(f"{{{XML_NS}}}space", "preserve")
+        field_char(p, "separate")
+
+    # --- sections ---------------------------------------------------------------------------
+
+    def section(self, section: NumberedSection, *, first: bool = False) -> None:
+        """A numbered section; the first starts a page, after the title and contents."""
+        self.heading(1, section.title, section.anchor, page_break_before=first)
+        part = section.part
+        if isinstance(part, Purpose | Principle):
+            self.prose(part.text)
+        elif isinstance(part, Goals):
+            self.goals(part)
+        elif isinstance(part, Definitions):
+            self.definitions(part)
+        elif isinstance(part, Principles):
+            if part.intro:
+                self.prose(part.intro)
+        else:
+            assert isinstance(part, Evaluation)
+            self.evaluation(part)
+
+    def heading(
+        self, level: int, text: str, anchor: str, *, page_break_before: bool = False
+    ) -> None:
+        """A heading with a bookmark, which the contents link to."""
+        p = self.paragraph(f"heading {level}", page_break_before=page_break_before)
+        mark = str(self.bookmark_count)
+        self.bookmark_count += 1
+        w("bookmarkStart", p, id=mark, name=bookmark_name(anchor))
+        self.text(p, text)
+        w("bookmarkEnd", p, id=mark)
+
+    def goals(self, goals: Goals) -> None:
+        if goals.intro:
+            self.prose(goals.intro)
+        for index, group in enumerate(goals.groups, start=1):
+            self.goal_group(group, _group_anchor(group, index))
+
+    def goal_group(self, group: GoalGroup, anchor: str) -> None:
+        """A group's title as Heading 2, and its goals as a bulleted list."""
+        self.heading(2, group.title, anchor)
+        if group.intro:
+            self.prose(group.intro)
+        num = self.numbering.bullet_list()
+        for item in group.items:
+            self.list_item(item.text.blocks, num, 0)
+            if item.indicator:
+                p = self.continuation(0)
+                self.text(p, f"{self.locale['indicator']}:", BOLD)
+                self.text(p, f" {item.indicator}")
+
+    def definitions(self, definitions: Definitions) -> None:
+        """Each term in bold on a line of its own, followed by its definition."""
+        if definitions.intro:
+            self.prose(definitions.intro)
+        for definition in definitions.terms:
+            self.text(self.paragraph("Definition Term"), definition.term, BOLD)
+            self.prose(definition.text)
+
+    def evaluation(self, evaluation: Evaluation) -> None:
+        """The rule, then how often, how and by whom, as labelled lines."""
+        self.prose(evaluation.rule)
+        labels = self.locale
+        if evaluation.interval is not None:
+            self.labelled("Policy Facts", labels["interval"], labels.interval(evaluation.interval))
+        if evaluation.methods:
+            self.labelled("Policy Facts", labels["methods"], ", ".join(evaluation.methods))
+        if evaluation.responsible:
+            self.labelled("Policy Facts", labels["responsible"], evaluation.responsible)
+
+    def closing(self) -> None:
+        """Related documents and the organisation's contact block, after the last section."""
+        related = self.document.policy.related
+        if related:
+            self.text(self.paragraph("Closing Heading"), self.locale["related"])
+            num = self.numbering.bullet_list()
+            for item in related:
+                p = self.paragraph("List Paragraph", numbering=(num, 0))
+                self.segments(p, [Segment(item.title, PLAIN, item.url)])
+        org = self.document.organisation
+        if org is None:
+            return
+        self.text(self.paragraph("Closing Heading"), self.locale["contact"])
+        self.text(self.paragraph("Contact"), org.name, BOLD)
+        for line in org.address:
+            self.text(self.paragraph("Contact"), line)
+        if org.phone:
+            self.text(self.paragraph("Contact"), f"{self.locale['phone']} {org.phone}")
+        if org.email:
+            p = self.paragraph("Contact")
+            self.text(p, f"{self.locale['email']}: ")
+            self.segments(p, [Segment(org.email, PLAIN, f"mailto:{org.email}")])
+        if org.web:
+            self.segments(self.paragraph("Contact"), [Segment(org.web, PLAIN, org.web)])
+
+    # --- prose ------------------------------------------------------------------------------
+
+    def prose(self, prose: Prose) -> None:
+        for block in prose.blocks:
+            self.block(block, level=-1)
+
+    def block(self, block: Block, level: int, *, quote: bool = False) -> None:
+        """A block inside a list item at `level`, or outside any list at level -1."""
+        if isinstance(block, Paragraph):
+            if quote:
+                p = self.paragraph("Quote")
+            elif level >= 0:
+                p = self.continuation(level)
+            else:
+                p = self.paragraph("Normal")
+            self.segments(p, inline_segments(block.children))
+        elif isinstance(block, BlockQuote):
+            for child in block.blocks:
+                self.block(child, level, quote=True)
+        else:
+            self.list_block(block, min(level + 1, MAX_LEVEL))
+
+    def list_block(self, block: BulletList | OrderedList, level: int) -> None:
+        if isinstance(block, OrderedList):
+            num = self.numbering.ordered_list(block.start, level)
+        else:
+            num = self.numbering.bullet_list()
+        for item in block.items:
+            self.list_item(item.blocks, num, level)
+
+    def list_item(self, blocks: Sequence[Block], num: int, level: int) -> None:
+        """The item's first paragraph carries its number; the rest are indented under it."""
+        p = self.paragraph("List Paragraph", numbering=(num, level))
+        rest = list(blocks)
+        first = rest[0] if rest else None
+        if isinstance(first, Paragraph):
+            self.segments(p, inline_segments(first.children))
+            rest.pop(0)
+        for block in rest:  # an item that opens with a list keeps its number on a line of its own
+            self.block(block, level)
+
+    def continuation(self, level: int) -> BaseOxmlElement:
+        """A further paragraph of a list item at `level`, indented under the item's text.
+
+        Its numId 0 means "not numbered" to Word and LibreOffice; pandoc finds no list for
+        it and so, rightly, folds it into the item before."""
+        return self.paragraph(
+            "List Paragraph", numbering=(0, level), indent=LIST_INDENT * (level + 1)
+        )
+
+    def segments(self, parent: BaseOxmlElement, segments: Iterable[Segment]) -> None:
+        """Runs for the segments. Consecutive segments of one link share a hyperlink; a link
+        that is not http, https or mailto stays plain text."""
+        link: BaseOxmlElement | None = None
+        href: str | None = None
+        for segment in segments:
+            if segment.href is None or not is_safe_url(segment.href):
+                link = href = None
+                self.text(parent, segment.text, segment.format)
+                continue
+            if link is None or segment.href != href:
+                href = segment.href
+                rid = self.part.relate_to(href, HYPERLINK_REL, is_external=True)
+                link = w("hyperlink", parent, history="1")
+                link.set(f"{{{R_NS}}}id", rid)  # once in the tree, so that it takes r:
+            fmt = segment.format
+            self.text(link, segment.text, RunFormat(fmt.bold, fmt.italic, "Hyperlink"))
+
+    # --- footer and properties ----------------------------------------------------------
+
+    def footer(self) -> None:
+        """The draft mark, organisation and title, and "side X af Y" to the right."""
+        section = self.word.sections[0]
+        footer = section.footer
+        reference = self.document.options.templates.reference_docx is not None
+        if reference and not footer.is_linked_to_previous:
+            return  # the reference document's own footer wins, as with pandoc
+        footer.is_linked_to_previous = False
+        root = footer._element
+        for child in list(root):
+            root.remove(child)
+        p = w("p", root)
+        properties = w("pPr", p)
+        w("pStyle", properties, val=self.styles["footer"])
+        w("tab", w("tabs", properties), val="right", pos=str(text_width(self.end)))
+        self.text(p, f"{self.footer_text()}\t")
+        for piece in re.split(r"(\{page\}|\{pages\})", self.locale["page_x_of_y"]):
+            if piece in ("{page}", "{pages}"):
+                self._field_begin(p, " PAGE " if piece == "{page}" else " NUMPAGES ")
+                self.text(p, "1")
+                field_char(p, "end")
+            elif piece:
+                self.text(p, piece)
+
+    def footer_text(self) -> str:
+        """The footer's left part: the draft mark, the organisation and the title."""
+        doc = self.document
+        return " · ".join(x for x in (doc.draft_mark, doc.author, doc.policy.title) if x)
+
+    def properties(self) -> None:
+        """Core properties, dated from the policy so that the file is reproducible."""
+        doc = self.document
+        props = self.word.core_properties
+        props.title = doc.policy.title
+        props.author = doc.author
+        props.subject = doc.subject
+        props.keywords = ", ".join(doc.policy.keywords)
+        props.language = self.locale.word_language
+        props.content_status = doc.status_label
+        props.version = doc.policy.version
+        props.comments = ""
+        props.last_modified_by = "policykit"
+        props.revision = 1
+        props.created = _midnight(doc.created)
+        props.modified = _midnight(doc.modified)
+
+
+def _group_anchor(group: GoalGroup, index: int) -> str:
+    return f"goals-{group.id}" if group.id else f"goals-{index}"
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def inline_segments(
+    inlines: Sequence[Inline], fmt: RunFormat = PLAIN, href: str | None = None
+) -> list[Segment]:
+    """Inlines as segments of one format each: a soft break is a space, and neighbours that
+    look alike are merged, so there are as few runs as the formatting allows."""
+    out: list[Segment] = []
+
+    def add(segment: Segment) -> None:
+        if out and out[-1].format == segment.format and out[-1].href == segment.href:
+            out[-1] = Segment(out[-1].text + segment.text, segment.format, segment.href)
+        elif segment.text:
+            out.append(segment)
+
+    for node in inlines:
+        if isinstance(node, Text):
+            add(Segment(node.text, fmt, href))
+        elif isinstance(node, SoftBreak):
+            add(Segment(" ", fmt, href))
+        elif isinstance(node, Emphasis):
+            for child in inline_segments(node.children, RunFormat(fmt.bold, True), href):
+                add(child)
+        elif isinstance(node, Strong):
+            for child in inline_segments(node.children, RunFormat(True, fmt.italic), href):
+                add(child)
+        else:
+            assert isinstance(node, Link)
+            for child in inline_segments(node.children, fmt, node.href):
+                add(child)
+    return out

@@ -1,0 +1,145 @@
+"""OOXML by hand, where python-docx stops: elements in the `w:` namespace, their attributes,
+the schema's order of run properties, fields, bookmarks and text runs. Every part of the Word
+writers builds its XML with these."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from docx.oxml.xmlchemy import BaseOxmlElement
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+#: Characters XML 1.0 cannot hold; YAML cannot either, but a model may be built otherwise.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def w(tag: str, parent: BaseOxmlElement | None = None, **attrs: str) -> BaseOxmlElement:
+    """A `w:` element with `w:` attributes, appended to `parent` when one is given."""
+    from docx.oxml import OxmlElement
+
+    element = cast("BaseOxmlElement", OxmlElement(f"w:{tag}"))
+    for name, value in attrs.items():
+        element.set(f"{{{W_NS}}}{name}", value)
+    if parent is not None:
+        parent.append(element)
+    return element
+
+
+def parse_w(fragment: str) -> BaseOxmlElement:
+    """An element parsed from XML in the `w:` namespace, such as `<w:num w:numId="1"/>`."""
+    from docx.oxml import parse_xml
+
+    head, sep, rest = fragment.partition(">")
+    declaration = f' xmlns:w="{W_NS}"'
+    if head.endswith("/"):
+        return parse_xml(f"{head[:-1]}{declaration}/>{rest}")
+    return parse_xml(f"{head}{declaration}{sep}{rest}")
+
+
+def child(parent: BaseOxmlElement, tag: str) -> BaseOxmlElement | None:
+    found: BaseOxmlElement | None = parent.find(f"{{{W_NS}}}{tag}")
+    return found
+
+
+def get(element: BaseOxmlElement, name: str, default: str = "") -> str:
+    return str(element.get(f"{{{W_NS}}}{name}", default))
+
+
+def bookmark_name(anchor: str) -> str:
+    """A Word bookmark name for an anchor: letters, digits and underscores, at most 40
+    characters. The leading underscore hides it in Word's bookmark list, like Word's _Toc."""
+    return ("_pk_" + re.sub(r"[^A-Za-z0-9]", "_", anchor))[:40]
+
+
+def local(element: BaseOxmlElement) -> str:
+    """An element's tag without its namespace: `p`, `r`, `pPr`."""
+    return str(element.tag).rsplit("}", 1)[-1]
+
+
+def field_char(p: BaseOxmlElement, kind: str, *, dirty: bool = False) -> None:
+    char = w("fldChar", w("r", p), fldCharType=kind)
+    if dirty:  # Word offers to update the field when it opens the file
+        char.set(f"{{{W_NS}}}dirty", "true")
+
+
+def append_text(run: BaseOxmlElement, text: str, *, deleted: bool = False) -> None:
+    """`text` into a run: tabs and line breaks become Word's own, and characters XML cannot
+    hold are dropped. A deleted run (a tracked deletion) holds `w:delText`, not `w:t`."""
+    for piece in re.split(r"([\t\n])", NOT_XML.sub("", text)):
+        if piece == "\t":
+            w("tab", run)
+        elif piece == "\n":
+            w("br", run)
+        elif piece:
+            t = w("delText" if deleted else "t", run)
+            t.text = piece
+            if piece != piece.strip():
+                t.set(f"{{{XML_NS}}}space", "preserve")
+
+
+#: The schema's order of a run's properties, for inserting into an existing `w:rPr`.
+RPR_ORDER = (
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+)
+
+
+def insert_in_order(parent: BaseOxmlElement, child: BaseOxmlElement, order: Sequence[str]) -> None:
+    """Insert `child` where the schema's `order` of local names puts it."""
+    rank = order.index(str(child.tag).rsplit("}", 1)[-1])
+    for index, existing in enumerate(parent):
+        local = str(existing.tag).rsplit("}", 1)[-1]
+        if local in order and order.index(local) > rank:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
+def strip_rsids(element: BaseOxmlElement) -> None:
+    for attribute in list(element.attrib):
+        if str(attribute).startswith(f"{{{W_NS}}}rsid"):
+            del element.attrib[attribute]

@@ -1,0 +1,110 @@
+"""The package: the template opened (python-docx's own, or the user's reference document),
+its page set up, and the zip written so that the same document gives the same bytes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import TYPE_CHECKING
+
+from policykit.diagnostics.errors import PolicykitError
+from policykit.writing.docx.ooxml import W_NS, child, get, w
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from docx.oxml.xmlchemy import BaseOxmlElement
+
+#: The timestamp of every zip entry: the earliest a zip can hold.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: A4 with 2.5 cm margins, in twentieths of a point, for the packaged template; a reference
+#: document keeps its own page.
+A4 = (11906, 16838)
+MARGIN = 1418
+#: docProps/app.xml: python-docx's template names Word for the Mac as the application.
+APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>policykit</Application><DocSecurity>0</DocSecurity>'
+    b"</Properties>"
+)
+
+
+class ReferenceDocxError(PolicykitError):
+    """The template folder's reference.docx cannot be read as a Word document."""
+
+
+def open_template(reference: bytes | None) -> WordDocument:
+    """python-docx's template without its extras, or the user's reference document."""
+    import docx
+
+    if reference is None:
+        word = docx.Document()
+        _drop_template_extras(word)
+        return word
+    try:
+        return docx.Document(io.BytesIO(reference))
+    except Exception as error:  # python-docx raises several kinds for a bad package
+        raise ReferenceDocxError(
+            f"reference.docx is not a Word document ({error})",
+            hint="save reference.docx from Word or LibreOffice as a Word document (.docx)",
+        ) from None
+
+
+def page_setup(section: BaseOxmlElement) -> None:
+    """A4, for the packaged template: in the body's section properties."""
+    for element in list(section):
+        if element.tag in (f"{{{W_NS}}}pgSz", f"{{{W_NS}}}pgMar"):
+            section.remove(element)
+    margins = w("pgMar")
+    for side in ("top", "right", "bottom", "left"):
+        margins.set(f"{{{W_NS}}}{side}", str(MARGIN))
+    for name, value in (("header", "709"), ("footer", "709"), ("gutter", "0")):
+        margins.set(f"{{{W_NS}}}{name}", value)
+    section.insert(0, margins)
+    section.insert(0, w("pgSz", w=str(A4[0]), h=str(A4[1])))
+
+
+def text_width(section: BaseOxmlElement) -> int:
+    """The width between the margins, in twentieths of a point."""
+    size = child(section, "pgSz")
+    margins = child(section, "pgMar")
+    width = int(get(size, "w", str(A4[0]))) if size is not None else A4[0]
+    if margins is None:
+        return width - 2 * MARGIN
+    return width - int(get(margins, "left", "0")) - int(get(margins, "right", "0"))
+
+
+def _drop_template_extras(word: WordDocument) -> None:
+    """python-docx's template carries a thumbnail of an empty page, a customXml item, and a
+    second copy of its styles for Word 2010. A policy needs none of them."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    unwanted = {
+        RT.THUMBNAIL,
+        RT.CUSTOM_XML,
+        "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    }
+    for rels in (word.part.package.rels, word.part.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype in unwanted:
+                del rels[rid]
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The package rewritten with fixed timestamps and attributes, in a fixed entry order
+    ([Content_Types].xml first, as Office writes it), so equal input gives equal bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    if "docProps/app.xml" in entries:
+        entries["docProps/app.xml"] = APP_XML
+    first = ["[Content_Types].xml", "_rels/.rels"]
+    names = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, entries[name], compresslevel=6)
+    return out.getvalue()
