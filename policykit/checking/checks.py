@@ -14,7 +14,8 @@ from itertools import pairwise
 from policykit.checking.lix import Readability, measure
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, Note
-from policykit.model.policy import Policy, PolicyIdentity, Prose, Section, Span, Status
+from policykit.model.outline import Entry, outline
+from policykit.model.policy import Policy, PolicyIdentity, Prose, Span, Status
 from policykit.model.project import Project
 from policykit.reading.prose import plain_text, text_units
 
@@ -45,12 +46,12 @@ def check_policy(policy: Policy, project: Project | None = None) -> list[Finding
 def section_stats(policy: Policy) -> list[SectionStats]:
     """Readability of each numbered section, as `validate --stats` shows it."""
     return [
-        SectionStats(number, s.key, s.heading, _measure(s), s.span)
-        for number, s in enumerate(policy.sections(), start=1)
+        SectionStats(number, s.path, s.heading, _measure(s), s.span)
+        for number, s in enumerate(outline(policy), start=1)
     ]
 
 
-def _measure(section: Section) -> Readability:
+def _measure(section: Entry) -> Readability:
     return measure(unit.text for prose in section.prose for unit in text_units(prose))
 
 
@@ -181,8 +182,8 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 def _document_text(policy: Policy, definitions: Iterable[Prose]) -> Iterator[str]:
     """Every text of the policy a reader sees, except the definitions left out by the caller."""
     yield policy.title
-    for section in policy.sections():
-        if section.key != "definitions":
+    for section in outline(policy):
+        if section.part != "definitions":
             yield section.heading or ""
             yield from (plain_text(prose) for prose in section.prose)
     yield policy.definitions.heading or ""

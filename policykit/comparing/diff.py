@@ -24,6 +24,7 @@ from typing import Generic, TypeVar
 from policykit.comparing.lines import MergedLine, diff_prose, unchanged
 from policykit.comparing.pairing import pair_similar
 from policykit.comparing.words import Piece, similarity, word_diff
+from policykit.model.outline import PART_NAMES
 from policykit.model.policy import (
     Decision,
     Definition,
@@ -171,7 +172,9 @@ class ChangeSet:
         return bump_version(self.old.version, self.bump)
 
 
-PARTS = ("metadata", "purpose", "goals", "definitions", "principles", "evaluation", "related")
+#: The parts a change belongs to, in document order: the outline's, between the metadata
+#: and the related documents.
+PARTS = ("metadata", *PART_NAMES, "related")
 
 
 def bump_version(version: str, bump: Bump) -> str | None:

@@ -7,7 +7,6 @@ carries the `Span` of the YAML it came from, so any stage can point back at the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -258,33 +257,6 @@ class Policy:
     def last_adoption(self) -> Decision | None:
         return self.adoptions[-1] if self.adoptions else None
 
-    def sections(self) -> Iterator[Section]:
-        """The policy's numbered sections in document order, as in the seed (1–7)."""
-        yield Section("purpose", self.purpose.heading, (self.purpose.text,), self.purpose.span)
-        goals = self.goals
-        goal_prose = [goals.intro] if goals.intro else []
-        for group in goals.groups:
-            goal_prose.extend([group.intro] if group.intro else [])
-            goal_prose.extend(item.text for item in group.items)
-        yield Section("goals", goals.heading, tuple(goal_prose), goals.span)
-        defs = self.definitions
-        def_prose = ([defs.intro] if defs.intro else []) + [d.text for d in defs.terms]
-        yield Section("definitions", defs.heading, tuple(def_prose), defs.span)
-        if self.principles.intro:
-            yield Section(
-                "principles",
-                self.principles.heading,
-                (self.principles.intro,),
-                self.principles.span,
-            )
-        for principle in self.principles.items:
-            yield Section(
-                f"principles[{principle.id}]", principle.title, (principle.text,), principle.span
-            )
-        yield Section(
-            "evaluation", self.evaluation.heading, (self.evaluation.rule,), self.evaluation.span
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class PolicyIdentity:
@@ -293,14 +265,4 @@ class PolicyIdentity:
 
     id: str
     draft: bool
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A numbered section's prose, flattened: what readability metrics and term checks read."""
-
-    key: str
-    heading: str | None
-    prose: tuple[Prose, ...]
     span: Span

@@ -1,9 +1,9 @@
 """What every writer renders: a policy laid out as a document, with labels in its language.
 
-The HTML, PDF and Word writers all start from `layout(policy, project, options)`. It numbers
-the sections as in the seed (purpose 1, goals 2, definitions 3, one per principle, then the
-evaluation), picks each heading (the policy's own or the localised default), and words the
-title block, so the three formats say the same things in the same order.
+Every writer starts from `layout(policy, project, options)`. It numbers the sections of the
+policy's outline (`model.outline`: purpose 1, goals 2, definitions 3, one per principle, then
+the evaluation, as in the seed), picks each heading (the policy's own or the localised
+default), and words the title block, so every format says the same things in the same order.
 """
 
 from __future__ import annotations
@@ -11,32 +11,25 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
 
-from policykit.model.policy import (
-    Definitions,
-    Evaluation,
-    Goals,
-    Policy,
-    Principle,
-    Principles,
-    Purpose,
-    Status,
-)
+from policykit.model.outline import Kind, Node, outline
+from policykit.model.policy import Policy, Status
 from policykit.model.project import Organisation, Project
 from policykit.reading.locales import Locale, locale
-
-SectionKind = Literal["purpose", "goals", "definitions", "principles", "principle", "evaluation"]
 
 
 @dataclass(frozen=True, slots=True)
 class NumberedSection:
+    """A section of the outline (`model.outline`), numbered and headed for a reader."""
+
     number: int
     #: A stable HTML id and bookmark name, such as `purpose` or `principle-dialog`.
     anchor: str
     heading: str
-    kind: SectionKind
-    part: Purpose | Goals | Definitions | Principles | Principle | Evaluation
+    kind: Kind
+    part: Node
+    #: Where it is in the YAML: `principles[dialog]`.
+    path: str = ""
 
     @property
     def title(self) -> str:
@@ -168,39 +161,15 @@ def layout(
 
 
 def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:
-    fixed: list[tuple[str, SectionKind, str | None, Purpose | Goals | Definitions | Evaluation]] = [
-        ("purpose", "purpose", policy.purpose.heading, policy.purpose),
-        ("goals", "goals", policy.goals.heading, policy.goals),
-        ("definitions", "definitions", policy.definitions.heading, policy.definitions),
-    ]
-    sections = [
-        NumberedSection(n, anchor, heading or labels[anchor], kind, part)
-        for n, (anchor, kind, heading, part) in enumerate(fixed, start=1)
-    ]
-    principles = policy.principles
-    if principles.intro:  # an intro to the principles gets a section of its own
-        heading = principles.heading or labels["principles"]
-        sections.append(
-            NumberedSection(len(sections) + 1, "principles", heading, "principles", principles)
-        )
-    for principle in principles.items:
-        sections.append(
-            NumberedSection(
-                len(sections) + 1,
-                f"principle-{principle.id}",
-                principle.title,
-                "principle",
-                principle,
-            )
-        )
-    evaluation = policy.evaluation
-    sections.append(
+    """The outline's sections, numbered, each with its heading or the language's default."""
+    return [
         NumberedSection(
-            len(sections) + 1,
-            "evaluation",
-            evaluation.heading or labels["evaluation"],
-            "evaluation",
-            evaluation,
+            number,
+            entry.anchor,
+            entry.heading or labels[entry.kind],
+            entry.kind,
+            entry.node,
+            entry.path,
         )
-    )
-    return sections
+        for number, entry in enumerate(outline(policy), start=1)
+    ]
