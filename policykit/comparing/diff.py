@@ -199,14 +199,12 @@ def compare(old: Policy, new: Policy) -> ChangeSet:
     """The changes that turn `old` into `new`."""
     differ = _Differ()
     differ.metadata(old, new)
-    differ.text("purpose.heading", "purpose", old.purpose.heading, new.purpose.heading)
-    differ.prose("purpose.text", "purpose", old.purpose.text, new.purpose.text)
-    groups, items = differ.goals(old, new)
-    definitions = differ.definitions(old, new)
-    principles = differ.principles(old, new)
-    differ.evaluation(old, new)
+    for name in PART_NAMES:  # the outline's order, which is the changes' order
+        differ.parts[name](old, new)
     differ.related(old.related, new.related)
-    alignments = Alignments(groups, items, definitions, principles)
+    alignments = Alignments(
+        differ.groups, differ.items, differ.definition_pairs, differ.principle_pairs
+    )
     return ChangeSet(old, new, tuple(differ.changes), alignments, differ.prose_diffs)
 
 
@@ -214,6 +212,18 @@ class _Differ:
     def __init__(self) -> None:
         self.changes: list[Change] = []
         self.prose_diffs: dict[ProseKey, tuple[MergedLine, ...]] = {}
+        self.groups: tuple[Pair[GoalGroup], ...] = ()
+        self.items: dict[int, tuple[Pair[GoalItem], ...]] = {}
+        self.definition_pairs: tuple[Pair[Definition], ...] = ()
+        self.principle_pairs: tuple[Pair[Principle], ...] = ()
+        #: How each part of the outline is compared, by its name.
+        self.parts: dict[str, Callable[[Policy, Policy], None]] = {
+            "purpose": self.purpose,
+            "goals": self.goals,
+            "definitions": self.definitions,
+            "principles": self.principles,
+            "evaluation": self.evaluation,
+        }
 
     def add(self, change: Change) -> None:
         self.changes.append(change)
@@ -296,9 +306,11 @@ class _Differ:
 
     # --- parts ------------------------------------------------------------------------------
 
-    def goals(
-        self, old: Policy, new: Policy
-    ) -> tuple[tuple[Pair[GoalGroup], ...], dict[int, tuple[Pair[GoalItem], ...]]]:
+    def purpose(self, old: Policy, new: Policy) -> None:
+        self.text("purpose.heading", "purpose", old.purpose.heading, new.purpose.heading)
+        self.prose("purpose.text", "purpose", old.purpose.text, new.purpose.text)
+
+    def goals(self, old: Policy, new: Policy) -> None:
         self.text("goals.heading", "goals", old.goals.heading, new.goals.heading)
         self.prose("goals.intro", "goals", old.goals.intro, new.goals.intro)
         groups = align(
@@ -318,7 +330,7 @@ class _Differ:
             for item_index, item in enumerate(aligned):
                 item_path = f"{path}.items[{_key(item, lambda i: i.id, item_index)}]"
                 self.goal_item(item_path, item)
-        return groups, items
+        self.groups, self.items = groups, items
 
     def goal_item(self, path: str, pair: Pair[GoalItem]) -> None:
         self.placed(path, "goals", pair, lambda i: _markdown(i.text) or "")
@@ -327,7 +339,7 @@ class _Differ:
         self.prose(path, "goals", pair.old.text, pair.new.text)
         self.text(f"{path}.indicator", "goals", pair.old.indicator, pair.new.indicator)
 
-    def definitions(self, old: Policy, new: Policy) -> tuple[Pair[Definition], ...]:
+    def definitions(self, old: Policy, new: Policy) -> None:
         self.text("definitions.heading", "definitions", old.definitions.heading,
                   new.definitions.heading)  # fmt: skip
         self.prose("definitions.intro", "definitions", old.definitions.intro,
@@ -345,9 +357,9 @@ class _Differ:
             if pair.old is not None and pair.new is not None:
                 self.text(f"{path}.term", "definitions", pair.old.term, pair.new.term)
                 self.prose(f"{path}.definition", "definitions", pair.old.text, pair.new.text)
-        return pairs
+        self.definition_pairs = pairs
 
-    def principles(self, old: Policy, new: Policy) -> tuple[Pair[Principle], ...]:
+    def principles(self, old: Policy, new: Policy) -> None:
         self.text("principles.heading", "principles", old.principles.heading,
                   new.principles.heading)  # fmt: skip
         self.prose("principles.intro", "principles", old.principles.intro,
@@ -365,7 +377,7 @@ class _Differ:
             if pair.old is not None and pair.new is not None:
                 self.text(f"{path}.title", "principles", pair.old.title, pair.new.title)
                 self.prose(f"{path}.text", "principles", pair.old.text, pair.new.text)
-        return pairs
+        self.principle_pairs = pairs
 
     def evaluation(self, old: Policy, new: Policy) -> None:
         before, after = old.evaluation, new.evaluation
