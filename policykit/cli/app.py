@@ -121,6 +121,14 @@ OutDir = Annotated[
         "--out-dir", "-d", help="The folder to write to. Default: the project's exports/."
     ),
 ]
+# A template folder restyles every HTML page, the PDFs printed from them, and Word.
+TemplateDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--template",
+        help="A folder with any of the packaged templates, stylesheets and reference.docx.",
+    ),
+]
 # `-o` was the folder of export and brief; kept for one release.
 LegacyOutput = Annotated[Path | None, typer.Option("--output", "-o", hidden=True)]
 
@@ -249,10 +257,7 @@ DEFAULT_PDF_VARIANT = PdfVariant(PDF_VARIANTS[0])
 def export(
     paths: PolicyPaths = None,
     out_dir: OutDir = None,
-    template: Annotated[
-        Path | None,
-        typer.Option(help="A folder with policy.html.j2, policy.css and/or reference.docx."),
-    ] = None,
+    template: TemplateDir = None,
     pdf_variant: Annotated[
         PdfVariant, typer.Option(help="PDF/UA-1 (tagged) by default; PDF/A for archiving.")
     ] = DEFAULT_PDF_VARIANT,
@@ -328,6 +333,7 @@ def diff(
     author: Annotated[
         str, typer.Option(help="The author of the Word redline's tracked changes.")
     ] = "policykit",
+    template: TemplateDir = None,
 ) -> None:
     """Compare two versions of a policy. Exit 0: identical, 1: different, 2: error."""
     from policykit.cli import diffreport
@@ -346,7 +352,8 @@ def diff(
     else:
         diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
     if outputs:
-        options = export_options(result.project, project_root([_existing(result.new.path)]))
+        root = project_root([_existing(result.new.path)])
+        options = export_options(result.project, root, template)
     for path, chosen in outputs:
         write_atomic(path, library.redline(result, chosen, options, author=author))
         _wrote(path)
@@ -503,6 +510,7 @@ def brief(
         ),
     ] = None,
     out_dir: OutDir = None,
+    template: TemplateDir = None,
     legacy_output: LegacyOutput = None,
 ) -> None:
     """Write the one-page adoption brief (indstilling) for the agenda, as PDF and Word."""
@@ -517,7 +525,7 @@ def brief(
         file, meeting, against=against, repeal=repeal, body=by, reference=ref, version=version
     )
     root = project_root([loaded.path])
-    options = export_options(loaded.project, root)
+    options = export_options(loaded.project, root, template)
     folder = _out_dir(out_dir, legacy_output, root)
     prepare_folder(folder)
     for name, data in render_brief(loaded.brief, loaded.project, options):
@@ -587,6 +595,7 @@ def catalog(
         Path | None,
         typer.Option(help="The folder of the exported files it links to. Default: the page's."),
     ] = None,
+    template: TemplateDir = None,
 ) -> None:
     """Write the policy register for the website: every policy, its status and next review."""
     from policykit.cli.diagnostics import make_console
@@ -597,7 +606,7 @@ def catalog(
     today = _as_of(date, on)
     result, errors, root = _checked(paths)
     page = output if output is not None else root / EXPORTS_FOLDER / "index.html"
-    written = write_register(result, root, page, exports, today)
+    written = write_register(result, root, page, exports, today, template)
     make_console().print(f"wrote {escape(display_path(page))}: {written.policies} policies")
     if written.missing:
         folder = display_path(written.folder)

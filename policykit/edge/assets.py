@@ -10,10 +10,10 @@ from pathlib import Path
 
 from policykit.diagnostics.errors import UsageError
 from policykit.model.project import Project
-from policykit.writing.layout import Branding, ExportOptions, Templates
+from policykit.writing.layout import TEMPLATE_NAMES, Branding, ExportOptions, Templates
 
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
-TEMPLATE_FILES = {"html": "policy.html.j2", "css": "policy.css", "reference_docx": "reference.docx"}
+REFERENCE_DOCX = "reference.docx"
 
 
 class ExportError(UsageError):
@@ -61,17 +61,24 @@ def _logo(reference: str, root: Path) -> tuple[bytes, str]:
 
 
 def _templates(folder: Path) -> Templates:
+    """The template folder's files: any of the packaged templates and stylesheets, and a
+    reference.docx for Word."""
     if not folder.is_dir():
         raise ExportError(f"the template folder {folder} does not exist")
-    found = {
-        key: folder / name for key, name in TEMPLATE_FILES.items() if (folder / name).is_file()
+    texts = {
+        name: (folder / name).read_text("utf-8")
+        for name in TEMPLATE_NAMES
+        if (folder / name).is_file()
     }
-    if not found:
+    reference = folder / REFERENCE_DOCX
+    if not texts and not reference.is_file():
         raise ExportError(
-            f"the template folder {folder} holds none of {', '.join(TEMPLATE_FILES.values())}"
+            f"the template folder {folder} holds none of the files a template folder may hold",
+            hint=f"add any of {', '.join(TEMPLATE_NAMES)} or {REFERENCE_DOCX}",
         )
     return Templates(
-        html=found["html"].read_text("utf-8") if "html" in found else None,
-        css=found["css"].read_text("utf-8") if "css" in found else None,
-        reference_docx=found["reference_docx"].read_bytes() if "reference_docx" in found else None,
+        html=texts.pop("policy.html.j2", None),
+        css=texts.pop("policy.css", None),
+        reference_docx=reference.read_bytes() if reference.is_file() else None,
+        files=tuple(sorted(texts.items())),
     )

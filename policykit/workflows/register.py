@@ -25,7 +25,12 @@ class Register:
 
 
 def write_register(
-    report: Report, root: Path, page: Path, exports: Path | None, today: dt.date
+    report: Report,
+    root: Path,
+    page: Path,
+    exports: Path | None,
+    today: dt.date,
+    template: Path | None = None,
 ) -> Register:
     """Write the register of the report's valid policies, as on `today`, to `page`."""
     project, policies = report.project, report.clean_policies()
@@ -35,7 +40,7 @@ def write_register(
     html = write_catalog(
         reviews,
         project,
-        export_options(project, root),
+        export_options(project, root, template),
         today,
         revisions=revisions,
         link_base=link_base(page.parent, folder),

@@ -16,7 +16,7 @@ from policykit.writing.docx import BOLD, PLAIN, DocxWriter
 from policykit.writing.docx.ooxml import w
 from policykit.writing.html import prose_html
 from policykit.writing.layout import Document
-from policykit.writing.templating import compiled, packaged
+from policykit.writing.templating import render, stylesheet
 
 if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
@@ -37,12 +37,14 @@ def write_brief_html(brief: Brief, document: Document) -> str:
     from markupsafe import Markup
 
     branding = document.options.branding
-    css = packaged("policy.css") + packaged(STYLESHEET)
-    return compiled(packaged(TEMPLATE)).render(
+    templates = document.options.templates
+    return render(
+        TEMPLATE,
+        templates,
         brief=brief,
         doc=document,
         labels=document.locale.labels,
-        css=Markup(css),
+        css=Markup(stylesheet(STYLESHEET, templates)),
         branding_css=Markup(branding.css),
         logo=branding.logo_uri,
         prose=prose_html,

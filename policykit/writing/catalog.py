@@ -25,7 +25,7 @@ from policykit.planning.review import Review, State, Why
 from policykit.reading.locales import Locale, locale
 from policykit.writing.layout import ExportOptions
 from policykit.writing.registry import output_name, register_writers, writer
-from policykit.writing.templating import compiled, packaged
+from policykit.writing.templating import render, stylesheet
 
 TEMPLATE = "catalog.html.j2"
 STYLESHEET = "catalog.css"
@@ -160,7 +160,9 @@ def write_catalog(
         if (status.value, state.value) not in present
     ]
     organisation = project.organisation
-    return compiled(packaged(TEMPLATE)).render(
+    return render(
+        TEMPLATE,
+        options.templates,
         language=project.language,
         labels=loc.labels,
         org=organisation,
@@ -172,7 +174,7 @@ def write_catalog(
         states=states,
         empty=empty,
         timeline=_timeline(rows, reviews, today, loc),
-        css=Markup(packaged("policy.css") + packaged(STYLESHEET)),
+        css=Markup(stylesheet(STYLESHEET, options.templates)),
         branding_css=Markup(branding.css),
         logo=branding.logo_uri,
     )

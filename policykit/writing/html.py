@@ -8,33 +8,37 @@ so the file needs nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from policykit.model.policy import (
     Block,
     BlockQuote,
     BulletList,
+    Definitions,
     Emphasis,
+    Evaluation,
+    Goals,
     Inline,
     Link,
     ListItem,
     OrderedList,
     Paragraph,
+    Principles,
     Prose,
     SoftBreak,
     Strong,
     Text,
 )
 from policykit.reading.prose import is_safe_url
-from policykit.writing.layout import Document
-from policykit.writing.templating import compiled, packaged
+from policykit.writing.layout import Document, NumberedSection, evaluation_facts
+from policykit.writing.templating import render, stylesheet
+from policykit.writing.views import FactView, GoalView, GroupView, SectionView, TermView
 
 if TYPE_CHECKING:
     from markupsafe import Markup
 
 TEMPLATE = "policy.html.j2"
-STYLESHEET = "policy.css"
 
 
 def write_html(document: Document) -> str:
@@ -42,19 +46,104 @@ def write_html(document: Document) -> str:
 
     templates = document.options.templates
     branding = document.options.branding
-    css = templates.css if templates.css is not None else packaged(STYLESHEET)
-    template = compiled(templates.html if templates.html is not None else packaged(TEMPLATE))
-    return template.render(
+    return render(
+        TEMPLATE,
+        templates,
         doc=document,
         policy=document.policy,
         labels=document.locale.labels,
         org=document.organisation,
         adoption=document.policy.last_adoption,
-        css=Markup(css),
+        sections=page_sections(document),
+        css=Markup(stylesheet(None, templates)),
         branding_css=Markup(branding.css),
         logo=branding.logo_uri,
         prose=prose_html,
     )
+
+
+# --- the sections, for the part macros ---------------------------------------------------------
+
+
+def page_sections(document: Document) -> list[SectionView]:
+    """Each section of the outline as the page shows it."""
+    return [_SECTIONS[section.kind](section, document) for section in document.sections]
+
+
+def _text(section: NumberedSection, document: Document) -> SectionView:
+    """A section that is prose only: the purpose, a principle, the principles' introduction."""
+    part = section.part
+    text = part.intro if isinstance(part, Principles) else getattr(part, "text", None)
+    return _view(section, text=prose_html(text) if text is not None else None)
+
+
+def _goals(section: NumberedSection, document: Document) -> SectionView:
+    goals = section.part
+    assert isinstance(goals, Goals)
+    groups = tuple(
+        GroupView(
+            group.id,
+            escape(group.title),
+            prose_html(group.intro) if group.intro else None,
+            tuple(
+                GoalView(
+                    item.id,
+                    prose_html(item.text, inline=True),
+                    escape(item.indicator) if item.indicator else None,
+                )
+                for item in group.items
+            ),
+        )
+        for group in goals.groups
+    )
+    return _view(section, text=_optional(goals.intro), groups=groups)
+
+
+def _definitions(section: NumberedSection, document: Document) -> SectionView:
+    definitions = section.part
+    assert isinstance(definitions, Definitions)
+    terms = tuple(
+        TermView(term.id, escape(term.term), prose_html(term.text)) for term in definitions.terms
+    )
+    return _view(section, text=_optional(definitions.intro), terms=terms)
+
+
+def _evaluation(section: NumberedSection, document: Document) -> SectionView:
+    evaluation = section.part
+    assert isinstance(evaluation, Evaluation)
+    return _view(
+        section,
+        text=prose_html(evaluation.rule),
+        facts=tuple(
+            FactView(label, escape(value))
+            for label, value in evaluation_facts(evaluation, document.locale)
+        ),
+    )
+
+
+def _view(section: NumberedSection, **content: Any) -> SectionView:
+    return SectionView(section.kind, section.anchor, escape(section.title), **content)
+
+
+def _optional(prose: Prose | None) -> Markup | None:
+    return prose_html(prose) if prose is not None else None
+
+
+def escape(text: str) -> Markup:
+    from markupsafe import escape as markup_escape
+
+    return markup_escape(text)
+
+
+#: How the page lays out each kind of section of the outline.
+_SECTIONS: dict[str, Callable[[NumberedSection, Document], SectionView]] = {
+    "purpose": _text,
+    "goals": _goals,
+    "definitions": _definitions,
+    "principles": _text,
+    "principle": _text,
+    "evaluation": _evaluation,
+}
 
 
 # --- prose -------------------------------------------------------------------------------------

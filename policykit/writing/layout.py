@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from policykit.model.outline import Kind, Node, outline
-from policykit.model.policy import Policy, Status
+from policykit.model.policy import Evaluation, Policy, Status
 from policykit.model.project import Organisation, Project
 from policykit.reading.locales import Locale, locale
 
@@ -62,11 +62,39 @@ class Branding:
 
 @dataclass(frozen=True, slots=True)
 class Templates:
-    """A user's template folder, read at the edge: any of the three may be left out."""
+    """A user's template folder, read at the edge; any file may be left out, and the packaged
+    one serves. `html` and `css` are the policy page's template and the stylesheet every page
+    starts from; `files` holds the other templates and stylesheets by name (`parts.html.j2`,
+    `redline.css`, …), as `TEMPLATE_NAMES` lists them."""
 
     html: str | None = None
     css: str | None = None
     reference_docx: bytes | None = None
+    files: tuple[tuple[str, str], ...] = ()
+
+    def text(self, name: str) -> str | None:
+        """The user's version of a packaged template or stylesheet, if there is one."""
+        if name == "policy.html.j2" and self.html is not None:
+            return self.html
+        if name == "policy.css" and self.css is not None:
+            return self.css
+        return dict(self.files).get(name)
+
+
+#: The templates and stylesheets a template folder may replace: every HTML page's.
+TEMPLATE_NAMES = (
+    "base.html.j2",
+    "parts.html.j2",
+    "policy.html.j2",
+    "redline.html.j2",
+    "brief.html.j2",
+    "catalog.html.j2",
+    "policy.css",
+    "print.css",
+    "redline.css",
+    "brief.css",
+    "catalog.css",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +201,15 @@ def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:
         )
         for number, entry in enumerate(outline(policy), start=1)
     ]
+
+
+def evaluation_facts(evaluation: Evaluation, labels: Locale) -> list[tuple[str, str]]:
+    """How often, how and by whom, as labelled values: what every writer shows under the rule."""
+    facts = []
+    if evaluation.interval is not None:
+        facts.append((labels["interval"], labels.interval(evaluation.interval)))
+    if evaluation.methods:
+        facts.append((labels["methods"], ", ".join(evaluation.methods)))
+    if evaluation.responsible:
+        facts.append((labels["responsible"], evaluation.responsible))
+    return facts

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from policykit.model.policy import Definitions, Evaluation, Goals, Prose
 from policykit.reading.prose import commonmark, escape_inline, link_destination
-from policykit.writing.layout import Document, NumberedSection
+from policykit.writing.layout import Document, NumberedSection, evaluation_facts
 
 
 def write_markdown(document: Document) -> str:
@@ -105,17 +105,8 @@ def _goal_item(text: Prose, indicator: str | None, document: Document) -> str:
 
 
 def _facts(evaluation: Evaluation, document: Document) -> Iterator[str]:
-    labels = document.locale
-    if evaluation.interval is not None:
-        yield _fact(labels["interval"], labels.interval(evaluation.interval))
-    if evaluation.methods:
-        yield _fact(labels["methods"], ", ".join(evaluation.methods))
-    if evaluation.responsible:
-        yield _fact(labels["responsible"], evaluation.responsible)
-
-
-def _fact(label: str, value: str) -> str:
-    return f"- **{escape_inline(label)}:** {escape_inline(value)}"
+    for label, value in evaluation_facts(evaluation, document.locale):
+        yield f"- **{escape_inline(label)}:** {escape_inline(value)}"
 
 
 def _related(document: Document) -> Iterator[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from policykit.diagnostics.errors import PolicykitError
 from policykit.writing.html import write_html
 from policykit.writing.layout import Document
-from policykit.writing.templating import packaged
+from policykit.writing.templating import source
 
 PRINT_STYLESHEET = "print.css"
 
@@ -60,7 +60,7 @@ def html_to_pdf(page: str, document: Document) -> bytes:
 def _for_print(html: str, document: Document) -> str:
     """The page with the paged-media stylesheet added last, so that it wins the cascade.
     (Passed to WeasyPrint as a user stylesheet instead, it would lose to the page's own.)"""
-    page_css = _page_label_css(document) + packaged(PRINT_STYLESHEET)
+    page_css = _page_label_css(document) + source(PRINT_STYLESHEET, document.options.templates)
     return html.replace("</head>", f"<style>\n{page_css}</style>\n</head>", 1)
 
 

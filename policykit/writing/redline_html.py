@@ -12,13 +12,14 @@ readers do not announce `<del>` and `<ins>`, so each carries visually hidden wor
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from policykit.comparing.diff import Change, ChangeSet, Pair
 from policykit.comparing.lines import PLAIN, MergedLine, Status, Style
 from policykit.comparing.summary import category_text, summary_rows
 from policykit.comparing.words import Op, styled_diff
 from policykit.model.intervals import Interval, parse_interval
+from policykit.model.outline import PART_NAMES
 from policykit.model.policy import (
     Definition,
     GoalItem,
@@ -28,7 +29,11 @@ from policykit.model.policy import (
 from policykit.reading.locales import Locale
 from policykit.reading.prose import is_safe_url
 from policykit.writing.layout import Document
-from policykit.writing.templating import compiled, packaged
+from policykit.writing.templating import render, stylesheet
+from policykit.writing.views import FactView, GoalView, GroupView, SectionView, TermView
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 TEMPLATE = "redline.html.j2"
 STYLESHEET = "redline.css"
@@ -38,8 +43,10 @@ def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
     from markupsafe import Markup
 
     writer = _Redline(changes, old, new)
-    css = packaged("policy.css") + packaged(STYLESHEET)
-    return compiled(packaged(TEMPLATE)).render(
+    templates = new.options.templates
+    return render(
+        TEMPLATE,
+        templates,
         doc=new,
         old=old,
         changes=changes,
@@ -47,10 +54,11 @@ def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
         summary=summary_rows(changes),
         metadata=[(_field_label(c, new), writer.field(c)) for c in _metadata(changes)],
         category=category_text(changes, new.locale),
-        css=Markup(css),
+        css=Markup(stylesheet(STYLESHEET, templates)),
         branding_css=Markup(new.options.branding.css + _marker_css(new)),
+        logo=new.options.branding.logo_uri,
         title=Markup(writer.words(old.policy.title, new.policy.title)),
-        body=Markup(writer.body()),
+        sections=writer.sections(),
     )
 
 
@@ -104,49 +112,35 @@ class _Redline:
         self.numbers = {s.anchor: s.number for s in new.sections}
         self.old_numbers = {s.anchor: s.number for s in old.sections}
 
-    def body(self) -> str:
-        old, new = self.old.policy, self.new.policy
-        out = [
-            self.section(
-                "purpose",
-                self.heading("purpose", old.purpose.heading, new.purpose.heading),
-                self.prose(old.purpose.text, new.purpose.text),
-            ),
-            self.goals(),
-            self.definitions(),
-        ]
-        if old.principles.intro or new.principles.intro:
-            heading = self.heading("principles", old.principles.heading, new.principles.heading)
-            body = self.prose(old.principles.intro, new.principles.intro)
-            out.append(self.section("principles", heading, body))
-        out.extend(self.principle(pair) for pair in self.changes.alignments.principles)
-        out.append(self.evaluation())
-        return "\n".join(out)
+    def sections(self) -> list[SectionView]:
+        """The sections of both versions, in the outline's order, as the part macros take
+        them: the new version's, with removed parts where they stood."""
+        builders: dict[str, Callable[[], list[SectionView]]] = {
+            "purpose": self.purpose,
+            "goals": self.goals,
+            "definitions": self.definitions,
+            "principles": self.principles,
+            "evaluation": self.evaluation,
+        }
+        return [view for name in PART_NAMES for view in builders[name]()]
 
     # --- sections -------------------------------------------------------------------------
 
-    def section(self, anchor: str, heading: str, body: str, status: Status = "equal") -> str:
-        css = f' class="{status}"' if status in ("deleted", "inserted") else ""
-        return (
-            f'<section id="{anchor}"{css} aria-labelledby="{anchor}-heading">\n'
-            f'  <h2 id="{anchor}-heading">{heading}</h2>\n{body}\n</section>'
-        )
-
-    def heading(self, anchor: str, old: str | None, new: str | None) -> str:
+    def heading(self, anchor: str, old: str | None, new: str | None) -> Markup:
         """A section heading, numbered as in the new version, with its words diffed."""
         default = self.labels[anchor]
-        return f"{self.numbers[anchor]}. " + self.words(old or default, new or default)
+        return _markup(f"{self.numbers[anchor]}. " + self.words(old or default, new or default))
 
-    def goals(self) -> str:
+    def purpose(self) -> list[SectionView]:
+        old, new = self.old.policy.purpose, self.new.policy.purpose
+        title = self.heading("purpose", old.heading, new.heading)
+        return [SectionView("purpose", "purpose", title, self.prose(old.text, new.text))]
+
+    def goals(self) -> list[SectionView]:
         old, new = self.old.policy.goals, self.new.policy.goals
-        parts = [self.prose(old.intro, new.intro)]
         alignments = self.changes.alignments
+        groups = []
         for index, pair in enumerate(alignments.groups):
-            status = _status(pair)
-            title = self.words(*_sides(pair, lambda g: g.title))
-            css = f' class="{status}"' if status != "equal" else ""
-            parts.append(f"  <h3{css}>{title}</h3>")
-            parts.append(self.prose(*_sides(pair, lambda g: g.intro)))
             items = alignments.items.get(index)
             if items is None:  # a group added or removed as a whole
                 group = pair.new or pair.old
@@ -155,39 +149,57 @@ class _Redline:
                     Pair(None if pair.new else i, i if pair.new else None, n, n)
                     for n, i in enumerate(group.items)
                 )
-            parts.append('  <ul class="goals">')
-            parts.extend(self.goal_item(item) for item in items)
-            parts.append("  </ul>")
-        heading = self.heading("goals", old.heading, new.heading)
-        return self.section("goals", heading, "\n".join(p for p in parts if p))
-
-    def goal_item(self, pair: Pair[GoalItem]) -> str:
-        status = _status(pair)
-        text = self.prose(*_sides(pair, lambda i: i.text), inline=True)
-        old_indicator, new_indicator = _sides(pair, lambda i: i.indicator)
-        if old_indicator or new_indicator:
-            text += (
-                f'\n      <span class="indicator"><span class="label">'
-                f"{self.labels['indicator']}:</span> "
-                f"{self.words(old_indicator, new_indicator)}</span>"
+            node = pair.new or pair.old
+            assert node is not None
+            groups.append(
+                GroupView(
+                    node.id,
+                    _markup(self.words(*_sides(pair, lambda g: g.title))),
+                    self.prose(*_sides(pair, lambda g: g.intro)) or None,
+                    tuple(self.goal_item(item) for item in items),
+                    _css(_status(pair), False),
+                )
             )
-        return f"    <li{_class(status, pair.moved)}>{text}</li>"
+        title = self.heading("goals", old.heading, new.heading)
+        intro = self.prose(old.intro, new.intro) or None
+        return [SectionView("goals", "goals", title, intro, groups=tuple(groups))]
 
-    def definitions(self) -> str:
+    def goal_item(self, pair: Pair[GoalItem]) -> GoalView:
+        node = pair.new or pair.old
+        assert node is not None
+        old_indicator, new_indicator = _sides(pair, lambda i: i.indicator)
+        indicator = None
+        if old_indicator or new_indicator:
+            indicator = _markup(self.words(old_indicator, new_indicator))
+        text = self.prose(*_sides(pair, lambda i: i.text), inline=True)
+        return GoalView(node.id, text, indicator, _css(_status(pair), pair.moved))
+
+    def definitions(self) -> list[SectionView]:
         old, new = self.old.policy.definitions, self.new.policy.definitions
-        parts = [self.prose(old.intro, new.intro), '  <dl class="definitions">']
-        parts.extend(self.definition(pair) for pair in self.changes.alignments.definitions)
-        parts.append("  </dl>")
-        heading = self.heading("definitions", old.heading, new.heading)
-        return self.section("definitions", heading, "\n".join(p for p in parts if p))
+        terms = tuple(self.definition(pair) for pair in self.changes.alignments.definitions)
+        title = self.heading("definitions", old.heading, new.heading)
+        intro = self.prose(old.intro, new.intro) or None
+        return [SectionView("definitions", "definitions", title, intro, terms=terms)]
 
-    def definition(self, pair: Pair[Definition]) -> str:
-        status = _status(pair)
-        term = self.words(*_sides(pair, lambda d: d.term))
+    def definition(self, pair: Pair[Definition]) -> TermView:
+        node = pair.new or pair.old
+        assert node is not None
+        term = _markup(self.words(*_sides(pair, lambda d: d.term)))
         text = self.prose(*_sides(pair, lambda d: d.text))
-        return f"    <div{_class(status, pair.moved)}><dt>{term}</dt>\n    <dd>{text}</dd></div>"
+        return TermView(node.id, term, text, _css(_status(pair), pair.moved))
 
-    def principle(self, pair: Pair[Principle]) -> str:
+    def principles(self) -> list[SectionView]:
+        old, new = self.old.policy.principles, self.new.policy.principles
+        views = []
+        if old.intro or new.intro:
+            title = self.heading("principles", old.heading, new.heading)
+            views.append(
+                SectionView("principles", "principles", title, self.prose(old.intro, new.intro))
+            )
+        views.extend(self.principle(pair) for pair in self.changes.alignments.principles)
+        return views
+
+    def principle(self, pair: Pair[Principle]) -> SectionView:
         status = _status(pair)
         node = pair.new or pair.old
         assert node is not None
@@ -197,16 +209,21 @@ class _Redline:
         heading = f"{self.numbers[anchor]}. {title}" if pair.new is not None else title
         notes = []
         if pair.new is None:
-            notes.append(f'  <p class="change-note">{self.labels["removed_section"]}</p>')
+            notes.append(_markup(self.labels["removed_section"]))
         elif pair.moved and pair.old is not None:
             number = self.old_numbers.get(anchor)
             if number is not None:
-                note = self.labels["moved_from"].format(number=number)
-                notes.append(f'  <p class="change-note">{note}</p>')
-        body = self.prose(*_sides(pair, lambda p: p.text))
-        return self.section(anchor, heading, "\n".join([*notes, body]), status)
+                notes.append(_markup(self.labels["moved_from"].format(number=number)))
+        return SectionView(
+            "principle",
+            anchor,
+            _markup(heading),
+            self.prose(*_sides(pair, lambda p: p.text)),
+            notes=tuple(notes),
+            css=status if status in ("deleted", "inserted") else "",
+        )
 
-    def evaluation(self) -> str:
+    def evaluation(self) -> list[SectionView]:
         old, new = self.old.policy.evaluation, self.new.policy.evaluation
         labels = self.labels
         facts = []
@@ -220,12 +237,10 @@ class _Redline:
                 value = (
                     self.whole(before, after) if label == "interval" else self.words(before, after)
                 )
-                facts.append(f"    <div><dt>{labels[label]}</dt><dd>{value}</dd></div>")
-        body = self.prose(old.rule, new.rule)
-        if facts:
-            body += '\n  <dl class="facts evaluation-facts">\n' + "\n".join(facts) + "\n  </dl>"
-        heading = self.heading("evaluation", old.heading, new.heading)
-        return self.section("evaluation", heading, body)
+                facts.append(FactView(labels[label], _markup(value)))
+        title = self.heading("evaluation", old.heading, new.heading)
+        rule = self.prose(old.rule, new.rule)
+        return [SectionView("evaluation", "evaluation", title, rule, facts=tuple(facts))]
 
     def field(self, change: Change) -> tuple[str, str]:
         """A metadata change's before and after, each whole: struck through and underlined."""
@@ -261,14 +276,15 @@ class _Redline:
         """A one-line text with its changed words marked."""
         return _pieces_html(styled_diff(_one(old), _one(new)))
 
-    def prose(self, old: Prose | None, new: Prose | None, *, inline: bool = False) -> str:
-        """Prose with its changes marked, paragraph by paragraph and word by word."""
+    def prose(self, old: Prose | None, new: Prose | None, *, inline: bool = False) -> Markup:
+        """Prose with its changes marked, paragraph by paragraph and word by word, as the
+        change set compared it."""
         lines = self.changes.prose_lines(old, new)
         if not lines:
-            return ""
+            return _markup("")
         if inline and len(lines) == 1 and lines[0].line.kind == "p":
-            return _pieces_html(lines[0].pieces)
-        return _render_lines(lines)
+            return _markup(_pieces_html(lines[0].pieces))
+        return _markup(_render_lines(lines))
 
 
 def _one(text: str | None) -> list[tuple[str, Style]]:
@@ -299,10 +315,18 @@ def _status(pair: Pair[T]) -> Status:
     return "equal"
 
 
-def _class(status: Status, moved: bool) -> str:
+def _css(status: Status, moved: bool) -> str:
+    """A part's classes: "inserted", "deleted", "moved", or none."""
     names: list[str] = [status] if status != "equal" else []
     names += ["moved"] if moved else []
-    return f' class="{" ".join(names)}"' if names else ""
+    return " ".join(names)
+
+
+def _markup(html: str) -> Markup:
+    """HTML built here from escaped pieces, for the templates."""
+    from markupsafe import Markup
+
+    return Markup(html)
 
 
 # --- prose as lines ---------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from policykit.writing.docx.ooxml import (
 )
 from policykit.writing.docx.package import open_template, page_setup, reproducible_zip, text_width
 from policykit.writing.docx.styles import Styles, set_language, tune_template
-from policykit.writing.layout import Document, NumberedSection
+from policykit.writing.layout import Document, NumberedSection, evaluation_facts
 
 if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
@@ -311,13 +311,8 @@ class DocxWriter:
     def evaluation(self, evaluation: Evaluation) -> None:
         """The rule, then how often, how and by whom, as labelled lines."""
         self.prose(evaluation.rule)
-        labels = self.locale
-        if evaluation.interval is not None:
-            self.labelled("Policy Facts", labels["interval"], labels.interval(evaluation.interval))
-        if evaluation.methods:
-            self.labelled("Policy Facts", labels["methods"], ", ".join(evaluation.methods))
-        if evaluation.responsible:
-            self.labelled("Policy Facts", labels["responsible"], evaluation.responsible)
+        for label, value in evaluation_facts(evaluation, self.locale):
+            self.labelled("Policy Facts", label, value)
 
     def closing(self) -> None:
         """Related documents and the organisation's contact block, after the last section."""

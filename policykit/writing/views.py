@@ -1,0 +1,65 @@
+"""What the templates' part macros (`templates/parts.html.j2`) lay out: each section of the
+outline as HTML fragments, made by the page's writer or by the redline's.
+
+Both writers walk the same outline and fill the same views, and one set of macros renders
+them, so the redline has the page's markup and a `--template` folder restyles both. Texts are
+`Markup`: escaped, or built from escaped pieces, by the writer that made them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from policykit.model.outline import Kind
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+
+@dataclass(frozen=True, slots=True)
+class GoalView:
+    id: str | None
+    text: Markup
+    indicator: Markup | None = None
+    #: "inserted", "deleted", "moved", or "" on the page.
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    id: str | None
+    title: Markup
+    intro: Markup | None
+    items: tuple[GoalView, ...]
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TermView:
+    id: str | None
+    term: Markup
+    text: Markup
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    label: str
+    value: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    kind: Kind
+    anchor: str
+    #: The numbered heading: "4. Ansvarlighed i kommunikation og markedsføring".
+    title: Markup
+    #: The section's own prose: the purpose, a principle, an introduction, the rule.
+    text: Markup | None = None
+    groups: tuple[GroupView, ...] = ()
+    terms: tuple[TermView, ...] = ()
+    facts: tuple[FactView, ...] = ()
+    #: Notes the redline adds under the heading: "moved from section 5".
+    notes: tuple[Markup, ...] = field(default=())
+    css: str = ""
