@@ -13,6 +13,7 @@ REDLINE := exports/kommunikationspolitik-redline
 demo: $(STAMP)
 	$(BIN)/policykit validate policies/
 	$(BIN)/policykit export policies/ -d exports/
+	$(BIN)/policykit export policies/ --md -d exports/
 	$(BIN)/policykit diff policies/kommunikationspolitik.yaml \
 		policies/drafts/kommunikationspolitik.yaml \
 		-o $(REDLINE).html -o $(REDLINE).pdf -o $(REDLINE).docx || test $$? -eq 1

@@ -55,6 +55,8 @@ class Case:
     today: dt.date = dt.date(2026, 12, 1)
     new_policy: bool = False
     repeal: bool = False
+    #: The outputs the case makes, when not every one it can.
+    outputs: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -64,6 +66,7 @@ class Case:
         unknown = set(settings) - names
         assert not unknown, f"{folder.name}/case.yaml: unknown settings {sorted(unknown)}"
         settings["register"] = tuple(settings.get("register", ()))
+        settings["outputs"] = tuple(settings.get("outputs", ()))
         return cls(folder=folder, **settings)
 
     @property
@@ -180,6 +183,12 @@ def register_html(case: Case) -> str:
     revisions = {p.id: p for p in policies if p.is_draft_revision}
     page = write_catalog(reviews, settings, case.options, case.today, revisions=revisions)
     return without_stylesheets(page)
+
+
+def makes(case: Case, name: str) -> bool:
+    """Whether the case makes the output called `name`: it has what that needs, and asks."""
+    _, applies = OUTPUTS[name]
+    return applies(case) and (not case.outputs or name in case.outputs)
 
 
 #: Each output's golden file name, what makes it, and whether a case has what it needs.

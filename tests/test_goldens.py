@@ -14,14 +14,14 @@ import pytest
 
 from tests.conftest import DATA
 from tests.golden import check_golden
-from tests.outputs import OUTPUTS, Case
+from tests.outputs import OUTPUTS, Case, makes
 
 CASES = sorted(p for p in (DATA / "outputs").iterdir() if (p / "case.yaml").is_file())
 PARAMS = [
     pytest.param(folder, name, id=f"{folder.name}/{name}")
     for folder in CASES
-    for name, (_, applies) in OUTPUTS.items()
-    if applies(Case.load(folder))
+    for name in OUTPUTS
+    if makes(Case.load(folder), name)
 ]
 
 

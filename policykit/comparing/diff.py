@@ -84,6 +84,8 @@ class Change:
 
 
 T = TypeVar("T")
+#: A part with a name: a definition or a principle.
+N = TypeVar("N", Definition, Principle)
 #: A prose field's two versions, by where each stands in its file.
 ProseKey = tuple[Span | None, Span | None]
 
@@ -311,8 +313,8 @@ class _Differ:
         self.prose("purpose.text", "purpose", old.purpose.text, new.purpose.text)
 
     def goals(self, old: Policy, new: Policy) -> None:
-        self.text("goals.heading", "goals", old.goals.heading, new.goals.heading)
-        self.prose("goals.intro", "goals", old.goals.intro, new.goals.intro)
+        before, after = old.goals, new.goals
+        self.framed("goals", before.heading, after.heading, before.intro, after.intro)
         groups = align(
             old.goals.groups, new.goals.groups, lambda g: g.id, lambda g: g.title, _group_text
         )
@@ -340,44 +342,54 @@ class _Differ:
         self.text(f"{path}.indicator", "goals", pair.old.indicator, pair.new.indicator)
 
     def definitions(self, old: Policy, new: Policy) -> None:
-        self.text("definitions.heading", "definitions", old.definitions.heading,
-                  new.definitions.heading)  # fmt: skip
-        self.prose("definitions.intro", "definitions", old.definitions.intro,
-                   new.definitions.intro)  # fmt: skip
-        pairs = align(
-            old.definitions.terms,
-            new.definitions.terms,
-            lambda d: d.id,
-            lambda d: d.term.casefold(),
-            lambda d: _markdown(d.text),
-        )
-        for index, pair in enumerate(pairs):
-            path = f"definitions[{_key(pair, lambda d: d.id or d.term, index)}]"
-            self.placed(path, "definitions", pair, lambda d: d.term)
-            if pair.old is not None and pair.new is not None:
-                self.text(f"{path}.term", "definitions", pair.old.term, pair.new.term)
-                self.prose(f"{path}.definition", "definitions", pair.old.text, pair.new.text)
-        self.definition_pairs = pairs
+        before, after = old.definitions, new.definitions
+        self.framed("definitions", before.heading, after.heading, before.intro, after.intro)
+        self.definition_pairs = self.named(
+            "definitions", before.terms, after.terms, lambda d: d.id, lambda d: d.term,
+            lambda d: d.text, ("term", "definition"),
+        )  # fmt: skip
 
     def principles(self, old: Policy, new: Policy) -> None:
-        self.text("principles.heading", "principles", old.principles.heading,
-                  new.principles.heading)  # fmt: skip
-        self.prose("principles.intro", "principles", old.principles.intro,
-                   new.principles.intro)  # fmt: skip
-        pairs = align(
-            old.principles.items,
-            new.principles.items,
-            lambda p: p.id,
-            lambda p: p.title.casefold(),
-            lambda p: _markdown(p.text),
-        )
+        before, after = old.principles, new.principles
+        self.framed("principles", before.heading, after.heading, before.intro, after.intro)
+        self.principle_pairs = self.named(
+            "principles", before.items, after.items, lambda p: p.id, lambda p: p.title,
+            lambda p: p.text, ("title", "text"),
+        )  # fmt: skip
+
+    def framed(
+        self,
+        part: str,
+        old_heading: str | None,
+        new_heading: str | None,
+        old_intro: Prose | None,
+        new_intro: Prose | None,
+    ) -> None:
+        """A part's own heading and introduction."""
+        self.text(f"{part}.heading", part, old_heading, new_heading)
+        self.prose(f"{part}.intro", part, old_intro, new_intro)
+
+    def named(
+        self,
+        part: str,
+        old: Sequence[N],
+        new: Sequence[N],
+        ident: Callable[[N], str | None],
+        name: Callable[[N], str],
+        text: Callable[[N], Prose],
+        fields: tuple[str, str],
+    ) -> tuple[Pair[N], ...]:
+        """A list of named parts (terms, principles): aligned by id, then name, then text;
+        each added, removed, moved, renamed or reworded."""
+        pairs = align(old, new, ident, lambda x: name(x).casefold(), lambda x: _markdown(text(x)))
+        name_field, text_field = fields
         for index, pair in enumerate(pairs):
-            path = f"principles[{_key(pair, lambda p: p.id, index)}]"
-            self.placed(path, "principles", pair, lambda p: p.title)
+            path = f"{part}[{_key(pair, lambda x: ident(x) or name(x), index)}]"
+            self.placed(path, part, pair, name)
             if pair.old is not None and pair.new is not None:
-                self.text(f"{path}.title", "principles", pair.old.title, pair.new.title)
-                self.prose(f"{path}.text", "principles", pair.old.text, pair.new.text)
-        self.principle_pairs = pairs
+                self.text(f"{path}.{name_field}", part, name(pair.old), name(pair.new))
+                self.prose(f"{path}.{text_field}", part, text(pair.old), text(pair.new))
+        return pairs
 
     def evaluation(self, old: Policy, new: Policy) -> None:
         before, after = old.evaluation, new.evaluation
