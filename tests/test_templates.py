@@ -137,3 +137,16 @@ def test_the_outline_states_the_parts_once() -> None:
 
     assert [s.path for s in layout(policy(), project()).sections] == [e.path for e in seed]
     assert DIFF_PARTS[1:-1] == PART_NAMES
+
+
+def test_every_writer_the_register_lists_has_a_label_in_every_language() -> None:
+    from policykit.reading.locales import available_languages, locale
+    from policykit.writing.registry import WRITERS, register_writers
+
+    assert {w.name for w in register_writers()} == {"html", "pdf", "docx"}
+    for language in available_languages():
+        labels = locale(language).labels
+        for writer in register_writers():
+            assert f"catalog_file_{writer.name}" in labels, (language, writer.name)
+    # Names and endings are unique, so a file name says which writer wrote it.
+    assert len({w.name for w in WRITERS}) == len({w.extension for w in WRITERS}) == len(WRITERS)
