@@ -14,7 +14,7 @@ from itertools import pairwise
 from policykit.checking.lix import Readability, measure
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, Note
-from policykit.model.outline import Entry, outline
+from policykit.model.outline import Entry, outline, walk
 from policykit.model.policy import Policy, PolicyIdentity, Prose, Span, Status
 from policykit.model.project import Project
 from policykit.reading.prose import plain_text, text_units
@@ -71,24 +71,28 @@ def _duplicate_ids(policy: Policy) -> Iterator[Finding]:
 
 
 def _ids(policy: Policy) -> Iterator[tuple[str, str, Span]]:
-    for group in policy.goals.groups:
+    for group in policy.goal_groups:
         if group.id:
             yield "goal group", group.id, group.span
         for item in group.items:
             if item.id:
                 yield "goal", item.id, item.span
-    for term in policy.definitions.terms:
+    for term in policy.terms:
         if term.id:
             yield "term", term.id, term.span
-    for principle in policy.principles.items:
+    for principle in policy.principle_items:
         yield "principle", principle.id, principle.span
+    for top in policy.sections:
+        for _, section in walk(top):
+            if section.id:
+                yield "section", section.id, section.span
 
 
 def _decision_order(policy: Policy) -> Iterator[Finding]:
     decisions = [("adoption", d.date, d.span) for d in policy.adoptions]
     if policy.repeal:
         decisions.append(("repeal", policy.repeal.date, policy.repeal.span))
-    records = [("evaluation", r.date, r.span) for r in policy.evaluation.records]
+    records = [("evaluation", r.date, r.span) for r in policy.evaluation_records]
     for sequence in (decisions, records):
         for (_, before, before_span), (kind, date, span) in pairwise(sequence):
             if date < before:
@@ -135,31 +139,31 @@ def _empty_parts(policy: Policy) -> Iterator[Finding]:
             rules.EMPTY_PART, f"{what} is empty", span, hint="write it, or remove the empty entry"
         )
 
-    if policy.purpose.text.is_empty:
+    if policy.purpose is not None and policy.purpose.text.is_empty:
         yield empty("the purpose", policy.purpose.span)
-    if not policy.goals.groups:
+    if policy.goals is not None and not policy.goals.groups:
         yield empty("the goals part", policy.goals.span)
-    for group in policy.goals.groups:
+    for group in policy.goal_groups:
         if not group.items:
             yield empty(f"the goal group `{group.title}`", group.span)
         yield from (empty("a goal", i.span) for i in group.items if i.text.is_empty)
-    if not policy.definitions.terms:
+    if policy.definitions is not None and not policy.definitions.terms:
         yield empty("the definitions part", policy.definitions.span)
-    for term in policy.definitions.terms:
+    for term in policy.terms:
         if term.text.is_empty:
             yield empty(f"the definition of `{term.term}`", term.span)
-    if not policy.principles.items:
+    if policy.principles is not None and not policy.principles.items:
         yield empty("the principles part", policy.principles.span)
-    for principle in policy.principles.items:
+    for principle in policy.principle_items:
         if principle.text.is_empty:
             yield empty(f"the principle `{principle.id}`", principle.span)
-    if policy.evaluation.rule.is_empty:
+    if policy.evaluation is not None and policy.evaluation.rule.is_empty:
         yield empty("the evaluation rule", policy.evaluation.span)
 
 
 def _unused_terms(policy: Policy) -> Iterator[Finding]:
-    for term in policy.definitions.terms:
-        others = (t.text for t in policy.definitions.terms if t is not term)
+    for term in policy.terms:
+        others = (t.text for t in policy.terms if t is not term)
         text = "\n".join(_document_text(policy, others)).casefold()
         if not _term_pattern(term.term).search(text):
             yield Finding.of(
@@ -186,18 +190,21 @@ def _document_text(policy: Policy, definitions: Iterable[Prose]) -> Iterator[str
         if section.part != "definitions":
             yield section.heading or ""
             yield from (plain_text(prose) for prose in section.prose)
-    yield policy.definitions.heading or ""
-    if policy.definitions.intro:
-        yield plain_text(policy.definitions.intro)
+    if policy.definitions is not None:
+        yield policy.definitions.heading or ""
+        if policy.definitions.intro:
+            yield plain_text(policy.definitions.intro)
     yield from (plain_text(prose) for prose in definitions)
-    for group in policy.goals.groups:
+    for top in policy.sections:
+        yield from (section.heading for depth, section in walk(top) if depth)
+    for group in policy.goal_groups:
         yield group.title
         yield from (item.indicator or "" for item in group.items)
 
 
 def _duplicate_goals(policy: Policy) -> Iterator[Finding]:
     seen: dict[str, Span] = {}
-    for group in policy.goals.groups:
+    for group in policy.goal_groups:
         for item in group.items:
             key = " ".join(plain_text(item.text).casefold().split()).rstrip(".!;")
             if key and key in seen:
@@ -213,7 +220,15 @@ def _duplicate_goals(policy: Policy) -> Iterator[Finding]:
 
 
 def _interval(policy: Policy) -> Iterator[Finding]:
-    if policy.evaluation.interval is None:
+    if policy.evaluation is None:
+        yield Finding.of(
+            rules.NO_INTERVAL,
+            "the policy has no evaluation rule, so it will have no review date",
+            policy.span,
+            hint="add `evaluation:` with a `rule:` and an `interval:` such as P2Y or "
+            "electoral-period",
+        )
+    elif policy.evaluation.interval is None:
         yield Finding.of(
             rules.NO_INTERVAL,
             "the evaluation rule has no machine-readable `interval`",

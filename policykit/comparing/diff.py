@@ -19,21 +19,27 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from policykit.comparing.lines import MergedLine, diff_prose, unchanged
 from policykit.comparing.pairing import pair_similar
 from policykit.comparing.words import Piece, similarity, word_diff
-from policykit.model.outline import PART_NAMES
+from policykit.model.outline import PART_NAMES, Node, node_prose, walk
 from policykit.model.policy import (
     Decision,
     Definition,
+    Definitions,
+    Evaluation,
     GoalGroup,
     GoalItem,
+    Goals,
     Policy,
     Principle,
+    Principles,
     Prose,
+    Purpose,
     RelatedDocument,
+    Section,
     Span,
 )
 from policykit.reading.prose import canonical_markdown
@@ -114,6 +120,8 @@ class Alignments:
     items: dict[int, tuple[Pair[GoalItem], ...]]  # by the index of the group's pair
     definitions: tuple[Pair[Definition], ...]
     principles: tuple[Pair[Principle], ...]
+    #: Free sections by the path of their list: `sections`, `sections[scope].sections`.
+    sections: dict[str, tuple[Pair[Section], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +184,7 @@ class ChangeSet:
 
 #: The parts a change belongs to, in document order: the outline's, between the metadata
 #: and the related documents.
-PARTS = ("metadata", *PART_NAMES, "related")
+PARTS = ("metadata", *PART_NAMES, "sections", "related")
 
 
 def bump_version(version: str, bump: Bump) -> str | None:
@@ -202,10 +210,15 @@ def compare(old: Policy, new: Policy) -> ChangeSet:
     differ = _Differ()
     differ.metadata(old, new)
     for name in PART_NAMES:  # the outline's order, which is the changes' order
-        differ.parts[name](old, new)
+        differ.part(name, old, new)
+    differ.sections("sections", old.sections, new.sections)
     differ.related(old.related, new.related)
     alignments = Alignments(
-        differ.groups, differ.items, differ.definition_pairs, differ.principle_pairs
+        differ.groups,
+        differ.items,
+        differ.definition_pairs,
+        differ.principle_pairs,
+        differ.section_pairs,
     )
     return ChangeSet(old, new, tuple(differ.changes), alignments, differ.prose_diffs)
 
@@ -213,6 +226,10 @@ def compare(old: Policy, new: Policy) -> ChangeSet:
 class _Differ:
     def __init__(self) -> None:
         self.changes: list[Change] = []
+        #: While comparing a part only one version has, its inner changes are not recorded:
+        #: the part's own addition or removal says it all, and carries its content.
+        self.quiet = False
+        self.section_pairs: dict[str, tuple[Pair[Section], ...]] = {}
         self.prose_diffs: dict[ProseKey, tuple[MergedLine, ...]] = {}
         self.groups: tuple[Pair[GoalGroup], ...] = ()
         self.items: dict[int, tuple[Pair[GoalItem], ...]] = {}
@@ -228,7 +245,47 @@ class _Differ:
         }
 
     def add(self, change: Change) -> None:
-        self.changes.append(change)
+        if not self.quiet:
+            self.changes.append(change)
+
+    def part(self, name: str, old: Policy, new: Policy) -> None:
+        """A typed part: compared when both versions have it; added or removed whole, with
+        its content, when one has it (format 2 lets a policy leave a part out). The part is
+        still aligned against an empty one, so that the redlines can show its content."""
+        before, after = getattr(old, name), getattr(new, name)
+        if before is None and after is None:
+            return
+        if before is not None and after is not None:
+            self.parts[name](old, new)
+            return
+        if before is None:
+            self.add(Change(name, name, Kind.ADDED, Category.SUBSTANTIVE, new=_node_text(after)))
+        else:
+            self.add(Change(name, name, Kind.REMOVED, Category.SUBSTANTIVE, old=_node_text(before)))
+        self.quiet = True
+        try:
+            self.parts[name](filled(old, name), filled(new, name))
+        finally:
+            self.quiet = False
+
+    def sections(self, path: str, old: Sequence[Section], new: Sequence[Section]) -> None:
+        """Free sections, and their subsections at every depth: aligned by id, then heading,
+        then similar text; each added (with its whole content), removed, moved, retitled or
+        reworded."""
+        pairs = align(old, new, lambda s: s.id, lambda s: s.heading.casefold(), _section_text)
+        self.section_pairs[path] = pairs
+        for index, pair in enumerate(pairs):
+            where = f"{path}[{_key(pair, lambda s: s.id, index)}]"
+            self.placed(where, "sections", pair, _section_text)
+            if pair.old is None or pair.new is None:
+                continue
+            self.text(f"{where}.heading", "sections", pair.old.heading, pair.new.heading)
+            self.prose(f"{where}.text", "sections", pair.old.text, pair.new.text)
+            numbered_old = "numbered" if pair.old.numbered else "unnumbered"
+            numbered_new = "numbered" if pair.new.numbered else "unnumbered"
+            self.value(f"{where}.numbered", "sections", numbered_old, numbered_new,
+                       Category.EDITORIAL)  # fmt: skip
+            self.sections(f"{where}.sections", pair.old.subsections, pair.new.subsections)
 
     # --- fields ---------------------------------------------------------------------------
 
@@ -272,13 +329,16 @@ class _Differ:
         new: Prose | None,
         category: Category = Category.EDITORIAL,
     ) -> None:
-        """Prose, as canonical Markdown, and where it changed, line by line."""
+        """Prose, as canonical Markdown, and where it changed, line by line (also for a part
+        only one version has, which the redlines show whole)."""
+        if _markdown(old) == _markdown(new):
+            return
+        lines = diff_prose(old, new)
+        self.prose_diffs[prose_key(old, new)] = lines
         before = len(self.changes)
         self.text(path, part, _markdown(old), _markdown(new), category)
         if len(self.changes) > before:
-            lines = diff_prose(old, new)
             self.changes[-1] = replace(self.changes[-1], lines=lines)
-            self.prose_diffs[prose_key(old, new)] = lines
 
     def metadata(self, old: Policy, new: Policy) -> None:
         meaning = Category.SUBSTANTIVE
@@ -309,15 +369,16 @@ class _Differ:
     # --- parts ------------------------------------------------------------------------------
 
     def purpose(self, old: Policy, new: Policy) -> None:
-        self.text("purpose.heading", "purpose", old.purpose.heading, new.purpose.heading)
-        self.prose("purpose.text", "purpose", old.purpose.text, new.purpose.text)
+        before, after = old.purpose, new.purpose
+        assert before is not None and after is not None
+        self.text("purpose.heading", "purpose", before.heading, after.heading)
+        self.prose("purpose.text", "purpose", before.text, after.text)
 
     def goals(self, old: Policy, new: Policy) -> None:
         before, after = old.goals, new.goals
+        assert before is not None and after is not None
         self.framed("goals", before.heading, after.heading, before.intro, after.intro)
-        groups = align(
-            old.goals.groups, new.goals.groups, lambda g: g.id, lambda g: g.title, _group_text
-        )
+        groups = align(before.groups, after.groups, lambda g: g.id, lambda g: g.title, _group_text)
         items: dict[int, tuple[Pair[GoalItem], ...]] = {}
         for index, pair in enumerate(groups):
             path = f"goals[{_key(pair, lambda g: g.id, index)}]"
@@ -343,6 +404,7 @@ class _Differ:
 
     def definitions(self, old: Policy, new: Policy) -> None:
         before, after = old.definitions, new.definitions
+        assert before is not None and after is not None
         self.framed("definitions", before.heading, after.heading, before.intro, after.intro)
         self.definition_pairs = self.named(
             "definitions", before.terms, after.terms, lambda d: d.id, lambda d: d.term,
@@ -351,6 +413,7 @@ class _Differ:
 
     def principles(self, old: Policy, new: Policy) -> None:
         before, after = old.principles, new.principles
+        assert before is not None and after is not None
         self.framed("principles", before.heading, after.heading, before.intro, after.intro)
         self.principle_pairs = self.named(
             "principles", before.items, after.items, lambda p: p.id, lambda p: p.title,
@@ -393,6 +456,7 @@ class _Differ:
 
     def evaluation(self, old: Policy, new: Policy) -> None:
         before, after = old.evaluation, new.evaluation
+        assert before is not None and after is not None
         meaning = Category.SUBSTANTIVE
         self.text("evaluation.heading", "evaluation", before.heading, after.heading)
         # The rule says what is evaluated and how: a change to it changes the duty.
@@ -457,6 +521,39 @@ def _key(pair: Pair[T], ident: Callable[[T], str | None], index: int) -> str:
 
 def _markdown(prose: Prose | None) -> str | None:
     return canonical_markdown(prose) if prose is not None else None
+
+
+def _section_text(section: Section) -> str:
+    """A free section's heading and text, and its subsections', as Markdown: what a section
+    added or removed carries, and what similar sections are paired by."""
+    parts = []
+    for depth, node in walk(section):
+        parts.append("#" * (depth + 1) + " " + node.heading)
+        parts.extend([canonical_markdown(node.text)] if node.text is not None else [])
+    return "\n\n".join(parts)
+
+
+def _node_text(node: Node) -> str:
+    """A whole typed part as Markdown: what its addition or removal carries."""
+    heading = getattr(node, "heading", None)
+    texts = [canonical_markdown(prose) for prose in node_prose(node)]
+    return "\n\n".join([f"# {heading}", *texts] if heading else texts)
+
+
+def filled(policy: Policy, name: str) -> Policy:
+    """The policy with an empty part where it has none, to align the other version's with."""
+    if getattr(policy, name) is not None:
+        return policy
+    span = policy.span
+    empty = Prose("", (), span)
+    blanks: dict[str, Any] = {
+        "purpose": Purpose(None, empty, span),
+        "goals": Goals(None, None, (), span),
+        "definitions": Definitions(None, None, (), span),
+        "principles": Principles(None, None, (), span),
+        "evaluation": Evaluation(None, empty, None, (), None, (), span),
+    }
+    return replace(policy, **{name: blanks[name]})
 
 
 def _group_text(group: GoalGroup) -> str:

@@ -229,6 +229,19 @@ class Evaluation:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """A free section (format 2): a heading, prose and subsections. One that is not numbered
+    stands outside the count, as "Tak" or an annex ("Bilag 1") does."""
+
+    id: str | None
+    heading: str
+    text: Prose | None
+    subsections: tuple[Section, ...]
+    numbered: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     format: int
     id: str
@@ -242,20 +255,45 @@ class Policy:
     repeal: Decision | None
     related: tuple[RelatedDocument, ...]
     keywords: tuple[str, ...]
-    purpose: Purpose
-    goals: Goals
-    definitions: Definitions
-    principles: Principles
-    evaluation: Evaluation
+    #: The typed parts; in format 2 each may be left out.
+    purpose: Purpose | None
+    goals: Goals | None
+    definitions: Definitions | None
+    principles: Principles | None
+    evaluation: Evaluation | None
     span: Span
     #: True when the file lives in a `drafts/` folder: a proposed revision of a policy in force.
     is_draft_revision: bool = False
     #: Spans of scalar metadata fields (`id`, `title`, `version`…), for findings about them.
     field_spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
+    #: Free sections (format 2), in the order they are listed.
+    sections: tuple[Section, ...] = ()
+    #: The order of the parts and the free sections, by part name and section key (a free
+    #: section's key is its id, or `sections[N]`): as `order:` gives it, or the typed parts
+    #: in the outline's order followed by the free sections.
+    order: tuple[str, ...] = ()
 
     @property
     def last_adoption(self) -> Decision | None:
         return self.adoptions[-1] if self.adoptions else None
+
+    # The lists inside the optional parts, empty when the part is absent.
+
+    @property
+    def goal_groups(self) -> tuple[GoalGroup, ...]:
+        return self.goals.groups if self.goals is not None else ()
+
+    @property
+    def terms(self) -> tuple[Definition, ...]:
+        return self.definitions.terms if self.definitions is not None else ()
+
+    @property
+    def principle_items(self) -> tuple[Principle, ...]:
+        return self.principles.items if self.principles is not None else ()
+
+    @property
+    def evaluation_records(self) -> tuple[EvaluationRecord, ...]:
+        return self.evaluation.records if self.evaluation is not None else ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,12 +109,14 @@ class Brief:
         return totals(self.summary)
 
     @property
-    def rule(self) -> Prose:
-        return self.policy.evaluation.rule
+    def rule(self) -> Prose | None:
+        evaluation = self.policy.evaluation
+        return evaluation.rule if evaluation is not None else None
 
     @property
     def interval(self) -> Interval | None:
-        return self.policy.evaluation.interval
+        evaluation = self.policy.evaluation
+        return evaluation.interval if evaluation is not None else None
 
     @property
     def interval_text(self) -> str | None:

@@ -41,6 +41,8 @@ class Why(StrEnum):
     REPEALED = "repealed"
     NOT_ADOPTED = "not_adopted"
     NO_INTERVAL = "no_interval"
+    #: The policy has no evaluation rule at all (format 2 allows that).
+    NO_RULE = "no_rule"
     #: An interval after the last evaluation.
     EVALUATED = "evaluated"
     #: An interval after the adoption, with no evaluation since.
@@ -75,6 +77,8 @@ class Reason:
                 return "not adopted yet: the review clock starts at adoption"
             case Why.NO_INTERVAL:
                 return "the evaluation rule gives no interval"
+            case Why.NO_RULE:
+                return "the policy has no evaluation rule"
             case Why.EVALUATED:
                 return f"every {every}: last evaluated {self.date}"
             case Why.NOT_EVALUATED:
@@ -109,7 +113,7 @@ def review(
     policy: Policy, today: dt.date, calendar: ElectoralCalendar = DANISH_MUNICIPAL
 ) -> Review:
     adoptions = [a.date for a in policy.adoptions]
-    evaluations = [r.date for r in policy.evaluation.records]
+    evaluations = [r.date for r in policy.evaluation_records]
     last_adopted = max(adoptions, default=None)
     last_evaluated = max(evaluations, default=None)
 
@@ -121,6 +125,8 @@ def review(
         return result(None, State.NONE, Reason(Why.REPEALED, repealed))
     if last_adopted is None:
         return result(None, State.NONE, Reason(Why.NOT_ADOPTED))
+    if policy.evaluation is None:
+        return result(None, State.NONE, Reason(Why.NO_RULE))
     interval = policy.evaluation.interval
     if interval is None:
         return result(None, State.NONE, Reason(Why.NO_INTERVAL))

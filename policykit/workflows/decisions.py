@@ -104,6 +104,12 @@ def evaluate(path: Path, date: dt.date, note: str | None = None) -> Recorded:
                 f"{display_path(path)}: an evaluation on {date.isoformat()} would come before "
                 f"the adoption on {policy.last_adoption.date.isoformat()}"
             )
+        if policy.evaluation is None:
+            raise DecisionError(
+                f"{display_path(path)}: the policy has no evaluation rule to record an "
+                "evaluation under",
+                hint="add `evaluation:` with its `rule:` first",
+            )
         records = policy.evaluation.records
         if records and date < records[-1].date:
             raise DecisionError(

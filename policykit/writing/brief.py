@@ -97,7 +97,10 @@ class BriefDocxWriter(DocxWriter):
         if brief.action is Action.REPEAL:
             self.text(self.paragraph("Normal"), labels["brief_repeal_evaluation"])
         else:
-            self.prose(brief.rule)
+            if brief.rule is not None:
+                self.prose(brief.rule)
+            else:
+                self.text(self.paragraph("Normal"), labels["brief_no_rule"])
             if brief.interval_text:
                 self.labelled("Policy Facts", labels["interval"], brief.interval_text)
             self.labelled("Policy Facts", labels["brief_next_due"], brief.next_due_text)

@@ -26,6 +26,7 @@ from policykit.model.policy import (
     Paragraph,
     Principles,
     Prose,
+    Section,
     SoftBreak,
     Strong,
     Text,
@@ -33,7 +34,14 @@ from policykit.model.policy import (
 from policykit.reading.prose import is_safe_url
 from policykit.writing.layout import Document, NumberedSection, evaluation_facts
 from policykit.writing.templating import render, stylesheet
-from policykit.writing.views import FactView, GoalView, GroupView, SectionView, TermView
+from policykit.writing.views import (
+    FactView,
+    GoalView,
+    GroupView,
+    SectionView,
+    SubsectionView,
+    TermView,
+)
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -75,6 +83,32 @@ def _text(section: NumberedSection, document: Document) -> SectionView:
     part = section.part
     text = part.intro if isinstance(part, Principles) else getattr(part, "text", None)
     return _view(section, text=prose_html(text) if text is not None else None)
+
+
+def _free(section: NumberedSection, document: Document) -> SectionView:
+    """A free section: its prose, and its subsections under h3, h4 and on."""
+    part = section.part
+    assert isinstance(part, Section)
+    children = _subsections(part.subsections, section.anchor, 3)
+    return _view(section, text=_optional(part.text), subsections=children)
+
+
+def _subsections(items: Sequence[Section], parent: str, level: int) -> tuple[SubsectionView, ...]:
+    return tuple(
+        SubsectionView(
+            subsection_anchor(item, parent, index),
+            escape(item.heading),
+            _optional(item.text),
+            min(level, 6),
+            _subsections(item.subsections, subsection_anchor(item, parent, index), level + 1),
+        )
+        for index, item in enumerate(items, start=1)
+    )
+
+
+def subsection_anchor(section: Section, parent: str, index: int) -> str:
+    """A subsection's anchor: `section-<id>` when it has an id, else under its parent's."""
+    return f"section-{section.id}" if section.id else f"{parent}-{index}"
 
 
 def _goals(section: NumberedSection, document: Document) -> SectionView:
@@ -143,6 +177,7 @@ _SECTIONS: dict[str, Callable[[NumberedSection, Document], SectionView]] = {
     "principles": _text,
     "principle": _text,
     "evaluation": _evaluation,
+    "section": _free,
 }
 
 

@@ -22,7 +22,8 @@ from policykit.reading.locales import Locale, locale
 class NumberedSection:
     """A section of the outline (`model.outline`), numbered and headed for a reader."""
 
-    number: int
+    #: Its number, or None for a section outside the count (an annex, "Tak").
+    number: int | None
     #: A stable HTML id and bookmark name, such as `purpose` or `principle-dialog`.
     anchor: str
     heading: str
@@ -34,7 +35,7 @@ class NumberedSection:
     @property
     def title(self) -> str:
         """The heading with its number, as the table of contents shows it."""
-        return f"{self.number}. {self.heading}"
+        return f"{self.number}. {self.heading}" if self.number is not None else self.heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,8 @@ class Document:
         """A one-line description for document metadata: the purpose's first sentence."""
         from policykit.reading.prose import plain_text
 
-        first = plain_text(self.policy.purpose.text).split("\n", 1)[0]
+        first = next((plain_text(p) for e in outline(self.policy) for p in e.prose), "")
+        first = first.split("\n", 1)[0]
         return first if len(first) <= 200 else first[:199].rstrip() + "…"
 
     @property
@@ -168,7 +170,7 @@ class Document:
         """The latest decision or evaluation: the document's dates come from the policy, so the
         same policy always gives the same bytes."""
         policy = self.policy
-        dates = [a.date for a in policy.adoptions] + [r.date for r in policy.evaluation.records]
+        dates = [a.date for a in policy.adoptions] + [r.date for r in policy.evaluation_records]
         dates += [policy.repeal.date] if policy.repeal else []
         return max(dates) if dates else self.created
 
@@ -189,18 +191,18 @@ def layout(
 
 
 def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:
-    """The outline's sections, numbered, each with its heading or the language's default."""
-    return [
-        NumberedSection(
-            number,
-            entry.anchor,
-            entry.heading or labels[entry.kind],
-            entry.kind,
-            entry.node,
-            entry.path,
+    """The outline's sections, numbered (but for those outside the count), each with its
+    heading or the language's default."""
+    sections = []
+    count = 0
+    for entry in outline(policy):
+        count += entry.numbered
+        number = count if entry.numbered else None
+        heading = entry.heading or labels[entry.kind]
+        sections.append(
+            NumberedSection(number, entry.anchor, heading, entry.kind, entry.node, entry.path)
         )
-        for number, entry in enumerate(outline(policy), start=1)
-    ]
+    return sections
 
 
 def evaluation_facts(evaluation: Evaluation, labels: Locale) -> list[tuple[str, str]]:

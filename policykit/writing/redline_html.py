@@ -12,25 +12,28 @@ readers do not announce `<del>` and `<ins>`, so each carries visually hidden wor
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from policykit.comparing.diff import Change, ChangeSet, Pair
+from policykit.comparing.diff import Change, ChangeSet, Pair, filled
 from policykit.comparing.lines import PLAIN, MergedLine, Status, Style
 from policykit.comparing.summary import category_text, summary_rows
 from policykit.comparing.words import Op, styled_diff
 from policykit.model.intervals import Interval, parse_interval
-from policykit.model.outline import PART_NAMES
-from policykit.model.policy import (
-    Definition,
-    GoalItem,
-    Principle,
-    Prose,
-)
+from policykit.model.outline import PART_NAMES, default_order, section_key
+from policykit.model.policy import Definition, GoalItem, Policy, Principle, Prose, Section
 from policykit.reading.locales import Locale
 from policykit.reading.prose import is_safe_url
+from policykit.writing.html import subsection_anchor
 from policykit.writing.layout import Document
 from policykit.writing.templating import render, stylesheet
-from policykit.writing.views import FactView, GoalView, GroupView, SectionView, TermView
+from policykit.writing.views import (
+    FactView,
+    GoalView,
+    GroupView,
+    SectionView,
+    SubsectionView,
+    TermView,
+)
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -113,8 +116,8 @@ class _Redline:
         self.old_numbers = {s.anchor: s.number for s in old.sections}
 
     def sections(self) -> list[SectionView]:
-        """The sections of both versions, in the outline's order, as the part macros take
-        them: the new version's, with removed parts where they stood."""
+        """The sections of both versions in the new version's order, as the part macros take
+        them, with each part or section that was removed where it stood."""
         builders: dict[str, Callable[[], list[SectionView]]] = {
             "purpose": self.purpose,
             "goals": self.goals,
@@ -122,22 +125,44 @@ class _Redline:
             "principles": self.principles,
             "evaluation": self.evaluation,
         }
-        return [view for name in PART_NAMES for view in builders[name]()]
+        free = self.changes.alignments.sections.get("sections", ())
+        views: list[SectionView] = []
+        for unit in _merged_order(self.old.policy, self.new.policy, free):
+            if isinstance(unit, str):
+                views.extend(builders[unit]())
+            else:
+                views.append(self.free(free[unit], "sections"))
+        return views
 
     # --- sections -------------------------------------------------------------------------
 
+    def part(self, name: str) -> tuple[Any, Any, str]:
+        """A typed part of both versions (an empty one where a version lacks it), and how it
+        changed: "inserted", "deleted", or "" when both versions have it."""
+        old, new = self.old.policy, self.new.policy
+        css = "inserted" if getattr(old, name) is None else ""
+        css = "deleted" if getattr(new, name) is None else css
+        return getattr(filled(old, name), name), getattr(filled(new, name), name), css
+
     def heading(self, anchor: str, old: str | None, new: str | None) -> Markup:
-        """A section heading, numbered as in the new version, with its words diffed."""
-        default = self.labels[anchor]
-        return _markup(f"{self.numbers[anchor]}. " + self.words(old or default, new or default))
+        """A section heading, numbered as in the new version, with its words diffed; a part
+        the new version lacks has no number there."""
+        default = self.labels[anchor] if anchor in self.labels.labels else ""
+        words = self.words(old or default, new or default)
+        number = self.numbers.get(anchor)
+        return _markup(f"{number}. {words}" if number is not None else words)
+
+    def notes(self, css: str) -> tuple[Markup, ...]:
+        return (_markup(self.labels["removed_section"]),) if css == "deleted" else ()
 
     def purpose(self) -> list[SectionView]:
-        old, new = self.old.policy.purpose, self.new.policy.purpose
+        old, new, css = self.part("purpose")
         title = self.heading("purpose", old.heading, new.heading)
-        return [SectionView("purpose", "purpose", title, self.prose(old.text, new.text))]
+        text = self.prose(old.text, new.text)
+        return [SectionView("purpose", "purpose", title, text, notes=self.notes(css), css=css)]
 
     def goals(self) -> list[SectionView]:
-        old, new = self.old.policy.goals, self.new.policy.goals
+        old, new, css = self.part("goals")
         alignments = self.changes.alignments
         groups = []
         for index, pair in enumerate(alignments.groups):
@@ -162,7 +187,10 @@ class _Redline:
             )
         title = self.heading("goals", old.heading, new.heading)
         intro = self.prose(old.intro, new.intro) or None
-        return [SectionView("goals", "goals", title, intro, groups=tuple(groups))]
+        notes = self.notes(css)
+        return [
+            SectionView("goals", "goals", title, intro, groups=tuple(groups), notes=notes, css=css)
+        ]
 
     def goal_item(self, pair: Pair[GoalItem]) -> GoalView:
         node = pair.new or pair.old
@@ -175,11 +203,16 @@ class _Redline:
         return GoalView(node.id, text, indicator, _css(_status(pair), pair.moved))
 
     def definitions(self) -> list[SectionView]:
-        old, new = self.old.policy.definitions, self.new.policy.definitions
+        old, new, css = self.part("definitions")
         terms = tuple(self.definition(pair) for pair in self.changes.alignments.definitions)
         title = self.heading("definitions", old.heading, new.heading)
         intro = self.prose(old.intro, new.intro) or None
-        return [SectionView("definitions", "definitions", title, intro, terms=terms)]
+        notes = self.notes(css)
+        return [
+            SectionView(
+                "definitions", "definitions", title, intro, terms=terms, notes=notes, css=css
+            )
+        ]
 
     def definition(self, pair: Pair[Definition]) -> TermView:
         node = pair.new or pair.old
@@ -189,7 +222,7 @@ class _Redline:
         return TermView(node.id, term, text, _css(_status(pair), pair.moved))
 
     def principles(self) -> list[SectionView]:
-        old, new = self.old.policy.principles, self.new.policy.principles
+        old, new, _ = self.part("principles")
         views = []
         if old.intro or new.intro:
             title = self.heading("principles", old.heading, new.heading)
@@ -224,7 +257,7 @@ class _Redline:
         )
 
     def evaluation(self) -> list[SectionView]:
-        old, new = self.old.policy.evaluation, self.new.policy.evaluation
+        old, new, css = self.part("evaluation")
         labels = self.labels
         facts = []
         for label, before, after in (
@@ -240,7 +273,67 @@ class _Redline:
                 facts.append(FactView(labels[label], _markup(value)))
         title = self.heading("evaluation", old.heading, new.heading)
         rule = self.prose(old.rule, new.rule)
-        return [SectionView("evaluation", "evaluation", title, rule, facts=tuple(facts))]
+        notes = self.notes(css)
+        return [
+            SectionView(
+                "evaluation", "evaluation", title, rule, facts=tuple(facts), notes=notes, css=css
+            )
+        ]
+
+    def free(self, pair: Pair[Section], path: str) -> SectionView:
+        """A free section of both versions, with its subsections."""
+        status = _status(pair)
+        node = pair.new or pair.old
+        assert node is not None
+        index = pair.new_index if pair.new_index is not None else pair.old_index
+        key = node.id or str((index or 0) + 1)
+        anchor = f"section-{key}"
+        title = self.words(*_sides(pair, lambda x: x.heading))
+        number = self.numbers.get(anchor) if pair.new is not None else None
+        notes = [_markup(self.labels["removed_section"])] if pair.new is None else []
+        if pair.moved and pair.old is not None and pair.new is not None:
+            before = self.old_numbers.get(anchor)
+            if before is not None:
+                notes.append(_markup(self.labels["moved_from"].format(number=before)))
+        where = f"{path}[{node.id or (index or 0) + 1}]"
+        return SectionView(
+            "section",
+            anchor,
+            _markup(f"{number}. {title}" if number is not None else title),
+            self.prose(*_sides(pair, lambda x: x.text)) or None,
+            subsections=self.subsections(f"{where}.sections", anchor, 3, pair),
+            notes=tuple(notes),
+            css=_css(status, False),
+        )
+
+    def subsections(
+        self, path: str, parent: str, level: int, pair: Pair[Section]
+    ) -> tuple[SubsectionView, ...]:
+        pairs = self.changes.alignments.sections.get(path)
+        if pairs is None:  # a section added or removed whole: its subsections with it
+            node = pair.new or pair.old
+            assert node is not None
+            pairs = tuple(
+                Pair(None if pair.new else c, c if pair.new else None, n, n)
+                for n, c in enumerate(node.subsections)
+            )
+        views = []
+        for index, child in enumerate(pairs, start=1):
+            node = child.new or child.old
+            assert node is not None
+            anchor = subsection_anchor(node, parent, index)
+            where = f"{path}[{node.id or index}]"
+            views.append(
+                SubsectionView(
+                    anchor,
+                    _markup(self.words(*_sides(child, lambda x: x.heading))),
+                    self.prose(*_sides(child, lambda x: x.text)) or None,
+                    min(level, 6),
+                    self.subsections(f"{where}.sections", anchor, level + 1, child),
+                    _css(_status(child), child.moved),
+                )
+            )
+        return tuple(views)
 
     def field(self, change: Change) -> tuple[str, str]:
         """A metadata change's before and after, each whole: struck through and underlined."""
@@ -313,6 +406,36 @@ def _status(pair: Pair[T]) -> Status:
     if pair.new is None:
         return "deleted"
     return "equal"
+
+
+def _merged_order(old: Policy, new: Policy, free: Sequence[Pair[Section]]) -> list[str | int]:
+    """The parts and free sections of both versions, in the new version's order, each that
+    only the old version has after the one it followed there: a typed part by its name, a
+    free section by the index of its pair."""
+    old_of = {pair.old_index: n for n, pair in enumerate(free) if pair.old_index is not None}
+    new_of = {pair.new_index: n for n, pair in enumerate(free) if pair.new_index is not None}
+
+    def units(policy: Policy, index_of: dict[int, int]) -> list[str | int]:
+        keys = {section_key(s, i): i for i, s in enumerate(policy.sections)}
+        out: list[str | int] = []
+        for name in policy.order or default_order(policy):
+            if name in PART_NAMES:
+                out.append(name)
+            elif name in keys:
+                out.append(index_of[keys[name]])
+        return out
+
+    before, after = units(old, old_of), units(new, new_of)
+    merged = list(after)
+    shown = set(after)
+    for position, unit in enumerate(before):
+        if unit in shown:
+            continue
+        predecessor = next((u for u in reversed(before[:position]) if u in shown), None)
+        at = merged.index(predecessor) + 1 if predecessor is not None else 0
+        merged.insert(at, unit)
+        shown.add(unit)
+    return merged
 
 
 def _css(status: Status, moved: bool) -> str:

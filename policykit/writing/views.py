@@ -50,6 +50,18 @@ class FactView:
 
 
 @dataclass(frozen=True, slots=True)
+class SubsectionView:
+    """A subsection of a free section, at `level` 3 to 6 (its heading's `h` level)."""
+
+    anchor: str
+    title: Markup
+    text: Markup | None
+    level: int
+    subsections: tuple[SubsectionView, ...] = ()
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SectionView:
     kind: Kind
     anchor: str
@@ -60,6 +72,7 @@ class SectionView:
     groups: tuple[GroupView, ...] = ()
     terms: tuple[TermView, ...] = ()
     facts: tuple[FactView, ...] = ()
+    subsections: tuple[SubsectionView, ...] = ()
     #: Notes the redline adds under the heading: "moved from section 5".
     notes: tuple[Markup, ...] = field(default=())
     css: str = ""
