@@ -155,6 +155,7 @@ def test_every_state_and_status_is_worded_in_the_pages_language() -> None:
         Reason(Why.REPEALED),
         Reason(Why.NOT_ADOPTED),
         Reason(Why.NO_INTERVAL),
+        Reason(Why.NO_RULE),
         Reason(Why.EVALUATED, dt.date(2025, 5, 14), Duration(years=2)),
         Reason(Why.NOT_EVALUATED, dt.date(2023, 6, 20), Duration(years=2)),
         Reason(Why.PERIOD_MISSED, term=DANISH_MUNICIPAL.term_of(dt.date(2008, 1, 1))),
@@ -176,7 +177,7 @@ def test_every_reason_is_worded_in_every_language(reason: Reason, language: str)
         assert loc.date(reason.date) in text
     for term in (reason.term, reason.next_term):
         assert term is None or str(term) in text
-    assert len(Why) == 8  # a new Why needs its labels and a case here
+    assert len(Why) == 9  # a new Why needs its labels and a case here
 
 
 def test_text_is_escaped() -> None:
