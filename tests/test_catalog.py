@@ -30,6 +30,8 @@ from tests.examples import ENGLISH, SEED, draft, policy, project
 from tests.test_html import axe_violations, outline, vnu_errors
 
 TODAY = dt.date(2026, 11, 28)
+#: The format-2 example, a draft with no review date yet: last in the register.
+STAFF = "personalepolitik"
 
 
 def reviews(*policies: Policy, today: dt.date = TODAY) -> list[Review]:
@@ -323,10 +325,10 @@ def test_command_writes_the_register_atomically(
     assert written == [target]
     assert [p.name for p in target.parent.iterdir()] == ["index.html"]  # no temporary file left
     html = target.read_text("utf-8")
-    assert list(rows(html)) == [SEED, ENGLISH]  # the draft revision is no row of its own
+    assert list(rows(html)) == [SEED, ENGLISH, STAFF]  # the draft revision is no row of its own
     assert "Forsinket siden 31. december 2009" in html
     assert 'href="kommunikationspolitik-draft.html"' in html
-    assert "wrote" in out and "2 policies" in out
+    assert "wrote" in out and "3 policies" in out
 
 
 @pytest.fixture
@@ -344,14 +346,14 @@ def test_command_links_to_another_export_folder(tmp_path: Path, examples: None) 
     assert code == 0, out
     hrefs = outline((tmp_path / "site" / "index.html").read_text("utf-8")).hrefs
     assert "../exports/kommunikationspolitik.pdf" in hrefs
-    # Nothing is exported yet: 2 policies x 3 files, and the draft revision's web page.
-    assert "warning: 7 of the files the register links to are not in exports/ yet" in out
+    # Nothing is exported yet: 3 policies x 3 files, and the draft revision's web page.
+    assert "warning: 10 of the files the register links to are not in exports/ yet" in out
 
 
 def test_command_is_quiet_when_every_linked_file_exists(tmp_path: Path, examples: None) -> None:
     exports = tmp_path / "exports"
     exports.mkdir()
-    for name in (SEED, ENGLISH):
+    for name in (SEED, ENGLISH, STAFF):
         for suffix in (".html", ".pdf", ".docx"):
             (exports / f"{name}{suffix}").write_text("", encoding="utf-8")
     (exports / f"{SEED}-draft.html").write_text("", encoding="utf-8")
@@ -388,7 +390,7 @@ def test_command_reports_invalid_policies_and_lists_the_valid_ones(
     assert code == 1
     assert "error[PK107]" in out
     html = (tmp_path / "exports" / "index.html").read_text("utf-8")
-    assert list(rows(html)) == [SEED, ENGLISH]
+    assert list(rows(html)) == [SEED, ENGLISH, STAFF]
 
 
 def test_state_names_match_the_review_module() -> None:

@@ -50,7 +50,7 @@ def test_validate_defaults_to_policies_folder(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.chdir(ROOT)
     code, out = run("validate")
     assert code == 0, out
-    assert "3 files checked: 0 errors" in out  # two policies and a draft revision
+    assert "4 files checked: 0 errors" in out  # three policies and a draft revision
 
 
 def test_errors_show_location_source_line_and_caret(repo: Path) -> None:

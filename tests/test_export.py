@@ -40,10 +40,11 @@ def test_exports_all_three_formats_by_default(repo: Path) -> None:
             "kommunikationspolitik",
             "kommunikationspolitik-draft",  # the revision in policies/drafts/
             "information-security-policy",
+            "personalepolitik",  # format 2: free sections, no definitions
         )
         for ext in ("html", "pdf", "docx")
     )
-    assert "3 exported, 0 failed" in out
+    assert "4 exported, 0 failed" in out
 
 
 def test_format_flags_and_output_folder(repo: Path) -> None:
@@ -97,7 +98,7 @@ def test_a_broken_policy_is_reported_and_the_others_export(repo: Path) -> None:
     assert "error[PK101]" in out and "broken.yaml" in out
     assert (repo / "exports" / "kommunikationspolitik.html").exists()
     assert not (repo / "exports" / "broken.html").exists()
-    assert "3 exported, 1 failed" in out
+    assert "4 exported, 1 failed" in out
 
 
 def test_pdf_batch_renders_in_a_process_pool(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -165,7 +165,7 @@ def test_review_table(repo: Path) -> None:
     assert "2009-12-31" in row and "overdue" in row
     assert "no evaluation in the electoral period 2007–2009" in out
     assert out.index("Kommunikationspolitik") < out.index("Information")  # by due date
-    assert "2 policies: 1 overdue, 0 due within 90 days" in out
+    assert "3 policies: 1 overdue, 0 due within 90 days" in out
 
 
 def test_review_table_keeps_title_words_whole_in_a_narrow_terminal(repo: Path) -> None:
@@ -182,7 +182,7 @@ def test_review_json_csv_and_failing_on_overdue(repo: Path) -> None:
     assert report["policies"][0]["state"] == "overdue"
     code, out = run("review", "--date", "2026-11-28", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["id"] for r in rows] == ["kommunikationspolitik", ENGLISH]
+    assert [r["id"] for r in rows] == ["kommunikationspolitik", ENGLISH, "personalepolitik"]
     assert run("review", "--date", "2026-11-28", "--fail-on-overdue")[0] == 1
     code, out = run("review", "--date", "28/11/2026")
     assert code == 2 and "--date 28/11/2026: not a date" in out

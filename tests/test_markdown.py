@@ -171,6 +171,7 @@ def test_export_md_writes_only_markdown(tmp_path: Path, monkeypatch: pytest.Monk
         "information-security-policy.md",
         "kommunikationspolitik-draft.md",
         "kommunikationspolitik.md",
+        "personalepolitik.md",
     ]
     assert (tmp_path / "kommunikationspolitik.md").read_text("utf-8") == write_markdown(
         document(SEED)

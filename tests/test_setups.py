@@ -184,7 +184,7 @@ def test_commands_run_from_the_drafts_folder_work_on_the_whole_project(
     result = policykit(*args, cwd=drafts)
     assert result.returncode == 0, result.stderr
     if command == "validate":
-        assert "3 files checked: 0 errors" in result.stderr
+        assert "4 files checked: 0 errors" in result.stderr
     if command == "export":
         assert (repo / "exports" / "kommunikationspolitik.html").is_file()
         assert (repo / "exports" / "kommunikationspolitik-draft.html").is_file()

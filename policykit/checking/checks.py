@@ -22,7 +22,8 @@ from policykit.reading.prose import plain_text, text_units
 
 @dataclass(frozen=True, slots=True)
 class SectionStats:
-    number: int
+    #: The section's number, or None for one outside the count (an annex).
+    number: int | None
     key: str
     heading: str | None
     readability: Readability
@@ -47,8 +48,16 @@ def section_stats(policy: Policy) -> list[SectionStats]:
     """Readability of each numbered section, as `validate --stats` shows it."""
     return [
         SectionStats(number, s.path, s.heading, _measure(s), s.span)
-        for number, s in enumerate(outline(policy), start=1)
+        for number, s in _numbered(outline(policy))
     ]
+
+
+def _numbered(entries: Iterable[Entry]) -> Iterator[tuple[int | None, Entry]]:
+    """Each section with its number as a reader sees it: none for those outside the count."""
+    count = 0
+    for entry in entries:
+        count += entry.numbered
+        yield (count if entry.numbered else None), entry
 
 
 def _measure(section: Entry) -> Readability:
@@ -242,7 +251,8 @@ def _readability(policy: Policy, threshold: float) -> Iterator[Finding]:
     for stats in section_stats(policy):
         lix = stats.readability.lix
         if lix > threshold:
-            name = f"section {stats.number} ({stats.heading or stats.key})"
+            heading = stats.heading or stats.key
+            name = f"section {stats.number} ({heading})" if stats.number else f"“{heading}”"
             yield Finding.of(
                 rules.HARD_TO_READ,
                 f"{name} has LIX {lix:.0f} ({stats.readability.band}), above the threshold of "

@@ -100,7 +100,7 @@ def render_stats(stats: Sequence[tuple[Policy, Sequence[SectionStats]]], console
         for s in sections:
             r = s.readability
             table.add_row(
-                str(s.number),
+                str(s.number) if s.number is not None else "",
                 escape(s.heading or s.key),
                 str(r.words),
                 str(r.sentences),

@@ -54,6 +54,9 @@ INVALID_ID = Rule("PK108", "invalid-id", E, "An id that is not a slug.")
 EMPTY_VALUE = Rule("PK109", "empty-value", E, "Required text is empty.")
 UNSUPPORTED_FORMAT = Rule("PK110", "unsupported-format", E, "A format version policykit lacks.")
 UNKNOWN_LANGUAGE = Rule("PK111", "unknown-language", E, "A language policykit has no labels for.")
+NEEDS_FORMAT_2 = Rule("PK112", "newer-format", E, "A format-2 construct in a format-1 file.")
+NO_SECTIONS = Rule("PK113", "no-sections", E, "A policy with no part and no section.")
+INVALID_ORDER = Rule("PK114", "invalid-order", E, "`order` names what the policy lacks.")
 
 # --- prose (PK2xx) ---
 PROSE_RAW_HTML = Rule("PK201", "prose-raw-html", E, "Raw HTML in prose.")

@@ -95,7 +95,9 @@ def display_path(path: Path) -> str:
         if part != "..":
             break
         ups += 1
-    if ups <= NEARBY and (ups == 0 or absolute.anchor == Path.cwd().anchor):
+    # Up a folder or two inside one tree (a project), not across the file system.
+    shared = Path(os.path.commonpath([absolute, Path.cwd()]))
+    if ups == 0 or (ups <= NEARBY and len(shared.parts) >= NEARBY):
         return relative.as_posix()
     return absolute.as_posix()
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TypeVar
@@ -19,6 +20,7 @@ from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding
 from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar, calendar_from
 from policykit.model.intervals import Interval, parse_interval
+from policykit.model.outline import default_order
 from policykit.model.policy import (
     Decision,
     Definition,
@@ -35,6 +37,7 @@ from policykit.model.policy import (
     Prose,
     Purpose,
     RelatedDocument,
+    Section,
     Span,
     Status,
 )
@@ -249,6 +252,14 @@ def _value(node: YNode | None) -> str | int | float:
     return node.value
 
 
+def _flag(node: YMapping, key: str, default: bool) -> bool:
+    child = node.get(key)
+    if child is None:
+        return default
+    assert isinstance(child, YScalar) and isinstance(child.value, bool)
+    return child.value
+
+
 def _mapping(node: YMapping, key: str) -> YMapping:
     child = node.get(key)
     assert isinstance(child, YMapping), key
@@ -283,7 +294,8 @@ class _PolicyBuilder:
 
     def build(self, root: YMapping, draft: bool) -> Policy:
         org = self.project.organisation
-        return Policy(
+        self._format_2_constructs(root)
+        policy = Policy(
             format=int(_value(root.get("format"))),
             id=self._policy_id(root),
             title=_text(root, "title"),
@@ -296,15 +308,85 @@ class _PolicyBuilder:
             repeal=self._optional(root.get("repeal"), self._decision),
             related=tuple(self._related(n) for n in _sequence(root, "related")),
             keywords=tuple(_texts(root, "keywords")),
-            purpose=self._purpose(_mapping(root, "purpose")),
-            goals=self._goals(_mapping(root, "goals")),
-            definitions=self._definitions(_mapping(root, "definitions")),
-            principles=self._principles(_mapping(root, "principles")),
-            evaluation=self._evaluation(_mapping(root, "evaluation")),
+            purpose=self._optional(root.get("purpose"), self._purpose),
+            goals=self._optional(root.get("goals"), self._goals),
+            definitions=self._optional(root.get("definitions"), self._definitions),
+            principles=self._optional(root.get("principles"), self._principles),
+            evaluation=self._optional(root.get("evaluation"), self._evaluation),
             span=root.span,
             is_draft_revision=draft,
             field_spans={key: key_node.span for key, (key_node, _) in root.entries.items()},
+            sections=tuple(self._section(n) for n in _sequence(root, "sections")),
         )
+        return replace(policy, order=self._order(root, policy))
+
+    def _format_2_constructs(self, root: YMapping) -> None:
+        """Free sections and `order` are format 2's: a format-1 file that uses them says so."""
+        if _value(root.get("format")) != 1:
+            return
+        for key in ("sections", "order"):
+            if root.get(key) is not None:
+                self.findings.append(
+                    Finding.of(
+                        rules.NEEDS_FORMAT_2,
+                        f"`{key}` is part of format 2, and this file is in format 1",
+                        root.key_span(key),
+                        width=len(key),
+                        hint="set `format: 2`; docs/format.md says what format 2 adds",
+                    )
+                )
+
+    def _section(self, node: YNode) -> Section:
+        assert isinstance(node, YMapping)
+        return Section(
+            id=_opt_text(node, "id"),
+            heading=_text(node, "heading"),
+            text=self._opt_prose(node, "text"),
+            subsections=tuple(self._section(n) for n in _sequence(node, "sections")),
+            numbered=_flag(node, "numbered", default=True),
+            span=node.span,
+        )
+
+    def _order(self, root: YMapping, policy: Policy) -> tuple[str, ...]:
+        """The author's order: `order:` where it is given, the parts and sections it leaves
+        out after it; else the default. A name it gives that the policy lacks is a finding."""
+        default = default_order(policy)
+        if not default:
+            self.findings.append(
+                Finding.of(
+                    rules.NO_SECTIONS,
+                    "the policy has no part and no section, so it says nothing",
+                    root.span,
+                    hint="add a part such as `purpose:`, or free sections under `sections:`",
+                )
+            )
+        node = root.get("order")
+        if not isinstance(node, YSequence):
+            return default
+        given: list[str] = []
+        for item in node.items:
+            name = str(_value(item))
+            if name not in default or name in given:
+                self.findings.append(self._bad_order(name, item, default, given))
+            else:
+                given.append(name)
+        return (*given, *(name for name in default if name not in given))
+
+    @staticmethod
+    def _bad_order(name: str, item: YNode, known: Sequence[str], given: list[str]) -> Finding:
+        if name in given:
+            message, hint = f"`order` names `{name}` twice", "name each part or section once"
+        else:
+            message = (
+                f"`order` names `{name}`, which the policy has neither as a part nor a section"
+            )
+            guess = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean `{guess[0]}`?"
+                if guess
+                else f"name parts and section ids: {', '.join(known)}"
+            )
+        return Finding.of(rules.INVALID_ORDER, message, item.span, width=len(name), hint=hint)
 
     def _policy_id(self, root: YMapping) -> str:
         if root.get("id") is not None:

@@ -181,6 +181,10 @@ def _findings(error: ValidationError, root: YMapping) -> Iterator[Finding]:
     yield from handler(error, node, _where(path))
 
 
+#: The parts format 1 requires and format 2 lets a policy leave out.
+FORMAT_1_PARTS = ("purpose", "goals", "definitions", "principles", "evaluation")
+
+
 def _required(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
     present = error.instance if isinstance(error.instance, dict) else {}
     known = set(_schema(error).get("properties", {}))
@@ -189,6 +193,8 @@ def _required(error: ValidationError, node: YNode, where: str) -> Iterator[Findi
         if key not in present:
             inside = "" if where == "the document" else f" in `{where}`"
             hint = f"add `{key}:`; docs/format.md shows a complete example"
+            if key in FORMAT_1_PARTS and where == "the document":
+                hint = f"add `{key}:`, or set `format: 2`, in which every part is optional"
             typo = difflib.get_close_matches(key, strays, n=1, cutoff=0.6)
             if typo and isinstance(node, YMapping):
                 hint = f"is `{typo[0]}` on line {node.key_span(typo[0]).line} a misspelling of it?"
@@ -241,12 +247,12 @@ def _type(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
 
 
 def _enum(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
-    if str(error.validator) == "const" and where == "format":
+    if where == "format":
         yield _at(
             node,
             rules.UNSUPPORTED_FORMAT,
-            f"this file is in format {error.instance!r}; this policykit reads format 1",
-            hint="write `format: 1`, or upgrade policykit",
+            f"this file is in format {error.instance!r}; this policykit reads formats 1 and 2",
+            hint="write `format: 1` or `format: 2`, or upgrade policykit",
         )
         return
     choices = _as_list(error.validator_value)

@@ -32,7 +32,12 @@ from policykit.model.policy import (
     Text,
 )
 from policykit.reading.prose import is_safe_url
-from policykit.writing.layout import Document, NumberedSection, evaluation_facts
+from policykit.writing.layout import (
+    Document,
+    NumberedSection,
+    evaluation_facts,
+    subsection_anchor,
+)
 from policykit.writing.templating import render, stylesheet
 from policykit.writing.views import (
     FactView,
@@ -104,11 +109,6 @@ def _subsections(items: Sequence[Section], parent: str, level: int) -> tuple[Sub
         )
         for index, item in enumerate(items, start=1)
     )
-
-
-def subsection_anchor(section: Section, parent: str, index: int) -> str:
-    """A subsection's anchor: `section-<id>` when it has an id, else under its parent's."""
-    return f"section-{section.id}" if section.id else f"{parent}-{index}"
 
 
 def _goals(section: NumberedSection, document: Document) -> SectionView:

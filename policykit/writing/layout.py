@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from policykit.model.outline import Kind, Node, outline
-from policykit.model.policy import Evaluation, Policy, Status
+from policykit.model.policy import Evaluation, Policy, Section, Status
 from policykit.model.project import Organisation, Project
 from policykit.reading.locales import Locale, locale
 
@@ -215,3 +215,8 @@ def evaluation_facts(evaluation: Evaluation, labels: Locale) -> list[tuple[str, 
     if evaluation.responsible:
         facts.append((labels["responsible"], evaluation.responsible))
     return facts
+
+
+def subsection_anchor(section: Section, parent: str, index: int) -> str:
+    """A subsection's anchor: `section-<id>` when it has an id, else under its parent's."""
+    return f"section-{section.id}" if section.id else f"{parent}-{index}"

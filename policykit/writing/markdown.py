@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from policykit.model.policy import Definitions, Evaluation, Goals, Prose
+from policykit.model.policy import Definitions, Evaluation, Goals, Prose, Section
 from policykit.reading.prose import commonmark, escape_inline, link_destination
 from policykit.writing.layout import Document, NumberedSection, evaluation_facts
 
@@ -83,10 +83,20 @@ def _section(section: NumberedSection, document: Document) -> Iterator[str]:
     elif isinstance(part, Evaluation):
         yield _prose(part.rule)
         yield "\n".join(_facts(part, document))
+    elif isinstance(part, Section):
+        yield from _free(part, 2)
     elif section.kind == "principles":
         yield _prose(part.intro)  # type: ignore[union-attr]
     else:
         yield _prose(part.text)  # type: ignore[union-attr]
+
+
+def _free(section: Section, level: int) -> Iterator[str]:
+    """A free section's prose, then its subsections a heading level down (`##` and on)."""
+    yield _prose(section.text)
+    for child in section.subsections:
+        yield _heading(min(level, 6), child.heading)
+        yield from _free(child, level + 1)
 
 
 def _prose(prose: Prose | None) -> str:

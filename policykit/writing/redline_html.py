@@ -23,8 +23,7 @@ from policykit.model.outline import PART_NAMES, default_order, section_key
 from policykit.model.policy import Definition, GoalItem, Policy, Principle, Prose, Section
 from policykit.reading.locales import Locale
 from policykit.reading.prose import is_safe_url
-from policykit.writing.html import subsection_anchor
-from policykit.writing.layout import Document
+from policykit.writing.layout import Document, subsection_anchor
 from policykit.writing.templating import render, stylesheet
 from policykit.writing.views import (
     FactView,

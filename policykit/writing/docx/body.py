@@ -28,6 +28,7 @@ from policykit.model.policy import (
     Principles,
     Prose,
     Purpose,
+    Section,
     SoftBreak,
     Strong,
     Text,
@@ -47,7 +48,12 @@ from policykit.writing.docx.ooxml import (
 )
 from policykit.writing.docx.package import open_template, page_setup, reproducible_zip, text_width
 from policykit.writing.docx.styles import Styles, set_language, tune_template
-from policykit.writing.layout import Document, NumberedSection, evaluation_facts
+from policykit.writing.layout import (
+    Document,
+    NumberedSection,
+    evaluation_facts,
+    subsection_anchor,
+)
 
 if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
@@ -243,6 +249,9 @@ class DocxWriter:
             if isinstance(section.part, Goals):
                 for index, group in enumerate(section.part.groups, start=1):
                     yield 2, _group_anchor(group, index), group.title
+            if isinstance(section.part, Section):
+                for index, child in enumerate(section.part.subsections, start=1):
+                    yield 2, subsection_anchor(child, section.anchor, index), child.heading
 
     def _field_begin(self, p: BaseOxmlElement, instruction: str, *, dirty: bool = False) -> None:
         field_char(p, "begin", dirty=dirty)
@@ -266,9 +275,21 @@ class DocxWriter:
         elif isinstance(part, Principles):
             if part.intro:
                 self.prose(part.intro)
+        elif isinstance(part, Section):
+            self.free(part, section.anchor, 1)
         else:
             assert isinstance(part, Evaluation)
             self.evaluation(part)
+
+    def free(self, section: Section, anchor: str, level: int) -> None:
+        """A free section's prose, then its subsections as Heading 2, 3 and on (Word has nine
+        heading levels; deeper ones stay at the ninth)."""
+        if section.text is not None:
+            self.prose(section.text)
+        for index, child in enumerate(section.subsections, start=1):
+            child_anchor = subsection_anchor(child, anchor, index)
+            self.heading(min(level + 1, 9), child.heading, child_anchor)
+            self.free(child, child_anchor, level + 1)
 
     def heading(
         self, level: int, text: str, anchor: str, *, page_break_before: bool = False
