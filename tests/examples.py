@@ -14,6 +14,8 @@ from tests.conftest import ROOT
 
 SEED = "kommunikationspolitik"
 ENGLISH = "information-security-policy"
+#: The format-2 example: free sections with subsections, an annex, no definitions.
+STAFF = "personalepolitik"
 
 
 @cache

@@ -13,7 +13,7 @@ import pytest
 from policykit.model.policy import Link, Paragraph, Prose, Span, Status, Text
 from policykit.writing.html import write_html
 from tests.clients import ROOT, chromium_page, require, require_file
-from tests.examples import ENGLISH, SEED, document, policy
+from tests.examples import ENGLISH, SEED, STAFF, document, policy
 from tests.golden import check_golden
 
 GOLDEN = ROOT / "tests" / "data" / "golden"
@@ -47,7 +47,7 @@ def outline(html: str) -> Outline:
     return parser
 
 
-@pytest.mark.parametrize("name", [SEED, ENGLISH])
+@pytest.mark.parametrize("name", [SEED, ENGLISH, STAFF])
 def test_landmarks_language_and_heading_hierarchy(name: str) -> None:
     page = outline(write_html(document(name)))
     assert page.html_lang == policy(name).language
@@ -142,7 +142,7 @@ def vnu_errors(page: Path) -> list[dict[str, object]]:
     return messages
 
 
-@pytest.mark.parametrize("name", [SEED, ENGLISH])
+@pytest.mark.parametrize("name", [SEED, ENGLISH, STAFF])
 def test_nu_html_checker_finds_no_errors(name: str, tmp_path: Path) -> None:
     page = tmp_path / f"{name}.html"
     page.write_text(write_html(document(name)), encoding="utf-8")
@@ -166,7 +166,7 @@ def axe_violations(page_path: Path, screenshot: Path | None = None) -> list[dict
     return violations
 
 
-@pytest.mark.parametrize("name", [SEED, ENGLISH])
+@pytest.mark.parametrize("name", [SEED, ENGLISH, STAFF])
 def test_axe_core_finds_no_wcag_violations(name: str, tmp_path: Path) -> None:
     page = tmp_path / f"{name}.html"
     page.write_text(write_html(document(name)), encoding="utf-8")

@@ -15,7 +15,7 @@ from policykit.model.project import BrandingSettings, Project
 from policykit.writing.layout import ExportOptions, Templates
 from policykit.writing.pdf import ForbiddenResourceError, write_pdf
 from tests.clients import ROOT, require
-from tests.examples import ENGLISH, SEED, document
+from tests.examples import ENGLISH, SEED, STAFF, document
 from tests.golden import check_golden
 from tests.test_seed import seed_units
 
@@ -132,7 +132,7 @@ def test_draft_mark_on_every_page(tmp_path: Path) -> None:
     assert all("UDKAST" in page for page in pages)
 
 
-@pytest.mark.parametrize("name", [SEED, ENGLISH])
+@pytest.mark.parametrize("name", [SEED, ENGLISH, STAFF])
 def test_reproducible(name: str) -> None:
     assert write_pdf(document(name)) == write_pdf(document(name))
 

@@ -40,7 +40,7 @@ from policykit.writing.layout import Document, layout
 from policykit.writing.redline_docx import write_redline_docx
 from tests.clients import require, require_python_uno
 from tests.conftest import DATA
-from tests.examples import draft, policy, project
+from tests.examples import draft, policy, project, read
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DATE = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
@@ -457,13 +457,16 @@ def test_a_link_that_changes_is_deleted_and_inserted_whole() -> None:
 def test_libreoffice_accept_all_and_reject_all_give_the_two_exports(tmp_path: Path) -> None:
     """Writer's own Accept All gives exactly the new export's text, Reject All exactly the
     old one's, lists and numbers included: for the seed against its revision both ways, and
-    for every golden diff case against its base."""
+    for every golden diff case against its base, and for the format-2 example's revision."""
     python = require_python_uno()
     require("soffice")
     cases = DATA / "diff"
     base = _load(cases / "base.yaml")
     pairs = [(policy(), draft()), (draft(), policy())]
     pairs += [(base, _load(case)) for case in sorted(cases.glob("*.yaml")) if case.stem != "base"]
+    # Format 2: a free section moved, a subsection reworded and one removed, a section added.
+    staff = read("policies/personalepolitik.yaml")
+    pairs += [(staff, read("tests/data/format2/personalepolitik-revised.yaml"))]
     jobs: list[str] = []
     expected: list[tuple[Path, Path]] = []
     for n, (old, new) in enumerate(pairs):

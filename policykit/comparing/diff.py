@@ -24,7 +24,14 @@ from typing import Any, Generic, TypeVar
 from policykit.comparing.lines import MergedLine, diff_prose, unchanged
 from policykit.comparing.pairing import pair_similar
 from policykit.comparing.words import Piece, similarity, word_diff
-from policykit.model.outline import PART_NAMES, Node, node_prose, walk
+from policykit.model.outline import (
+    PART_NAMES,
+    Node,
+    default_order,
+    node_prose,
+    section_key,
+    walk,
+)
 from policykit.model.policy import (
     Decision,
     Definition,
@@ -212,6 +219,7 @@ def compare(old: Policy, new: Policy) -> ChangeSet:
     for name in PART_NAMES:  # the outline's order, which is the changes' order
         differ.part(name, old, new)
     differ.sections("sections", old.sections, new.sections)
+    differ.document_moves(old, new)
     differ.related(old.related, new.related)
     alignments = Alignments(
         differ.groups,
@@ -274,9 +282,10 @@ class _Differ:
         reworded."""
         pairs = align(old, new, lambda s: s.id, lambda s: s.heading.casefold(), _section_text)
         self.section_pairs[path] = pairs
+        top = path == "sections"  # whose moves are the document's (`document_moves`)
         for index, pair in enumerate(pairs):
             where = f"{path}[{_key(pair, lambda s: s.id, index)}]"
-            self.placed(where, "sections", pair, _section_text)
+            self.placed(where, "sections", pair, _section_text, moves=not top)
             if pair.old is None or pair.new is None:
                 continue
             self.text(f"{where}.heading", "sections", pair.old.heading, pair.new.heading)
@@ -487,7 +496,38 @@ class _Differ:
                 self.text(f"{path}.title", "related", pair.old.title, pair.new.title)
                 self.value(f"{path}.url", "related", pair.old.url, pair.new.url, Category.EDITORIAL)
 
-    def placed(self, path: str, part: str, pair: Pair[T], describe: Callable[[T], str]) -> None:
+    def document_moves(self, old: Policy, new: Policy) -> None:
+        """Parts and free sections that moved in the document's order (`order:`), found as
+        moves within a list are: those outside the longest run that kept its order."""
+        free = self.section_pairs.get("sections", ())
+        before, after = document_units(old, free, "old"), document_units(new, free, "new")
+        where_new = {unit: n for n, unit in enumerate(after)}
+        common = [(n, where_new[unit]) for n, unit in enumerate(before) if unit in where_new]
+        stayed = set(_longest_in_order(common))
+        for i, j in common:
+            if (i, j) in stayed:
+                continue
+            unit = before[i]
+            if isinstance(unit, str):
+                path, part, text = unit, unit, unit
+            else:
+                pair = free[unit]
+                assert pair.new is not None
+                path = f"sections[{_key(pair, lambda s: s.id, unit)}]"
+                part, text = "sections", pair.new.heading
+            self.add(
+                Change(path, part, Kind.MOVED, Category.EDITORIAL, text, text, (), (i + 1, j + 1))
+            )
+
+    def placed(
+        self,
+        path: str,
+        part: str,
+        pair: Pair[T],
+        describe: Callable[[T], str],
+        *,
+        moves: bool = True,
+    ) -> None:
         """An added, removed or moved part; adding or removing a part changes what the
         policy says, moving it only where it says it."""
         if pair.old is None and pair.new is not None:
@@ -496,11 +536,27 @@ class _Differ:
             self.add(
                 Change(path, part, Kind.REMOVED, _added_category(part), old=describe(pair.old))
             )
-        elif pair.moved and pair.old is not None and pair.new is not None:
+        elif moves and pair.moved and pair.old is not None and pair.new is not None:
             assert pair.old_index is not None and pair.new_index is not None
             positions = (pair.old_index + 1, pair.new_index + 1)
             text = describe(pair.new)
             self.add(Change(path, part, Kind.MOVED, Category.EDITORIAL, text, text, (), positions))
+
+
+def document_units(policy: Policy, free: Sequence[Pair[Section]], side: str) -> list[str | int]:
+    """The policy's parts and free sections in its order: a typed part by its name, a free
+    section by the index of its pair in `free` (the aligned top-level sections)."""
+    index_of = {
+        (pair.old_index if side == "old" else pair.new_index): n for n, pair in enumerate(free)
+    }
+    keys = {section_key(s, i): i for i, s in enumerate(policy.sections)}
+    units: list[str | int] = []
+    for name in policy.order or default_order(policy):
+        if name in PART_NAMES:
+            units.append(name)
+        elif name in keys:
+            units.append(index_of[keys[name]])
+    return units
 
 
 def _added_category(part: str) -> Category:

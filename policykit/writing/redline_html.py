@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from policykit.comparing.diff import Change, ChangeSet, Pair, filled
+from policykit.comparing.diff import Change, ChangeSet, Kind, Pair, document_units, filled
 from policykit.comparing.lines import PLAIN, MergedLine, Status, Style
 from policykit.comparing.summary import category_text, summary_rows
 from policykit.comparing.words import Op, styled_diff
 from policykit.model.intervals import Interval, parse_interval
-from policykit.model.outline import PART_NAMES, default_order, section_key
 from policykit.model.policy import Definition, GoalItem, Policy, Principle, Prose, Section
 from policykit.reading.locales import Locale
 from policykit.reading.prose import is_safe_url
@@ -290,11 +289,12 @@ class _Redline:
         title = self.words(*_sides(pair, lambda x: x.heading))
         number = self.numbers.get(anchor) if pair.new is not None else None
         notes = [_markup(self.labels["removed_section"])] if pair.new is None else []
-        if pair.moved and pair.old is not None and pair.new is not None:
+        where = f"{path}[{node.id or (index or 0) + 1}]"
+        moved = any(c.kind is Kind.MOVED and c.path == where for c in self.changes.changes)
+        if moved and pair.old is not None and pair.new is not None:
             before = self.old_numbers.get(anchor)
             if before is not None:
                 notes.append(_markup(self.labels["moved_from"].format(number=before)))
-        where = f"{path}[{node.id or (index or 0) + 1}]"
         return SectionView(
             "section",
             anchor,
@@ -411,20 +411,7 @@ def _merged_order(old: Policy, new: Policy, free: Sequence[Pair[Section]]) -> li
     """The parts and free sections of both versions, in the new version's order, each that
     only the old version has after the one it followed there: a typed part by its name, a
     free section by the index of its pair."""
-    old_of = {pair.old_index: n for n, pair in enumerate(free) if pair.old_index is not None}
-    new_of = {pair.new_index: n for n, pair in enumerate(free) if pair.new_index is not None}
-
-    def units(policy: Policy, index_of: dict[int, int]) -> list[str | int]:
-        keys = {section_key(s, i): i for i, s in enumerate(policy.sections)}
-        out: list[str | int] = []
-        for name in policy.order or default_order(policy):
-            if name in PART_NAMES:
-                out.append(name)
-            elif name in keys:
-                out.append(index_of[keys[name]])
-        return out
-
-    before, after = units(old, old_of), units(new, new_of)
+    before, after = document_units(old, free, "old"), document_units(new, free, "new")
     merged = list(after)
     shown = set(after)
     for position, unit in enumerate(before):

@@ -1,0 +1,168 @@
+"""Format 2 in every output: a policy without definitions, with free sections, subsections and
+an annex outside the count, in the author's order; and its revision in the diff and the three
+redlines, read by the real clients (vnu, axe-core, qpdf, poppler, pandoc)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from policykit.comparing.diff import Kind, compare
+from policykit.model.outline import outline
+from policykit.writing.docx import write_docx
+from policykit.writing.html import write_html
+from policykit.writing.layout import layout
+from policykit.writing.markdown import write_markdown
+from policykit.writing.pdf import html_to_pdf, write_pdf
+from policykit.writing.redline_html import write_redline_html
+from tests.clients import require
+from tests.conftest import DATA
+from tests.examples import STAFF, policy, project, read
+from tests.test_html import axe_violations, vnu_errors
+from tests.test_redline_docx import check_accept_and_reject
+
+REVISED = "tests/data/format2/personalepolitik-revised.yaml"
+HEADINGS = [
+    "1. Formål",
+    "2. Vores værdier",
+    "Dialog",
+    "Ligestilling",
+    "3. Arbejdsmiljø",
+    "Sygefravær",
+    "Samtaler under sygefravær",
+    "4. Evaluering",
+    "Bilag 1: Lokale aftaler",
+]
+
+
+def run(*args: str, stdin: bytes | None = None) -> str:
+    result = subprocess.run(args, input=stdin, capture_output=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode("utf-8")
+
+
+def test_the_outline_follows_the_authors_order_and_counts_only_numbered_sections() -> None:
+    staff = policy(STAFF)
+    assert staff.definitions is None and staff.goals is None and staff.principles is None
+    assert [e.path for e in outline(staff)] == [
+        "purpose",
+        "sections[vaerdier]",
+        "sections[arbejdsmiljoe]",
+        "evaluation",
+        "sections[bilag-1]",
+    ]
+    titles = [s.title for s in layout(staff, project()).sections]
+    assert titles == ["1. Formål", "2. Vores værdier", "3. Arbejdsmiljø", "4. Evaluering",
+                      "Bilag 1: Lokale aftaler"]  # fmt: skip
+
+
+def test_no_output_mentions_definitions(tmp_path: Path) -> None:
+    doc = layout(policy(STAFF), project())
+    pdf = tmp_path / "staff.pdf"
+    pdf.write_bytes(write_pdf(doc))
+    page = lxml_html.fromstring(write_html(doc))
+    assert not page.xpath("//*[contains(@class, 'definitions')]")
+    texts = {
+        "html": page.find("body").text_content(),
+        "markdown": write_markdown(doc),
+        "pdf": run(require("pdftotext"), str(pdf), "-"),
+        "word": run(require("pandoc"), "-f", "docx", "-t", "plain", stdin=write_docx(doc)),
+    }
+    for name, text in texts.items():
+        assert "Definition" not in text and "definition" not in text, name
+
+
+def test_html_has_every_heading_at_its_level_and_passes_vnu_and_axe(tmp_path: Path) -> None:
+    html = write_html(layout(policy(STAFF), project()))
+    main = html[html.index('<main id="main">') : html.index("</main>")]
+    found = re.findall(r"<h([2-6]) id=\"[^\"]+\">([^<]+)</h\1>", main)
+    assert [text for _, text in found] == HEADINGS
+    assert [int(level) for level, _ in found] == [2, 2, 3, 3, 2, 3, 4, 2, 2]
+    assert 'href="#section-bilag-1">Bilag 1: Lokale aftaler</a>' in html  # in the contents
+    page = tmp_path / "staff.html"
+    page.write_text(html, encoding="utf-8")
+    assert vnu_errors(page) == []
+    assert axe_violations(page) == []
+
+
+def test_pdf_passes_qpdf_and_reads_in_order_with_bookmarks(tmp_path: Path) -> None:
+    pdf = tmp_path / "staff.pdf"
+    pdf.write_bytes(write_pdf(layout(policy(STAFF), project())))
+    assert "No syntax or stream encoding errors" in run(require("qpdf"), "--check", str(pdf))
+    text = " ".join(run(require("pdftotext"), str(pdf), "-").split())
+    body = text[text.rindex("1. Formål") :]  # after the contents
+    positions = [body.index(heading) for heading in HEADINGS]
+    assert positions == sorted(positions)
+    outlines = run(require("qpdf"), "--json=2", "--json-key=outlines", str(pdf))
+    assert "Bilag 1: Lokale aftaler" in json.loads(outlines)["outlines"].__repr__()
+
+
+def test_word_has_real_headings_that_pandoc_reads() -> None:
+    docx = write_docx(layout(policy(STAFF), project()))
+    tree = json.loads(run(require("pandoc"), "-f", "docx", "-t", "json", stdin=docx))
+
+    def text(inlines: list[dict[str, object]]) -> str:
+        return "".join(
+            str(i["c"]) if i["t"] == "Str" else " " for i in inlines if i["t"] in ("Str", "Space")
+        )
+
+    headings = [(b["c"][0], text(b["c"][2])) for b in tree["blocks"] if b["t"] == "Header"]
+    assert headings == list(zip([1, 1, 2, 2, 1, 2, 3, 1, 1], HEADINGS, strict=True))
+
+
+# --- the revision ---------------------------------------------------------------------------
+
+
+def test_the_diff_reports_the_moved_section_and_carries_added_content() -> None:
+    changes = compare(policy(STAFF), read(REVISED))
+    by_path = {c.path: c for c in changes.changes}
+    assert by_path["sections[vaerdier]"].kind is Kind.MOVED
+    added = by_path["sections[seniorer]"]
+    assert added.kind is Kind.ADDED and "Seniorer kan aftale nedsat tid" in (added.new or "")
+    removed = by_path["sections[vaerdier].sections[ligestilling]"]
+    assert removed.kind is Kind.REMOVED and "forskelsbehandling" in (removed.old or "")
+    assert "sections[arbejdsmiljoe].sections[sygefravaer].sections[1].text" in by_path
+
+
+def test_a_part_added_or_removed_carries_its_whole_content() -> None:
+    staff = policy(STAFF)
+    seed = policy()
+    changes = compare(staff, seed)
+    definitions = next(c for c in changes.changes if c.path == "definitions")
+    assert definitions.kind is Kind.ADDED
+    assert "modtageren af budskabet" in (definitions.new or "")
+    back = next(c for c in compare(seed, staff).changes if c.path == "definitions")
+    assert back.kind is Kind.REMOVED and "modtageren af budskabet" in (back.old or "")
+
+
+def test_html_and_pdf_redlines_pass_the_clients(tmp_path: Path) -> None:
+    old, new = policy(STAFF), read(REVISED)
+    settings = project()
+    html = write_redline_html(compare(old, new), layout(old, settings), layout(new, settings))
+    assert "Flyttet fra afsnit 2" in html
+    assert '<section id="section-seniorer" class="inserted"' in html
+    page = tmp_path / "redline.html"
+    page.write_text(html, encoding="utf-8")
+    assert vnu_errors(page) == []
+    assert axe_violations(page) == []
+    pdf = tmp_path / "redline.pdf"
+    pdf.write_bytes(html_to_pdf(html, layout(new, settings)))
+    assert "No syntax or stream encoding errors" in run(require("qpdf"), "--check", str(pdf))
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_word_redline_accepts_to_the_new_and_rejects_to_the_old(direction: str) -> None:
+    pair = (policy(STAFF), read(REVISED))
+    old, new = pair if direction == "forward" else pair[::-1]
+    settings = project()
+    check_accept_and_reject(layout(old, settings), layout(new, settings))
+
+
+def test_the_revision_is_valid_format_2() -> None:
+    assert (DATA / "format2" / "personalepolitik-revised.yaml").is_file()
+    assert read(REVISED).format == 2
