@@ -59,6 +59,7 @@ def _load(path: str) -> object:
     [
         "policies/kommunikationspolitik.yaml",
         "policies/information-security-policy.yaml",
+        "policies/personalepolitik.yaml",
         "policies/drafts/kommunikationspolitik.yaml",
     ],
 )
@@ -88,6 +89,19 @@ def test_format_doc_example_validates() -> None:
     assert complete, "docs/format.md has no complete example policy"
     report = validate([SourceFile("example.yaml", complete[0].encode("utf-8"))])
     assert report.errors == 0, report.findings
+
+
+def test_format_doc_format_2_example_validates_with_no_finding() -> None:
+    from policykit.checking.validate import SourceFile, validate
+
+    doc = (ROOT / "docs" / "format.md").read_text("utf-8")
+    (example,) = re.findall(r"```yaml\n(format: 2\n.*?)```", doc, re.S)
+    report = validate([SourceFile("personalepolitik.yaml", example.encode("utf-8"))])
+    assert report.findings == []
+    assert [s.heading for s in report.policies[0].sections] == [
+        "Vores værdier",
+        "Bilag 1: Lokale aftaler",
+    ]
 
 
 def test_pre_commit_hook_runs_validate_on_the_whole_folder() -> None:

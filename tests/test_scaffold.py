@@ -263,9 +263,32 @@ def test_new_creates_a_valid_draft_with_all_five_parts(repo: Path) -> None:
     data = load(path)
     assert isinstance(data, dict)
     assert all(part in data for part in PARTS)
-    assert policy.goals.groups and policy.definitions.terms and policy.principles.items
-    assert policy.evaluation.interval is not None
+    assert policy.goal_groups and policy.terms and policy.principle_items
+    assert policy.evaluation is not None and policy.evaluation.interval is not None
+    assert policy.format == 2
     assert_validates_cleanly(repo / "policies")
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_new_shows_free_sections_and_an_annex_as_an_example_that_validates(
+    repo: Path, language: str
+) -> None:
+    code, out = run("new", "hr", "--title", "HR", "--language", language)
+    assert code == 0, out
+    text = (repo / "policies" / "hr.yaml").read_text("utf-8")
+    start = text.index("# sections:")
+    # The commented-out YAML starts with a key, a space or a dash; the guidance with a capital.
+    lines = [
+        line[2:] if line[2:3].islower() or line[2:3] in (" ", "-") else line
+        for line in text[start:].splitlines()
+    ]
+    example = text[:start] + "\n".join(lines) + "\n"
+    read = read_policy(example.encode("utf-8"), "policies/hr.yaml")
+    assert read.findings == [], read.findings
+    assert read.policy is not None
+    sections = read.policy.sections
+    assert len(sections) == 2 and sections[0].subsections and not sections[1].numbered
+    assert read.policy.order[-1] == sections[1].id  # the annex last, as `order` puts it
 
 
 @pytest.mark.parametrize(
