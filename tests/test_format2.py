@@ -166,3 +166,81 @@ def test_word_redline_accepts_to_the_new_and_rejects_to_the_old(direction: str) 
 def test_the_revision_is_valid_format_2() -> None:
     assert (DATA / "format2" / "personalepolitik-revised.yaml").is_file()
     assert read(REVISED).format == 2
+
+
+# --- links between policies ---------------------------------------------------------------------
+
+
+def links_case(text: str, *, format: int = 2) -> list[str]:
+    """The findings of a small policy whose purpose is `text`, among the repository's."""
+    from policykit.checking.validate import SourceFile, validate
+
+    source = (
+        f"format: {format}\nid: links\ntitle: Links\nlanguage: da\nversion: '1.0'\n"
+        "status: draft\npurpose:\n  text: |\n    " + text + "\n"
+    )
+    report = validate(
+        [SourceFile("links.yaml", source.encode("utf-8"))],
+        project(),
+        {"kommunikationspolitik", "personalepolitik"},
+    )
+    return [f"{f.rule.code}: {f.message} | {f.hint}" for f in report.findings if f.is_error]
+
+
+def test_a_link_to_a_policy_in_force_validates() -> None:
+    assert links_case("Jf. [personalepolitikken](policy:personalepolitik).") == []
+
+
+def test_a_link_to_no_policy_says_did_you_mean() -> None:
+    (finding,) = links_case("Jf. [personalepolitikken](policy:personalpolitik).")
+    assert finding.startswith("PK115: the link `policy:personalpolitik` names no policy")
+    assert "did you mean `policy:personalepolitik`?" in finding
+
+
+def test_a_link_to_a_policy_is_format_2() -> None:
+    from policykit.checking.validate import SourceFile, validate
+
+    case = (DATA / "cases" / "valid-minimal.yaml").read_text("utf-8")
+    linked = case.replace(
+        "This policy says why we keep records.",
+        "This policy follows [the staff policy](policy:personalepolitik).",
+    )
+    assert "format: 1" in linked and linked != case
+    report = validate([SourceFile("case.yaml", linked.encode("utf-8"))], project(), set())
+    assert [f.rule.code for f in report.findings if f.is_error] == ["PK112"]
+
+
+def test_a_relative_link_is_refused_with_both_ways_to_write_it() -> None:
+    (finding,) = links_case("Se [licensen](LICENSE.md).")
+    assert finding.startswith("PK205:")
+    assert "https://" in finding and "policy:personalepolitik" in finding
+
+
+def test_a_reference_link_written_with_a_space_is_a_link() -> None:
+    from policykit.model.policy import Link, Paragraph, Span
+    from policykit.reading.prose import parse_prose
+
+    source = 'Read about our ["joint work"] [4].\n\n[4]: https://example.org/joint\n'
+    prose, findings = parse_prose(source, lambda line: Span("x.yaml", 1, 1))
+    assert findings == []
+    paragraph = prose.blocks[0]
+    assert isinstance(paragraph, Paragraph)
+    links = [node for node in paragraph.children if isinstance(node, Link)]
+    assert [link.href for link in links] == ["https://example.org/joint"]
+
+
+def test_each_output_writes_a_policy_link_its_own_way(tmp_path: Path) -> None:
+    from policykit.writing.layout import with_policies
+
+    staff = policy(STAFF)
+    options = with_policies(layout(staff, project()).options, [policy(), staff])
+    doc = layout(staff, project(), options)
+    html = write_html(doc)
+    assert '<a href="kommunikationspolitik.html">kommunikationspolitikken</a> beskriver' in html
+    assert "[kommunikationspolitikken](kommunikationspolitik.md)" in write_markdown(doc)
+    pdf = tmp_path / "staff.pdf"
+    pdf.write_bytes(write_pdf(doc))
+    printed = " ".join(run(require("pdftotext"), str(pdf), "-").split())
+    assert "kommunikationspolitikken (Kommunikationspolitik) beskriver" in printed
+    word = run(require("pandoc"), "-f", "docx", "-t", "plain", stdin=write_docx(doc))
+    assert "kommunikationspolitikken (Kommunikationspolitik) beskriver" in " ".join(word.split())

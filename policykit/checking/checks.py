@@ -6,8 +6,9 @@ readability); `check_collection` looks across the files of a folder (policy ids,
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -17,7 +18,7 @@ from policykit.diagnostics.findings import Finding, Note
 from policykit.model.outline import Entry, outline, walk
 from policykit.model.policy import Policy, PolicyIdentity, Prose, Span, Status
 from policykit.model.project import Project
-from policykit.reading.prose import plain_text, text_units
+from policykit.reading.prose import plain_text, policy_links, policy_target, text_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,3 +298,25 @@ def _duplicate_policy(policy: PolicyIdentity, first: PolicyIdentity, drafts: boo
         notes=[Note("the other policy with this id", first.span)],
         hint="give each policy its own id (it names its exports)",
     )
+
+
+def check_policy_links(policy: Policy, known: Collection[str]) -> Iterator[Finding]:
+    """Each `policy:ID` link names one of the council's policies (not this one)."""
+    for entry in outline(policy):
+        for prose in entry.prose:
+            for link in policy_links(prose):
+                target = policy_target(link.href)
+                if target is None or (target in known and target != policy.id):
+                    continue
+                if target == policy.id:
+                    message = f"the link `{link.href}` points at this policy itself"
+                    hint = "link to another policy, or to a section of this one by its text"
+                else:
+                    message = f"the link `{link.href}` names no policy in force"
+                    guess = difflib.get_close_matches(target, sorted(known), n=1, cutoff=0.6)
+                    hint = (
+                        f"did you mean `policy:{guess[0]}`?"
+                        if guess
+                        else "link by the id of a policy in policies/, as its file is named"
+                    )
+                yield Finding.of(rules.UNKNOWN_POLICY, message, link.span, hint=hint)

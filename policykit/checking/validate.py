@@ -5,10 +5,16 @@ Pure: the caller reads the files (see `workspace`) and renders the report.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from policykit.checking.checks import SectionStats, check_collection, check_policy, section_stats
+from policykit.checking.checks import (
+    SectionStats,
+    check_collection,
+    check_policy,
+    check_policy_links,
+    section_stats,
+)
 from policykit.diagnostics.findings import Finding, count
 from policykit.model.policy import Policy
 from policykit.model.project import Project
@@ -54,8 +60,16 @@ class Report:
         return [(policy, section_stats(policy)) for policy in self.policies]
 
 
-def validate(files: Sequence[SourceFile], project: Project | None = None) -> Report:
-    """Read and check every file, then the set as a whole. Never raises on bad input."""
+def validate(
+    files: Sequence[SourceFile],
+    project: Project | None = None,
+    policies_in_force: Collection[str] | None = None,
+) -> Report:
+    """Read and check every file, then the set as a whole. Never raises on bad input.
+
+    `policies_in_force` are the ids of the council's policies besides these files' (those in
+    the project's `policies/` folder): with them, each link to another policy
+    (`policy:ID`) is checked to name one. Without them, such links are not checked."""
     project = project or Project()
     report = Report(files=len(files), project=project)
     identities = []
@@ -68,5 +82,9 @@ def validate(files: Sequence[SourceFile], project: Project | None = None) -> Rep
             report.policies.append(read.policy)
             report.findings.extend(check_policy(read.policy, project))
     report.findings.extend(check_collection(identities))
+    if policies_in_force is not None:
+        known = set(policies_in_force) | {i.id for i in identities if not i.draft}
+        for policy in report.policies:
+            report.findings.extend(check_policy_links(policy, known))
     report.findings.sort(key=Finding.sort_key)
     return report

@@ -57,6 +57,7 @@ UNKNOWN_LANGUAGE = Rule("PK111", "unknown-language", E, "A language policykit ha
 NEEDS_FORMAT_2 = Rule("PK112", "newer-format", E, "A format-2 construct in a format-1 file.")
 NO_SECTIONS = Rule("PK113", "no-sections", E, "A policy with no part and no section.")
 INVALID_ORDER = Rule("PK114", "invalid-order", E, "`order` names what the policy lacks.")
+UNKNOWN_POLICY = Rule("PK115", "unknown-policy", E, "A `policy:` link to no policy in force.")
 
 # --- prose (PK2xx) ---
 PROSE_RAW_HTML = Rule("PK201", "prose-raw-html", E, "Raw HTML in prose.")

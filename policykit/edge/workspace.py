@@ -177,13 +177,22 @@ SETUP_STOPS = "policykit stops before it writes anything"
 def validate_paths(paths: Sequence[Path]) -> Report:
     """Validate the policies under `paths`, and the project file that governs them."""
     workspace = load_workspace(paths)
-    report = validate(workspace.files, workspace.settings)
+    report = validate(workspace.files, workspace.settings, policies_in_force(paths))
     if workspace.project is not None:
         report.sources[workspace.project.path] = workspace.project.text
         report.findings[:0] = workspace.project.findings
     report.findings[:0] = workspace.unreadable
     report.setup_errors = workspace.setup
     return report
+
+
+def policies_in_force(paths: Sequence[Path]) -> set[str]:
+    """The ids of the policies in the project's `policies/` (not its drafts), by file name:
+    what a `policy:ID` link may name, whichever files are being validated."""
+    folder = project_root(paths) / POLICIES_FOLDER
+    if not folder.is_dir():
+        return set()
+    return {path.stem for path in _walk(folder) if DRAFTS_FOLDER not in path.parts[-2:-1]}
 
 
 def checked_settings(report: Report) -> Project:

@@ -86,28 +86,50 @@ _MARKUP = r"\\`*_\[\]<>&!|~#\r\0"
 _LITERAL_LINE = re.compile(rf"(?![-+=>#*\d])[^\s{_MARKUP}][^\n{_MARKUP}]*\n?")
 
 
-def parse_prose(source: str, locate: Locator) -> tuple[Prose, list[Finding]]:
-    """Parse `source` into a Prose node, with a finding for every construct outside the subset."""
+def parse_prose(
+    source: str, locate: Locator, *, policy_links: bool = False
+) -> tuple[Prose, list[Finding]]:
+    """Parse `source` into a Prose node, with a finding for every construct outside the subset.
+    `policy_links` admits links to other policies (`policy:ID`, format 2)."""
     if _LITERAL_LINE.fullmatch(source) and source.strip():
         # markdown-it would give one paragraph of this text: skip its cost, which dominates
         # reading a policy with thousands of goals (a test checks the two agree).
         span = locate(0)
         text = Text(source.strip(), span)
         return Prose(source, (Paragraph((text,), span),), span), []
-    return parse_markdown(source, locate)
+    return parse_markdown(source, locate, policy_links=policy_links)
 
 
-def parse_markdown(source: str, locate: Locator) -> tuple[Prose, list[Finding]]:
+#: `[text] [label]`, a reference link as Markdown.pl wrote it: CommonMark wants no space.
+_SPACED_REFERENCE = re.compile(r"\]\s\[([^\]\n]+)\]")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:", re.M)
+
+
+def _join_spaced_references(source: str) -> str:
+    """`[text] [4]` as `[text][4]` where `[4]:` is defined, so that a reference link written
+    the way the original Markdown allowed is a link, not the text `[text] 4`."""
+    labels = {label.casefold() for label in _DEFINITION.findall(source)}
+    if not labels:
+        return source
+    return _SPACED_REFERENCE.sub(
+        lambda m: f"][{m.group(1)}]" if m.group(1).casefold() in labels else m.group(0), source
+    )
+
+
+def parse_markdown(
+    source: str, locate: Locator, *, policy_links: bool = False
+) -> tuple[Prose, list[Finding]]:
     """`parse_prose` through markdown-it, whatever the text."""
-    tokens = _parser().parse(source)
-    builder = _ProseBuilder(locate)
+    tokens = _parser().parse(_join_spaced_references(source))
+    builder = _ProseBuilder(locate, policy_links)
     blocks = builder.blocks(tokens, 0, len(tokens))
     return Prose(source, tuple(blocks), locate(0)), builder.findings
 
 
 class _ProseBuilder:
-    def __init__(self, locate: Locator) -> None:
+    def __init__(self, locate: Locator, policy_links: bool = False) -> None:
         self.locate = locate
+        self.policy_links = policy_links
         self.findings: list[Finding] = []
 
     def _span(self, token: Token, fallback: Span | None = None) -> Span:
@@ -192,15 +214,68 @@ class _ProseBuilder:
         if token.type != "link_open":
             return
         href = str(token.attrs.get("href", ""))
-        if not is_safe_url(href):
-            self.findings.append(
-                Finding.of(
-                    rules.UNSAFE_LINK,
-                    f"the link `{href}` is not an http, https or mailto address",
-                    span,
-                    hint="link to a full address such as https://www.example.dk/side",
+        if is_safe_url(href):
+            return
+        if policy_target(href) is not None:
+            if not self.policy_links:
+                self.findings.append(
+                    Finding.of(
+                        rules.NEEDS_FORMAT_2,
+                        f"the link `{href}` to another policy is part of format 2, and this "
+                        "file is in format 1",
+                        span,
+                        hint="set `format: 2`; docs/format.md says what format 2 adds",
+                    )
                 )
+            return
+        self.findings.append(
+            Finding.of(
+                rules.UNSAFE_LINK,
+                f"the link `{href}` is not an http, https or mailto address, nor a policy",
+                span,
+                hint="write a full address, such as https://www.example.dk/side, or link to "
+                "another of the council's policies by its id, such as policy:personalepolitik",
             )
+        )
+
+
+#: A link to another of the council's policies: `policy:` and its id.
+POLICY_SCHEME = "policy:"
+_POLICY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def policy_target(href: str) -> str | None:
+    """The id a `policy:ID` link points at, or None for any other link."""
+    if not href.startswith(POLICY_SCHEME):
+        return None
+    target = href[len(POLICY_SCHEME) :]
+    return target if _POLICY_ID.fullmatch(target) else None
+
+
+def policy_links(prose: Prose) -> Iterator[Link]:
+    """The links to other policies in a prose field."""
+    for block in prose.blocks:
+        yield from _block_links(block)
+
+
+def _block_links(block: Block) -> Iterator[Link]:
+    if isinstance(block, Paragraph):
+        yield from _inline_links(block.children)
+    elif isinstance(block, BlockQuote):
+        for child in block.blocks:
+            yield from _block_links(child)
+    else:
+        for item in block.items:
+            for child in item.blocks:
+                yield from _block_links(child)
+
+
+def _inline_links(inlines: Sequence[Inline]) -> Iterator[Link]:
+    for node in inlines:
+        if isinstance(node, Link) and policy_target(node.href) is not None:
+            yield node
+        if isinstance(node, Emphasis | Strong | Link):
+            yield from _inline_links(node.children)
 
 
 def is_safe_url(href: str) -> bool:
@@ -279,13 +354,14 @@ def plain_text(prose: Prose) -> str:
 def canonical_markdown(prose: Prose) -> str:
     """The prose written back as Markdown in one canonical form: what the diff compares, so
     that rewrapping a paragraph or re-indenting a list in the YAML is no change."""
-    return "\n\n".join(_block_markdown(block, "", False) for block in prose.blocks)
+    return "\n\n".join(_block_markdown(block, "", False, None) for block in prose.blocks)
 
 
-def commonmark(prose: Prose) -> str:
+def commonmark(prose: Prose, policy_extension: str = ".md") -> str:
     """The prose as CommonMark that any reader parses back into the same blocks and inlines:
-    the canonical form with every character escaped that Markdown would read as markup."""
-    return "\n\n".join(_block_markdown(block, "", True) for block in prose.blocks)
+    the canonical form with every character escaped that Markdown would read as markup. A
+    link to another policy leads to its file beside this one (`ID.md`)."""
+    return "\n\n".join(_block_markdown(block, "", True, policy_extension) for block in prose.blocks)
 
 
 #: Characters that are markup anywhere in a line.
@@ -316,12 +392,14 @@ def _escape_paragraph_start(text: str) -> str:
     )
 
 
-def _block_markdown(block: Block, indent: str, escape: bool) -> str:
+def _block_markdown(block: Block, indent: str, escape: bool, policies: str | None) -> str:
+    """A block as Markdown; `escape` for CommonMark out, `policies` the extension that links
+    to other policies lead to (None: as written, `policy:ID`)."""
     if isinstance(block, Paragraph):
-        text = _inline_markdown(block.children, escape)
+        text = _inline_markdown(block.children, escape, policies)
         return indent + (_escape_paragraph_start(text) if escape else text)
     if isinstance(block, BlockQuote):
-        inner = "\n\n".join(_block_markdown(child, "", escape) for child in block.blocks)
+        inner = "\n\n".join(_block_markdown(child, "", escape, policies) for child in block.blocks)
         return "\n".join(f"{indent}> {line}".rstrip() for line in inner.split("\n"))
     lines = []
     start = block.start if isinstance(block, OrderedList) else 1
@@ -329,7 +407,7 @@ def _block_markdown(block: Block, indent: str, escape: bool) -> str:
         marker = f"{number}. " if isinstance(block, OrderedList) else "- "
         # A loose item (several paragraphs) needs blank lines between them to stay one item.
         joiner = "\n\n" if escape and len(item.blocks) > 1 else "\n"
-        inner = joiner.join(_block_markdown(child, "", escape) for child in item.blocks)
+        inner = joiner.join(_block_markdown(child, "", escape, policies) for child in item.blocks)
         pad = " " * len(marker)
         body = "\n".join(
             (indent + marker if i == 0 else indent + pad) + line if line else ""
@@ -339,7 +417,7 @@ def _block_markdown(block: Block, indent: str, escape: bool) -> str:
     return "\n".join(lines)
 
 
-def _inline_markdown(inlines: Sequence[Inline], escape: bool) -> str:
+def _inline_markdown(inlines: Sequence[Inline], escape: bool, policies: str | None) -> str:
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, Text):
@@ -347,10 +425,14 @@ def _inline_markdown(inlines: Sequence[Inline], escape: bool) -> str:
         elif isinstance(node, SoftBreak):
             parts.append(" ")
         elif isinstance(node, Emphasis):
-            parts.append(f"*{_inline_markdown(node.children, escape)}*")
+            parts.append(f"*{_inline_markdown(node.children, escape, policies)}*")
         elif isinstance(node, Strong):
-            parts.append(f"**{_inline_markdown(node.children, escape)}**")
+            parts.append(f"**{_inline_markdown(node.children, escape, policies)}**")
         else:
-            href = link_destination(node.href) if escape else node.href
-            parts.append(f"[{_inline_markdown(node.children, escape)}]({href})")
+            href = node.href
+            target = policy_target(href) if policies is not None else None
+            if target is not None:
+                href = target + (policies or "")
+            href = link_destination(href) if escape else href
+            parts.append(f"[{_inline_markdown(node.children, escape, policies)}]({href})")
     return "".join(parts)

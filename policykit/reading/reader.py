@@ -291,9 +291,11 @@ class _PolicyBuilder:
         self.lines = text.splitlines()
         self.project = project
         self.findings: list[Finding] = []
+        self.format = 1
 
     def build(self, root: YMapping, draft: bool) -> Policy:
         org = self.project.organisation
+        self.format = int(_value(root.get("format")))
         self._format_2_constructs(root)
         policy = Policy(
             format=int(_value(root.get("format"))),
@@ -442,7 +444,9 @@ class _PolicyBuilder:
 
     def _prose(self, node: YNode | None) -> Prose:
         assert isinstance(node, YScalar)
-        prose, findings = parse_prose(str(node.value), self._locator(node))
+        prose, findings = parse_prose(
+            str(node.value), self._locator(node), policy_links=self.format >= 2
+        )
         self.findings.extend(findings)
         return prose
 

@@ -31,10 +31,11 @@ from policykit.model.policy import (
     Strong,
     Text,
 )
-from policykit.reading.prose import is_safe_url
+from policykit.reading.prose import inline_text, is_safe_url, policy_target
 from policykit.writing.layout import (
     Document,
     NumberedSection,
+    PolicyLinks,
     evaluation_facts,
     subsection_anchor,
 )
@@ -54,11 +55,14 @@ if TYPE_CHECKING:
 TEMPLATE = "policy.html.j2"
 
 
-def write_html(document: Document) -> str:
+def write_html(document: Document, *, for_print: bool = False) -> str:
+    """The policy's page. `for_print` writes a link to another policy as its text and the
+    policy's title, as the PDF shows it, instead of a link to that policy's page."""
     from markupsafe import Markup
 
     templates = document.options.templates
     branding = document.options.branding
+    page = _Page(document, document.policy_links("" if for_print else ".html"))
     return render(
         TEMPLATE,
         templates,
@@ -67,11 +71,11 @@ def write_html(document: Document) -> str:
         labels=document.locale.labels,
         org=document.organisation,
         adoption=document.policy.last_adoption,
-        sections=page_sections(document),
+        sections=page.sections(),
         css=Markup(stylesheet(None, templates)),
         branding_css=Markup(branding.css),
         logo=branding.logo_uri,
-        prose=prose_html,
+        prose=page.prose,
     )
 
 
@@ -80,87 +84,109 @@ def write_html(document: Document) -> str:
 
 def page_sections(document: Document) -> list[SectionView]:
     """Each section of the outline as the page shows it."""
-    return [_SECTIONS[section.kind](section, document) for section in document.sections]
+    return _Page(document, document.policy_links(".html")).sections()
 
 
-def _text(section: NumberedSection, document: Document) -> SectionView:
-    """A section that is prose only: the purpose, a principle, the principles' introduction."""
-    part = section.part
-    text = part.intro if isinstance(part, Principles) else getattr(part, "text", None)
-    return _view(section, text=prose_html(text) if text is not None else None)
+class _Page:
+    """The page's views of the outline's sections, with its way of writing policy links."""
 
+    def __init__(self, document: Document, links: PolicyLinks) -> None:
+        self.document = document
+        self.links = links
+        #: How the page lays out each kind of section of the outline.
+        self.builders: dict[str, Callable[[NumberedSection], SectionView]] = {
+            "purpose": self.text,
+            "goals": self.goals,
+            "definitions": self.definitions,
+            "principles": self.text,
+            "principle": self.text,
+            "evaluation": self.evaluation,
+            "section": self.free,
+        }
 
-def _free(section: NumberedSection, document: Document) -> SectionView:
-    """A free section: its prose, and its subsections under h3, h4 and on."""
-    part = section.part
-    assert isinstance(part, Section)
-    children = _subsections(part.subsections, section.anchor, 3)
-    return _view(section, text=_optional(part.text), subsections=children)
+    def sections(self) -> list[SectionView]:
+        return [self.builders[section.kind](section) for section in self.document.sections]
 
+    def prose(self, prose: Prose, inline: bool = False) -> Markup:
+        return prose_html(prose, inline, self.links)
 
-def _subsections(items: Sequence[Section], parent: str, level: int) -> tuple[SubsectionView, ...]:
-    return tuple(
-        SubsectionView(
-            subsection_anchor(item, parent, index),
-            escape(item.heading),
-            _optional(item.text),
-            min(level, 6),
-            _subsections(item.subsections, subsection_anchor(item, parent, index), level + 1),
+    def optional(self, prose: Prose | None) -> Markup | None:
+        return self.prose(prose) if prose is not None else None
+
+    def text(self, section: NumberedSection) -> SectionView:
+        """A section that is prose only: the purpose, a principle, the principles' intro."""
+        part = section.part
+        text = part.intro if isinstance(part, Principles) else getattr(part, "text", None)
+        return _view(section, text=self.optional(text))
+
+    def free(self, section: NumberedSection) -> SectionView:
+        """A free section: its prose, and its subsections under h3, h4 and on."""
+        part = section.part
+        assert isinstance(part, Section)
+        children = self.subsections(part.subsections, section.anchor, 3)
+        return _view(section, text=self.optional(part.text), subsections=children)
+
+    def subsections(
+        self, items: Sequence[Section], parent: str, level: int
+    ) -> tuple[SubsectionView, ...]:
+        return tuple(
+            SubsectionView(
+                subsection_anchor(item, parent, index),
+                escape(item.heading),
+                self.optional(item.text),
+                min(level, 6),
+                self.subsections(
+                    item.subsections, subsection_anchor(item, parent, index), level + 1
+                ),
+            )
+            for index, item in enumerate(items, start=1)
         )
-        for index, item in enumerate(items, start=1)
-    )
 
+    def goals(self, section: NumberedSection) -> SectionView:
+        goals = section.part
+        assert isinstance(goals, Goals)
+        groups = tuple(
+            GroupView(
+                group.id,
+                escape(group.title),
+                self.optional(group.intro),
+                tuple(
+                    GoalView(
+                        item.id,
+                        self.prose(item.text, inline=True),
+                        escape(item.indicator) if item.indicator else None,
+                    )
+                    for item in group.items
+                ),
+            )
+            for group in goals.groups
+        )
+        return _view(section, text=self.optional(goals.intro), groups=groups)
 
-def _goals(section: NumberedSection, document: Document) -> SectionView:
-    goals = section.part
-    assert isinstance(goals, Goals)
-    groups = tuple(
-        GroupView(
-            group.id,
-            escape(group.title),
-            prose_html(group.intro) if group.intro else None,
-            tuple(
-                GoalView(
-                    item.id,
-                    prose_html(item.text, inline=True),
-                    escape(item.indicator) if item.indicator else None,
-                )
-                for item in group.items
+    def definitions(self, section: NumberedSection) -> SectionView:
+        definitions = section.part
+        assert isinstance(definitions, Definitions)
+        terms = tuple(
+            TermView(term.id, escape(term.term), self.prose(term.text))
+            for term in definitions.terms
+        )
+        return _view(section, text=self.optional(definitions.intro), terms=terms)
+
+    def evaluation(self, section: NumberedSection) -> SectionView:
+        evaluation = section.part
+        assert isinstance(evaluation, Evaluation)
+        return _view(
+            section,
+            text=self.prose(evaluation.rule),
+            facts=tuple(
+                FactView(label, escape(value))
+                for label, value in evaluation_facts(evaluation, self.document.locale)
             ),
         )
-        for group in goals.groups
-    )
-    return _view(section, text=_optional(goals.intro), groups=groups)
-
-
-def _definitions(section: NumberedSection, document: Document) -> SectionView:
-    definitions = section.part
-    assert isinstance(definitions, Definitions)
-    terms = tuple(
-        TermView(term.id, escape(term.term), prose_html(term.text)) for term in definitions.terms
-    )
-    return _view(section, text=_optional(definitions.intro), terms=terms)
-
-
-def _evaluation(section: NumberedSection, document: Document) -> SectionView:
-    evaluation = section.part
-    assert isinstance(evaluation, Evaluation)
-    return _view(
-        section,
-        text=prose_html(evaluation.rule),
-        facts=tuple(
-            FactView(label, escape(value))
-            for label, value in evaluation_facts(evaluation, document.locale)
-        ),
-    )
 
 
 def _view(section: NumberedSection, **content: Any) -> SectionView:
     return SectionView(section.kind, section.anchor, escape(section.title), **content)
-
-
-def _optional(prose: Prose | None) -> Markup | None:
-    return prose_html(prose) if prose is not None else None
 
 
 def escape(text: str) -> Markup:
@@ -169,69 +195,74 @@ def escape(text: str) -> Markup:
     return markup_escape(text)
 
 
-#: How the page lays out each kind of section of the outline.
-_SECTIONS: dict[str, Callable[[NumberedSection, Document], SectionView]] = {
-    "purpose": _text,
-    "goals": _goals,
-    "definitions": _definitions,
-    "principles": _text,
-    "principle": _text,
-    "evaluation": _evaluation,
-    "section": _free,
-}
-
-
 # --- prose -------------------------------------------------------------------------------------
 
 
-def prose_html(prose: Prose, inline: bool = False) -> Markup:
-    """Prose as HTML. With `inline`, a single paragraph is returned without its <p>."""
+def prose_html(prose: Prose, inline: bool = False, links: PolicyLinks | None = None) -> Markup:
+    """Prose as HTML. With `inline`, a single paragraph is returned without its <p>. `links`
+    says how links to other policies are written (on the web page, by default)."""
     from markupsafe import Markup
 
+    writer = _ProseHtml(links or PolicyLinks())
     blocks = prose.blocks
     if inline and len(blocks) == 1 and isinstance(blocks[0], Paragraph):
-        return Markup(_inlines(blocks[0].children))
-    return Markup("\n".join(_block(block) for block in blocks))
+        return Markup(writer.inlines(blocks[0].children))
+    return Markup("\n".join(writer.block(block) for block in blocks))
 
 
-def _block(block: Block) -> str:
-    if isinstance(block, Paragraph):
-        return f"<p>{_inlines(block.children)}</p>"
-    if isinstance(block, BlockQuote):
-        return "<blockquote>\n" + "\n".join(_block(b) for b in block.blocks) + "\n</blockquote>"
-    items = "\n".join(f"<li>{_item(item)}</li>" for item in block.items)
-    if isinstance(block, OrderedList):
-        start = f' start="{block.start}"' if block.start != 1 else ""
-        return f"<ol{start}>\n{items}\n</ol>"
-    assert isinstance(block, BulletList)
-    return f"<ul>\n{items}\n</ul>"
+class _ProseHtml:
+    def __init__(self, links: PolicyLinks) -> None:
+        self.links = links
+
+    def block(self, block: Block) -> str:
+        if isinstance(block, Paragraph):
+            return f"<p>{self.inlines(block.children)}</p>"
+        if isinstance(block, BlockQuote):
+            inner = "\n".join(self.block(b) for b in block.blocks)
+            return "<blockquote>\n" + inner + "\n</blockquote>"
+        items = "\n".join(f"<li>{self.item(item)}</li>" for item in block.items)
+        if isinstance(block, OrderedList):
+            start = f' start="{block.start}"' if block.start != 1 else ""
+            return f"<ol{start}>\n{items}\n</ol>"
+        assert isinstance(block, BulletList)
+        return f"<ul>\n{items}\n</ul>"
+
+    def item(self, item: ListItem) -> str:
+        # A tight item of one paragraph reads better without the <p>.
+        if len(item.blocks) == 1 and isinstance(item.blocks[0], Paragraph):
+            return self.inlines(item.blocks[0].children)
+        return "\n".join(self.block(b) for b in item.blocks)
+
+    def inlines(self, nodes: Sequence[Inline]) -> str:
+        from markupsafe import escape
+
+        out: list[str] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(str(escape(node.text)))
+            elif isinstance(node, SoftBreak):
+                out.append("\n")
+            elif isinstance(node, Emphasis):
+                out.append(f"<em>{self.inlines(node.children)}</em>")
+            elif isinstance(node, Strong):
+                out.append(f"<strong>{self.inlines(node.children)}</strong>")
+            elif isinstance(node, Link):
+                out.append(self.link(node))
+        return "".join(out)
+
+    def link(self, node: Link) -> str:
+        from markupsafe import escape
+
+        text = self.inlines(node.children)
+        target = policy_target(node.href)
+        if target is not None:
+            href, suffix = self.links.resolve(target, plain_text_of(node))
+            title = f" ({escape(suffix)})" if suffix else ""
+            return f'<a href="{escape(href)}">{text}</a>{title}' if href else f"{text}{title}"
+        # The reader refuses unsafe links; checking again costs nothing and keeps this safe
+        # for a model built some other way.
+        return f'<a href="{escape(node.href)}">{text}</a>' if is_safe_url(node.href) else text
 
 
-def _item(item: ListItem) -> str:
-    # A tight item of one paragraph reads better without the <p>.
-    if len(item.blocks) == 1 and isinstance(item.blocks[0], Paragraph):
-        return _inlines(item.blocks[0].children)
-    return "\n".join(_block(b) for b in item.blocks)
-
-
-def _inlines(nodes: Sequence[Inline]) -> str:
-    from markupsafe import escape
-
-    out: list[str] = []
-    for node in nodes:
-        if isinstance(node, Text):
-            out.append(str(escape(node.text)))
-        elif isinstance(node, SoftBreak):
-            out.append("\n")
-        elif isinstance(node, Emphasis):
-            out.append(f"<em>{_inlines(node.children)}</em>")
-        elif isinstance(node, Strong):
-            out.append(f"<strong>{_inlines(node.children)}</strong>")
-        elif isinstance(node, Link):
-            # The reader refuses unsafe links; checking again costs nothing and keeps this safe
-            # for a model built some other way.
-            text = _inlines(node.children)
-            out.append(
-                f'<a href="{escape(node.href)}">{text}</a>' if is_safe_url(node.href) else text
-            )
-    return "".join(out)
+def plain_text_of(link: Link) -> str:
+    return inline_text(link.children)

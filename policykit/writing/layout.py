@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from policykit.model.outline import Kind, Node, outline
 from policykit.model.policy import Evaluation, Policy, Section, Status
@@ -99,11 +100,31 @@ TEMPLATE_NAMES = (
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyLinks:
+    """How a link to another of the council's policies (`policy:ID`) is written: to that
+    policy's exported file beside this one (`extension`), or, in print and in Word, as its
+    text followed by the policy's title where the two differ."""
+
+    titles: Mapping[str, str] = field(default_factory=dict)
+    #: `.html` on the web, `.md` in Markdown; "" where a document cannot link (print, Word).
+    extension: str = ".html"
+
+    def resolve(self, target: str, text: str) -> tuple[str, str | None]:
+        """The link's address ("" for none), and the title to add after its text, if any."""
+        if self.extension:
+            return target + self.extension, None
+        title = self.titles.get(target)
+        return "", title if title and title.casefold() != text.strip().casefold() else None
+
+
+@dataclass(frozen=True, slots=True)
 class ExportOptions:
     branding: Branding = field(default_factory=Branding)
     templates: Templates = field(default_factory=Templates)
     #: WeasyPrint's PDF variant: PDF/UA-1 (tagged, accessible) unless archiving asks for PDF/A.
     pdf_variant: str = "pdf/ua-1"
+    #: The council's policies by id, with their titles: what `policy:ID` links name.
+    policies: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +138,10 @@ class Document:
     @property
     def language(self) -> str:
         return self.policy.language
+
+    def policy_links(self, extension: str) -> PolicyLinks:
+        """Links to other policies, written with `extension` (see `PolicyLinks`)."""
+        return PolicyLinks(dict(self.options.policies), extension)
 
     @property
     def status_label(self) -> str:
@@ -188,6 +213,13 @@ def layout(
         sections=tuple(_sections(policy, labels)),
         options=options or ExportOptions(),
     )
+
+
+def with_policies(options: ExportOptions, policies: Iterable[Policy]) -> ExportOptions:
+    """The options with the titles of the council's policies in force (not draft revisions),
+    for the links between them."""
+    titles = tuple(sorted((p.id, p.title) for p in policies if not p.is_draft_revision))
+    return replace(options, policies=titles)
 
 
 def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:

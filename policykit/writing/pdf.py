@@ -24,7 +24,7 @@ class ForbiddenResourceError(PolicykitError):
 
 
 def write_pdf(document: Document) -> bytes:
-    return html_to_pdf(write_html(document), document)
+    return html_to_pdf(write_html(document, for_print=True), document)
 
 
 def html_to_pdf(page: str, document: Document) -> bytes:

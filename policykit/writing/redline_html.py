@@ -21,7 +21,7 @@ from policykit.comparing.words import Op, styled_diff
 from policykit.model.intervals import Interval, parse_interval
 from policykit.model.policy import Definition, GoalItem, Policy, Principle, Prose, Section
 from policykit.reading.locales import Locale
-from policykit.reading.prose import is_safe_url
+from policykit.reading.prose import is_safe_url, policy_target
 from policykit.writing.layout import Document, subsection_anchor
 from policykit.writing.templating import render, stylesheet
 from policykit.writing.views import (
@@ -484,7 +484,10 @@ def _pieces_html(pieces: Sequence[tuple[Op, str, Style | None]]) -> str:
             html = f"<em>{html}</em>"
         if bold:
             html = f"<strong>{html}</strong>"
-        if href is not None and is_safe_url(href):
+        target = policy_target(href) if href is not None else None
+        if target is not None:
+            html = f'<a href="{escape(target)}.html">{html}</a>'
+        elif href is not None and is_safe_url(href):
             html = f'<a href="{escape(href)}">{html}</a>'
         if op == "delete":
             html = f"<del>{html}</del>"

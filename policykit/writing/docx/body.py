@@ -33,7 +33,7 @@ from policykit.model.policy import (
     Strong,
     Text,
 )
-from policykit.reading.prose import is_safe_url
+from policykit.reading.prose import inline_text, is_safe_url, policy_target
 from policykit.writing.docx.numbering import LIST_INDENT, MAX_LEVEL, Numbering, numbering_root
 from policykit.writing.docx.ooxml import (
     HYPERLINK_REL,
@@ -51,6 +51,7 @@ from policykit.writing.docx.styles import Styles, set_language, tune_template
 from policykit.writing.layout import (
     Document,
     NumberedSection,
+    PolicyLinks,
     evaluation_facts,
     subsection_anchor,
 )
@@ -111,6 +112,8 @@ class DocxWriter:
         self.document = document
         self.locale = document.locale
         self.bookmark_count = 0
+        #: Word cannot link to another policy's file: it names the policy instead.
+        self.links = document.policy_links("")
 
     def write(self) -> bytes:
         self.word = word = open_template(self.document.options.templates.reference_docx)
@@ -375,7 +378,7 @@ class DocxWriter:
                 p = self.continuation(level)
             else:
                 p = self.paragraph("Normal")
-            self.segments(p, inline_segments(block.children))
+            self.segments(p, inline_segments(block.children, links=self.links))
         elif isinstance(block, BlockQuote):
             for child in block.blocks:
                 self.block(child, level, quote=True)
@@ -396,7 +399,7 @@ class DocxWriter:
         rest = list(blocks)
         first = rest[0] if rest else None
         if isinstance(first, Paragraph):
-            self.segments(p, inline_segments(first.children))
+            self.segments(p, inline_segments(first.children, links=self.links))
             rest.pop(0)
         for block in rest:  # an item that opens with a list keeps its number on a line of its own
             self.block(block, level)
@@ -486,10 +489,14 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def inline_segments(
-    inlines: Sequence[Inline], fmt: RunFormat = PLAIN, href: str | None = None
+    inlines: Sequence[Inline],
+    fmt: RunFormat = PLAIN,
+    href: str | None = None,
+    links: PolicyLinks | None = None,
 ) -> list[Segment]:
     """Inlines as segments of one format each: a soft break is a space, and neighbours that
-    look alike are merged, so there are as few runs as the formatting allows."""
+    look alike are merged, so there are as few runs as the formatting allows. A link to
+    another policy is its text, and the policy's title where the text differs (`links`)."""
     out: list[Segment] = []
 
     def add(segment: Segment) -> None:
@@ -504,13 +511,23 @@ def inline_segments(
         elif isinstance(node, SoftBreak):
             add(Segment(" ", fmt, href))
         elif isinstance(node, Emphasis):
-            for child in inline_segments(node.children, RunFormat(fmt.bold, True), href):
+            for child in inline_segments(node.children, RunFormat(fmt.bold, True), href, links):
                 add(child)
         elif isinstance(node, Strong):
-            for child in inline_segments(node.children, RunFormat(True, fmt.italic), href):
+            for child in inline_segments(node.children, RunFormat(True, fmt.italic), href, links):
                 add(child)
         else:
             assert isinstance(node, Link)
-            for child in inline_segments(node.children, fmt, node.href):
+            target = policy_target(node.href)
+            if target is None:
+                for child in inline_segments(node.children, fmt, node.href, links):
+                    add(child)
+                continue
+            for child in inline_segments(node.children, fmt, None, links):
                 add(child)
+            _, title = (links or PolicyLinks(extension="")).resolve(
+                target, inline_text(node.children)
+            )
+            if title:
+                add(Segment(f" ({title})", fmt, None))
     return out
