@@ -244,3 +244,78 @@ def test_each_output_writes_a_policy_link_its_own_way(tmp_path: Path) -> None:
     assert "kommunikationspolitikken (Kommunikationspolitik) beskriver" in printed
     word = run(require("pandoc"), "-f", "docx", "-t", "plain", stdin=write_docx(doc))
     assert "kommunikationspolitikken (Kommunikationspolitik) beskriver" in " ".join(word.split())
+
+
+# --- the metadata municipalities keep -------------------------------------------------------------
+
+
+def minimal(extra: str, *, format: int = 2) -> list[str]:
+    from policykit.checking.validate import SourceFile, validate
+
+    source = (
+        f"format: {format}\nid: meta\ntitle: Meta\nlanguage: da\nversion: '1.0'\n"
+        f"status: draft\n{extra}purpose:\n  text: |\n    Formålet.\n"
+    )
+    if format == 1:
+        case = (DATA / "cases" / "valid-minimal.yaml").read_text("utf-8")
+        source = case.replace("status: adopted\n", "status: adopted\n" + extra)
+    report = validate([SourceFile("meta.yaml", source.encode("utf-8"))], project())
+    return [f"{f.rule.code}: {f.message}" for f in report.findings if f.is_error]
+
+
+def test_the_metadata_validates_and_reads_into_the_model() -> None:
+    staff = policy(STAFF)
+    assert staff.department == "HR og Personale" and staff.case_number == "26/0417"
+    assert staff.contact is not None and staff.contact.email == "hr@example.dk"
+    (law,) = staff.legal_basis
+    assert law.url == "https://www.retsinformation.dk/eli/lta/2021/2062"
+    assert minimal("kle: 81.00.00\n") == []
+
+
+def test_a_kle_code_and_an_email_are_checked() -> None:
+    (kle,) = minimal("kle: 81.0\n")
+    assert kle.startswith("PK104: `81.0` is not a KLE code")
+    (mail,) = minimal("contact:\n  name: HR\n  email: hr.example.dk\n")
+    assert mail.startswith("PK104: `hr.example.dk` is not an e-mail address")
+
+
+def test_the_metadata_is_format_2() -> None:
+    assert [f.split(":")[0] for f in minimal("department: HR\n", format=1)] == ["PK112"]
+
+
+def test_the_contact_block_never_shows_another_organisation() -> None:
+    import dataclasses
+
+    from policykit.model.project import Organisation
+
+    project_of_another = dataclasses.replace(
+        project(), organisation=Organisation("Jammerbugt Kommune", ("Toftevej 43",))
+    )
+    foreign = dataclasses.replace(
+        policy(STAFF), organisation="18F, General Services Administration"
+    )
+    html = write_html(layout(foreign, project_of_another))
+    word = run(
+        require("pandoc"), "-f", "docx", "-t", "plain",
+        stdin=write_docx(layout(foreign, project_of_another)),
+    )  # fmt: skip
+    for text in (html, word):
+        assert "Jammerbugt" not in text and "Toftevej" not in text
+        assert "hr@example.dk" in text  # the policy's own contact
+    own = write_html(layout(policy(STAFF), project()))
+    assert "Rådhusstrædet 6" in own and "hr@example.dk" in own
+
+
+def test_the_diff_calls_a_new_department_substantive_and_a_case_number_editorial() -> None:
+    import dataclasses
+
+    from policykit.comparing.diff import Category
+
+    staff = policy(STAFF)
+    moved = dataclasses.replace(staff, department="Borgerservice", case_number="26/9999")
+    by_path = {c.path: c for c in compare(staff, moved).changes}
+    assert by_path["department"].category is Category.SUBSTANTIVE
+    assert by_path["case_number"].category is Category.EDITORIAL
+    dropped = dataclasses.replace(staff, legal_basis=())
+    (law,) = [c for c in compare(staff, dropped).changes if c.path.startswith("legal_basis")]
+    assert law.kind is Kind.REMOVED and law.category is Category.SUBSTANTIVE

@@ -40,6 +40,7 @@ from policykit.model.policy import (
     GoalGroup,
     GoalItem,
     Goals,
+    Law,
     Policy,
     Principle,
     Principles,
@@ -366,6 +367,25 @@ class _Differ:
         new_repeal = (new.repeal,) if new.repeal else ()
         self.records("repeal", old_repeal, new_repeal)
         self.text("keywords", "metadata", _list(old.keywords), _list(new.keywords))
+        # Format 2's metadata: who answers for the policy is a named body, so substantive; the
+        # records' numbers and the contact are bookkeeping.
+        self.text("department", "metadata", old.department, new.department, meaning)
+        self.value("case_number", "metadata", old.case_number, new.case_number, editorial)
+        self.value("kle", "metadata", old.kle, new.kle, editorial)
+        self.text("contact", "metadata", _contact(old), _contact(new), editorial)
+        self.laws(old.legal_basis, new.legal_basis)
+
+    def laws(self, old: Sequence[Law], new: Sequence[Law]) -> None:
+        """The legal basis: a law added or removed changes what the policy rests on."""
+        pairs = align(old, new, lambda x: None, lambda x: x.title.casefold(), lambda x: x.title)
+        for index, pair in enumerate(pairs):
+            path = f"legal_basis[{_key(pair, lambda x: None, index)}]"
+            self.placed(path, "metadata", pair, lambda x: x.title, moves=False)
+            if pair.old is not None and pair.new is not None:
+                self.text(f"{path}.title", "metadata", pair.old.title, pair.new.title)
+                self.value(
+                    f"{path}.url", "metadata", pair.old.url, pair.new.url, Category.EDITORIAL
+                )
 
     def records(self, path: str, old: Sequence[Decision], new: Sequence[Decision]) -> None:
         """Decisions are history: compared by position, each one substantive."""
@@ -618,6 +638,13 @@ def _group_text(group: GoalGroup) -> str:
 
 def _list(values: Sequence[str]) -> str | None:
     return ", ".join(values) if values else None
+
+
+def _contact(policy: Policy) -> str | None:
+    contact = policy.contact
+    if contact is None:
+        return None
+    return " · ".join(x for x in (contact.name, contact.email, contact.phone) if x)
 
 
 def _decision(decision: Decision) -> str:

@@ -229,6 +229,25 @@ class Evaluation:
 
 
 @dataclass(frozen=True, slots=True)
+class Law:
+    """A law the policy rests on: its title, and its address (for Danish law, the ELI)."""
+
+    title: str
+    url: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Whom to ask about the policy."""
+
+    name: str
+    email: str | None
+    phone: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A free section (format 2): a heading, prose and subsections. One that is not numbered
     stands outside the count, as "Tak" or an annex ("Bilag 1") does."""
@@ -268,6 +287,12 @@ class Policy:
     field_spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
     #: Free sections (format 2), in the order they are listed.
     sections: tuple[Section, ...] = ()
+    #: Metadata a municipality keeps with a policy (format 2).
+    legal_basis: tuple[Law, ...] = ()
+    case_number: str | None = None
+    kle: str | None = None
+    department: str | None = None
+    contact: Contact | None = None
     #: The order of the parts and the free sections, by part name and section key (a free
     #: section's key is its id, or `sections[N]`): as `order:` gives it, or the typed parts
     #: in the outline's order followed by the free sections.

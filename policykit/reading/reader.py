@@ -22,6 +22,7 @@ from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar, calen
 from policykit.model.intervals import Interval, parse_interval
 from policykit.model.outline import default_order
 from policykit.model.policy import (
+    Contact,
     Decision,
     Definition,
     Definitions,
@@ -30,6 +31,7 @@ from policykit.model.policy import (
     GoalGroup,
     GoalItem,
     Goals,
+    Law,
     Policy,
     PolicyIdentity,
     Principle,
@@ -283,6 +285,10 @@ def _texts(node: YMapping, key: str) -> list[str]:
     return [str(_value(item)) for item in _sequence(node, key)]
 
 
+#: The top-level keys format 2 adds.
+FORMAT_2_KEYS = ("sections", "order", "legal_basis", "case_number", "kle", "department", "contact")
+
+
 class _PolicyBuilder:
     """Turns a schema-checked node tree into the model, collecting the remaining findings."""
 
@@ -319,6 +325,11 @@ class _PolicyBuilder:
             is_draft_revision=draft,
             field_spans={key: key_node.span for key, (key_node, _) in root.entries.items()},
             sections=tuple(self._section(n) for n in _sequence(root, "sections")),
+            legal_basis=tuple(self._law(n) for n in _sequence(root, "legal_basis")),
+            case_number=_opt_text(root, "case_number"),
+            kle=_opt_text(root, "kle"),
+            department=_opt_text(root, "department"),
+            contact=self._optional(root.get("contact"), self._contact),
         )
         return replace(policy, order=self._order(root, policy))
 
@@ -326,7 +337,7 @@ class _PolicyBuilder:
         """Free sections and `order` are format 2's: a format-1 file that uses them says so."""
         if _value(root.get("format")) != 1:
             return
-        for key in ("sections", "order"):
+        for key in FORMAT_2_KEYS:
             if root.get(key) is not None:
                 self.findings.append(
                     Finding.of(
@@ -337,6 +348,15 @@ class _PolicyBuilder:
                         hint="set `format: 2`; docs/format.md says what format 2 adds",
                     )
                 )
+
+    def _law(self, node: YNode) -> Law:
+        assert isinstance(node, YMapping)
+        return Law(_text(node, "title"), _opt_text(node, "url"), node.span)
+
+    def _contact(self, node: YMapping) -> Contact:
+        return Contact(
+            _text(node, "name"), _opt_text(node, "email"), _opt_text(node, "phone"), node.span
+        )
 
     def _section(self, node: YNode) -> Section:
         assert isinstance(node, YMapping)

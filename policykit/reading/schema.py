@@ -69,6 +69,16 @@ _PATTERN_MESSAGES = {
         "`{value}` is not a language code",
         "use a two-letter ISO 639-1 code such as `da` or `en`",
     ),
+    "invalid-kle": (
+        rules.INVALID_VALUE,
+        "`{value}` is not a KLE code",
+        "write the main group, group and subject as digits with points, such as 00.01.00",
+    ),
+    "invalid-email": (
+        rules.INVALID_VALUE,
+        "`{value}` is not an e-mail address",
+        "write it as name@example.dk",
+    ),
     "unsafe-link": (
         rules.UNSAFE_LINK,
         "`{value}` is not an http, https or mailto address",

@@ -172,6 +172,15 @@ class Document:
         )
 
     @property
+    def contact_organisation(self) -> Organisation | None:
+        """The project's organisation for the contact block, unless the policy names another
+        organisation: a policy of 18F's never ends with another council's address."""
+        org = self.organisation
+        if org is None or (self.policy.organisation and self.policy.organisation != org.name):
+            return None
+        return org
+
+    @property
     def author(self) -> str:
         return self.policy.organisation or (self.organisation.name if self.organisation else "")
 

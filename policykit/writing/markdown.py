@@ -22,6 +22,10 @@ def write_markdown(document: Document) -> str:
     for section in document.sections:
         blocks.append(_heading(1, section.title))
         blocks.extend(_section(section, document))
+    laws = document.policy.legal_basis
+    if laws:
+        blocks.append(_heading(1, document.locale["legal_basis"]))
+        blocks.append("\n".join(_link_item(law.title, law.url) for law in laws))
     related = document.policy.related
     if related:
         blocks.append(_heading(1, document.locale["related"]))
@@ -50,6 +54,9 @@ def _front_matter(document: Document) -> str:
         ("status", document.status_label),
         ("draft", document.draft_mark),
         ("owner", policy.owner),
+        ("department", policy.department),
+        ("case_number", policy.case_number),
+        ("kle", policy.kle),
         ("adopted", document.adoption_statement),
         ("repealed", document.repeal_statement),
     ]
@@ -121,5 +128,9 @@ def _facts(evaluation: Evaluation, document: Document) -> Iterator[str]:
 
 def _related(document: Document) -> Iterator[str]:
     for item in document.policy.related:
-        title = escape_inline(item.title)
-        yield f"- [{title}]({link_destination(item.url)})" if item.url else f"- {title}"
+        yield _link_item(item.title, item.url)
+
+
+def _link_item(title: str, url: str | None) -> str:
+    text = escape_inline(title)
+    return f"- [{text}]({link_destination(url)})" if url else f"- {text}"

@@ -206,6 +206,13 @@ class DocxWriter:
         self.labelled("Policy Facts", self.locale["version"], policy.version)
         if policy.owner:
             self.labelled("Policy Facts", self.locale["owner"], policy.owner)
+        for key, value in (
+            ("department", policy.department),
+            ("case_number", policy.case_number),
+            ("kle", policy.kle),
+        ):
+            if value:
+                self.labelled("Policy Facts", self.locale[key], value)
         last = policy.last_adoption
         if last is not None and last.reference:
             self.labelled("Policy Facts", self.locale["case_reference"], last.reference)
@@ -340,6 +347,13 @@ class DocxWriter:
 
     def closing(self) -> None:
         """Related documents and the organisation's contact block, after the last section."""
+        laws = self.document.policy.legal_basis
+        if laws:
+            self.text(self.paragraph("Closing Heading"), self.locale["legal_basis"])
+            num = self.numbering.bullet_list()
+            for law in laws:
+                p = self.paragraph("List Paragraph", numbering=(num, 0))
+                self.segments(p, [Segment(law.title, PLAIN, law.url)])
         related = self.document.policy.related
         if related:
             self.text(self.paragraph("Closing Heading"), self.locale["related"])
@@ -347,10 +361,21 @@ class DocxWriter:
             for item in related:
                 p = self.paragraph("List Paragraph", numbering=(num, 0))
                 self.segments(p, [Segment(item.title, PLAIN, item.url)])
-        org = self.document.organisation
-        if org is None:
+        org = self.document.contact_organisation
+        person = self.document.policy.contact
+        if org is None and person is None:
             return
         self.text(self.paragraph("Closing Heading"), self.locale["contact"])
+        if person is not None:
+            self.text(self.paragraph("Contact"), person.name, BOLD)
+            if person.phone:
+                self.text(self.paragraph("Contact"), f"{self.locale['phone']} {person.phone}")
+            if person.email:
+                p = self.paragraph("Contact")
+                self.text(p, f"{self.locale['email']}: ")
+                self.segments(p, [Segment(person.email, PLAIN, f"mailto:{person.email}")])
+        if org is None:
+            return
         self.text(self.paragraph("Contact"), org.name, BOLD)
         for line in org.address:
             self.text(self.paragraph("Contact"), line)
