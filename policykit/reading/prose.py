@@ -354,14 +354,33 @@ def plain_text(prose: Prose) -> str:
 def canonical_markdown(prose: Prose) -> str:
     """The prose written back as Markdown in one canonical form: what the diff compares, so
     that rewrapping a paragraph or re-indenting a list in the YAML is no change."""
-    return "\n\n".join(_block_markdown(block, "", False, None) for block in prose.blocks)
+    return "\n\n".join(_block_markdown(block, "", _CANONICAL) for block in prose.blocks)
 
 
-def commonmark(prose: Prose, policy_extension: str = ".md") -> str:
+def commonmark(
+    prose: Prose, policy_extension: str | None = ".md", *, keep_breaks: bool = False
+) -> str:
     """The prose as CommonMark that any reader parses back into the same blocks and inlines:
     the canonical form with every character escaped that Markdown would read as markup. A
-    link to another policy leads to its file beside this one (`ID.md`)."""
-    return "\n\n".join(_block_markdown(block, "", True, policy_extension) for block in prose.blocks)
+    link to another policy leads to its file beside this one (`ID.md`), or with
+    `policy_extension=None` stays `policy:ID`, as a policy file writes it. `keep_breaks`
+    keeps the author's line breaks inside a paragraph, as a policy file does."""
+    mode = _Mode(True, policy_extension, keep_breaks)
+    return "\n\n".join(_block_markdown(block, "", mode) for block in prose.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mode:
+    """How prose is written as Markdown: `escape` its markup characters (CommonMark out),
+    where links to other policies lead (`policies`: an extension, or None for `policy:ID`),
+    and whether soft line breaks stay line breaks."""
+
+    escape: bool
+    policies: str | None = None
+    breaks: bool = False
+
+
+_CANONICAL = _Mode(False)
 
 
 #: Characters that are markup anywhere in a line.
@@ -392,14 +411,14 @@ def _escape_paragraph_start(text: str) -> str:
     )
 
 
-def _block_markdown(block: Block, indent: str, escape: bool, policies: str | None) -> str:
-    """A block as Markdown; `escape` for CommonMark out, `policies` the extension that links
-    to other policies lead to (None: as written, `policy:ID`)."""
+def _block_markdown(block: Block, indent: str, mode: _Mode) -> str:
+    """A block as Markdown, written as `mode` says."""
+    escape = mode.escape
     if isinstance(block, Paragraph):
-        text = _inline_markdown(block.children, escape, policies)
+        text = _inline_markdown(block.children, mode)
         return indent + (_escape_paragraph_start(text) if escape else text)
     if isinstance(block, BlockQuote):
-        inner = "\n\n".join(_block_markdown(child, "", escape, policies) for child in block.blocks)
+        inner = "\n\n".join(_block_markdown(child, "", mode) for child in block.blocks)
         return "\n".join(f"{indent}> {line}".rstrip() for line in inner.split("\n"))
     lines = []
     start = block.start if isinstance(block, OrderedList) else 1
@@ -407,32 +426,39 @@ def _block_markdown(block: Block, indent: str, escape: bool, policies: str | Non
         marker = f"{number}. " if isinstance(block, OrderedList) else "- "
         # A loose item (several paragraphs) needs blank lines between them to stay one item.
         joiner = "\n\n" if escape and len(item.blocks) > 1 else "\n"
-        inner = joiner.join(_block_markdown(child, "", escape, policies) for child in item.blocks)
+        inner = joiner.join(_block_markdown(child, "", mode) for child in item.blocks)
         pad = " " * len(marker)
+        # An empty item keeps its marker, so that it stays an item.
         body = "\n".join(
-            (indent + marker if i == 0 else indent + pad) + line if line else ""
+            (indent + marker if i == 0 else indent + pad) + line
+            if line
+            else (indent + marker.rstrip() if i == 0 else "")
             for i, line in enumerate(inner.split("\n"))
         )
         lines.append(body)
     return "\n".join(lines)
 
 
-def _inline_markdown(inlines: Sequence[Inline], escape: bool, policies: str | None) -> str:
+def _inline_markdown(inlines: Sequence[Inline], mode: _Mode) -> str:
+    escape, policies = mode.escape, mode.policies
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, Text):
-            parts.append(escape_inline(node.text) if escape else node.text)
+            text = escape_inline(node.text) if escape else node.text
+            if escape and parts and parts[-1] == "\n":  # a new line: a marker would open a list
+                text = _escape_paragraph_start(text)
+            parts.append(text)
         elif isinstance(node, SoftBreak):
-            parts.append(" ")
+            parts.append("\n" if mode.breaks else " ")
         elif isinstance(node, Emphasis):
-            parts.append(f"*{_inline_markdown(node.children, escape, policies)}*")
+            parts.append(f"*{_inline_markdown(node.children, mode)}*")
         elif isinstance(node, Strong):
-            parts.append(f"**{_inline_markdown(node.children, escape, policies)}**")
+            parts.append(f"**{_inline_markdown(node.children, mode)}**")
         else:
             href = node.href
             target = policy_target(href) if policies is not None else None
             if target is not None:
                 href = target + (policies or "")
             href = link_destination(href) if escape else href
-            parts.append(f"[{_inline_markdown(node.children, escape, policies)}]({href})")
+            parts.append(f"[{_inline_markdown(node.children, mode)}]({href})")
     return "".join(parts)
