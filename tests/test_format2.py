@@ -319,3 +319,25 @@ def test_the_diff_calls_a_new_department_substantive_and_a_case_number_editorial
     dropped = dataclasses.replace(staff, legal_basis=())
     (law,) = [c for c in compare(staff, dropped).changes if c.path.startswith("legal_basis")]
     assert law.kind is Kind.REMOVED and law.category is Category.SUBSTANTIVE
+
+
+def test_goals_as_one_plain_list() -> None:
+    from policykit.writing.policy_yaml import write_policy_yaml
+
+    plain = read("tests/data/cases/format-2-plain-goals.yaml")
+    assert plain.goals is not None
+    (group,) = plain.goals.groups
+    assert group.title is None and len(group.items) == 2
+    doc = layout(plain, project())
+    html = write_html(doc)
+    main = html[html.index('<main id="main">') : html.index("</main>")]
+    assert (
+        '<ul class="goals">' in main
+        and "<h3" not in main.split('id="goals"')[1].split("</section>")[0]
+    )
+    markdown = write_markdown(doc)
+    assert "- We keep every record safe." in markdown and "## " not in markdown.split("# 3.")[0]
+    word = run(require("pandoc"), "-f", "docx", "-t", "plain", stdin=write_docx(doc))
+    assert "We find every record within a day." in word
+    text = write_policy_yaml(plain)
+    assert "goals:\n  items:\n" in text and "groups:" not in text

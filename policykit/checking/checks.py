@@ -155,7 +155,9 @@ def _empty_parts(policy: Policy) -> Iterator[Finding]:
         yield empty("the goals part", policy.goals.span)
     for group in policy.goal_groups:
         if not group.items:
-            yield empty(f"the goal group `{group.title}`", group.span)
+            yield empty(
+                f"the goal group `{group.title}`" if group.title else "the goals", group.span
+            )
         yield from (empty("a goal", i.span) for i in group.items if i.text.is_empty)
     if policy.definitions is not None and not policy.definitions.terms:
         yield empty("the definitions part", policy.definitions.span)
@@ -208,7 +210,7 @@ def _document_text(policy: Policy, definitions: Iterable[Prose]) -> Iterator[str
     for top in policy.sections:
         yield from (section.heading for depth, section in walk(top) if depth)
     for group in policy.goal_groups:
-        yield group.title
+        yield group.title or ""
         yield from (item.indicator or "" for item in group.items)
 
 

@@ -407,11 +407,13 @@ class _Differ:
         before, after = old.goals, new.goals
         assert before is not None and after is not None
         self.framed("goals", before.heading, after.heading, before.intro, after.intro)
-        groups = align(before.groups, after.groups, lambda g: g.id, lambda g: g.title, _group_text)
+        groups = align(
+            before.groups, after.groups, lambda g: g.id, lambda g: g.title or "", _group_text
+        )
         items: dict[int, tuple[Pair[GoalItem], ...]] = {}
         for index, pair in enumerate(groups):
             path = f"goals[{_key(pair, lambda g: g.id, index)}]"
-            self.placed(path, "goals", pair, lambda g: g.title)
+            self.placed(path, "goals", pair, lambda g: g.title or _group_text(g))
             if pair.old is None or pair.new is None:
                 continue
             self.text(f"{path}.title", "goals", pair.old.title, pair.new.title)

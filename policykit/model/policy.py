@@ -164,7 +164,8 @@ class GoalItem:
 @dataclass(frozen=True, slots=True)
 class GoalGroup:
     id: str | None
-    title: str
+    #: None for the one group of a plain list of goals (format 2: `goals.items`).
+    title: str | None
     intro: Prose | None
     items: tuple[GoalItem, ...]
     span: Span

@@ -358,6 +358,18 @@ class _PolicyBuilder:
             _text(node, "name"), _opt_text(node, "email"), _opt_text(node, "phone"), node.span
         )
 
+    def _needs_format_2(self, node: YMapping, key: str, what: str) -> None:
+        if self.format < 2:
+            self.findings.append(
+                Finding.of(
+                    rules.NEEDS_FORMAT_2,
+                    f"{what} (`{key}`) is part of format 2, and this file is in format 1",
+                    node.key_span(key),
+                    width=len(key),
+                    hint="set `format: 2`; docs/format.md says what format 2 adds",
+                )
+            )
+
     def _section(self, node: YNode) -> Section:
         assert isinstance(node, YMapping)
         return Section(
@@ -488,6 +500,23 @@ class _PolicyBuilder:
 
     def _goals(self, node: YMapping) -> Goals:
         groups = tuple(self._goal_group(n) for n in _sequence(node, "groups"))
+        if (node.get("items") is None) == (node.get("groups") is None):
+            neither = node.get("items") is None
+            self.findings.append(
+                Finding.of(
+                    rules.MISSING_KEY if neither else rules.INVALID_VALUE,
+                    "the goals have neither `groups` nor `items`"
+                    if neither
+                    else "the goals have both `groups` and `items`",
+                    node.span,
+                    hint="give the goals in groups (`groups:`, each with a `title`), or, in "
+                    "format 2, as one plain list (`items:`)",
+                )
+            )
+        if node.get("items") is not None:  # a plain list: one group without a title
+            self._needs_format_2(node, "items", "goals as one plain list")
+            items = tuple(self._goal_item(n) for n in _sequence(node, "items"))
+            groups = (GoalGroup(None, None, None, items, node.span),)
         return Goals(_opt_text(node, "heading"), self._opt_prose(node, "intro"), groups, node.span)
 
     def _goal_group(self, node: YNode) -> GoalGroup:

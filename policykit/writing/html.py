@@ -148,7 +148,7 @@ class _Page:
         groups = tuple(
             GroupView(
                 group.id,
-                escape(group.title),
+                escape(group.title) if group.title else None,
                 self.optional(group.intro),
                 tuple(
                     GoalView(

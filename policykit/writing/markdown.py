@@ -79,7 +79,8 @@ def _section(section: NumberedSection, document: Document) -> Iterator[str]:
     if isinstance(part, Goals):
         yield _prose(part.intro)
         for group in part.groups:
-            yield _heading(2, group.title)
+            if group.title:
+                yield _heading(2, group.title)
             yield _prose(group.intro)
             yield "\n".join(_goal_item(item.text, item.indicator, document) for item in group.items)
     elif isinstance(part, Definitions):

@@ -121,6 +121,9 @@ def _goals(goals: Goals) -> dict[str, Any]:
     data = _headed(goals.heading)
     if goals.intro is not None:
         data["intro"] = _prose(goals.intro)
+    if len(goals.groups) == 1 and goals.groups[0].title is None:  # a plain list
+        data["items"] = [_goal(item) for item in goals.groups[0].items]
+        return data
     groups = []
     for group in goals.groups:
         entry: dict[str, Any] = {}

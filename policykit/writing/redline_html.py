@@ -177,7 +177,7 @@ class _Redline:
             groups.append(
                 GroupView(
                     node.id,
-                    _markup(self.words(*_sides(pair, lambda g: g.title))),
+                    _markup(self.words(*_sides(pair, lambda g: g.title))) if node.title else None,
                     self.prose(*_sides(pair, lambda g: g.intro)) or None,
                     tuple(self.goal_item(item) for item in items),
                     _css(_status(pair), False),

@@ -29,7 +29,8 @@ class GoalView:
 @dataclass(frozen=True, slots=True)
 class GroupView:
     id: str | None
-    title: Markup
+    #: None for a plain list of goals, which has no heading.
+    title: Markup | None
     intro: Markup | None
     items: tuple[GoalView, ...]
     css: str = ""

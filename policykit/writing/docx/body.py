@@ -258,7 +258,8 @@ class DocxWriter:
             yield 1, section.anchor, section.title
             if isinstance(section.part, Goals):
                 for index, group in enumerate(section.part.groups, start=1):
-                    yield 2, _group_anchor(group, index), group.title
+                    if group.title:
+                        yield 2, _group_anchor(group, index), group.title
             if isinstance(section.part, Section):
                 for index, child in enumerate(section.part.subsections, start=1):
                     yield 2, subsection_anchor(child, section.anchor, index), child.heading
@@ -320,7 +321,8 @@ class DocxWriter:
 
     def goal_group(self, group: GoalGroup, anchor: str) -> None:
         """A group's title as Heading 2, and its goals as a bulleted list."""
-        self.heading(2, group.title, anchor)
+        if group.title:
+            self.heading(2, group.title, anchor)
         if group.intro:
             self.prose(group.intro)
         num = self.numbering.bullet_list()
