@@ -341,3 +341,17 @@ def test_goals_as_one_plain_list() -> None:
     assert "We find every record within a day." in word
     text = write_policy_yaml(plain)
     assert "goals:\n  items:\n" in text and "groups:" not in text
+
+
+def test_the_json_diff_of_a_format_2_revision_satisfies_the_published_schema() -> None:
+    import jsonschema
+
+    from policykit.cli.diffreport import changes_to_json
+    from tests.conftest import ROOT
+
+    schema = json.loads((ROOT / "schema" / "diff.schema.json").read_text("utf-8"))
+    changes = compare(policy(STAFF), read(REVISED))
+    report = json.loads(changes_to_json(changes, "old.yaml", "new.yaml"))
+    jsonschema.validate(report, schema)
+    added = next(c for c in report["changes"] if c["path"] == "sections[seniorer]")
+    assert "Seniorer kan aftale nedsat tid" in added["new"]
