@@ -334,20 +334,10 @@ class _PolicyBuilder:
         return replace(policy, order=self._order(root, policy))
 
     def _format_2_constructs(self, root: YMapping) -> None:
-        """Free sections and `order` are format 2's: a format-1 file that uses them says so."""
-        if _value(root.get("format")) != 1:
-            return
+        """The keys format 2 adds: a format-1 file that uses them says so."""
         for key in FORMAT_2_KEYS:
             if root.get(key) is not None:
-                self.findings.append(
-                    Finding.of(
-                        rules.NEEDS_FORMAT_2,
-                        f"`{key}` is part of format 2, and this file is in format 1",
-                        root.key_span(key),
-                        width=len(key),
-                        hint="set `format: 2`; docs/format.md says what format 2 adds",
-                    )
-                )
+                self._needs_format_2(root, key)
 
     def _law(self, node: YNode) -> Law:
         assert isinstance(node, YMapping)
@@ -358,17 +348,20 @@ class _PolicyBuilder:
             _text(node, "name"), _opt_text(node, "email"), _opt_text(node, "phone"), node.span
         )
 
-    def _needs_format_2(self, node: YMapping, key: str, what: str) -> None:
-        if self.format < 2:
-            self.findings.append(
-                Finding.of(
-                    rules.NEEDS_FORMAT_2,
-                    f"{what} (`{key}`) is part of format 2, and this file is in format 1",
-                    node.key_span(key),
-                    width=len(key),
-                    hint="set `format: 2`; docs/format.md says what format 2 adds",
-                )
+    def _needs_format_2(self, node: YMapping, key: str, what: str | None = None) -> None:
+        """PK112 at `key` in a format-1 file: `what` (or the key) is part of format 2."""
+        if self.format >= 2:
+            return
+        name = f"{what} (`{key}`)" if what else f"`{key}`"
+        self.findings.append(
+            Finding.of(
+                rules.NEEDS_FORMAT_2,
+                f"{name} is part of format 2, and this file is in format 1",
+                node.key_span(key),
+                width=len(key),
+                hint="set `format: 2`; docs/format.md says what format 2 adds",
             )
+        )
 
     def _section(self, node: YNode) -> Section:
         assert isinstance(node, YMapping)
