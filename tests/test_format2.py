@@ -233,7 +233,8 @@ def test_each_output_writes_a_policy_link_its_own_way(tmp_path: Path) -> None:
     from policykit.writing.layout import with_policies
 
     staff = policy(STAFF)
-    options = with_policies(layout(staff, project()).options, [policy(), staff])
+    titles = [(p.id, p.title) for p in (policy(), staff)]
+    options = with_policies(layout(staff, project()).options, titles)
     doc = layout(staff, project(), options)
     html = write_html(doc)
     assert '<a href="kommunikationspolitik.html">kommunikationspolitikken</a> beskriver' in html
@@ -355,3 +356,19 @@ def test_the_json_diff_of_a_format_2_revision_satisfies_the_published_schema() -
     jsonschema.validate(report, schema)
     added = next(c for c in report["changes"] if c["path"] == "sections[seniorer]")
     assert "Seniorer kan aftale nedsat tid" in added["new"]
+
+
+def test_a_single_exported_policy_still_names_the_policies_it_links_to(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from policykit.cli.app import app
+    from tests.conftest import ROOT
+
+    result = CliRunner().invoke(
+        app,
+        ["export", str(ROOT / "policies" / "personalepolitik.yaml"), "--docx", "-d", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    word = run(require("pandoc"), "-f", "docx", "-t", "plain",
+               stdin=(tmp_path / "personalepolitik.docx").read_bytes())  # fmt: skip
+    assert "kommunikationspolitikken (Kommunikationspolitik) beskriver" in " ".join(word.split())

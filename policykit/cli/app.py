@@ -268,12 +268,11 @@ def export(
     from policykit.cli import diagnostics as render
     from policykit.edge.assets import export_options
     from policykit.workflows.export import export_batch
-    from policykit.writing.layout import with_policies
     from policykit.writing.registry import default_writers
 
     result, errors, root = _checked(paths)
     project, policies = result.project, result.clean_policies()
-    options = with_policies(export_options(project, root, template, pdf_variant.value), policies)
+    options = export_options(project, root, template, pdf_variant.value)
     writers = [w for w in WRITERS if chosen.get(w.name)] or default_writers()
     folder = _out_dir(out_dir, legacy_output, root)
     console = render.make_console()

@@ -9,8 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from policykit.diagnostics.errors import UsageError
+from policykit.edge.workspace import policy_titles
 from policykit.model.project import Project
-from policykit.writing.layout import TEMPLATE_NAMES, Branding, ExportOptions, Templates
+from policykit.writing.layout import (
+    TEMPLATE_NAMES,
+    Branding,
+    ExportOptions,
+    Templates,
+    with_policies,
+)
 
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 REFERENCE_DOCX = "reference.docx"
@@ -23,7 +30,8 @@ class ExportError(UsageError):
 def export_options(
     project: Project, root: Path, template_dir: Path | None = None, pdf_variant: str = "pdf/ua-1"
 ) -> ExportOptions:
-    """Read the logo and the template folder that the options name."""
+    """Read the logo and the template folder that the options name, and the titles of the
+    project's policies, which links between policies are shown with."""
     settings = project.branding
     defaults = Branding()
     logo, media_type = _logo(settings.logo, root) if settings.logo else (None, None)
@@ -34,7 +42,8 @@ def export_options(
         logo_media_type=media_type,
     )
     templates = _templates(template_dir) if template_dir else Templates()
-    return ExportOptions(branding=branding, templates=templates, pdf_variant=pdf_variant)
+    options = ExportOptions(branding=branding, templates=templates, pdf_variant=pdf_variant)
+    return with_policies(options, policy_titles(root))
 
 
 def _logo(reference: str, root: Path) -> tuple[bytes, str]:

@@ -24,7 +24,7 @@ from policykit.model.project import (
     PROJECT_FILE,
     Project,
 )
-from policykit.reading.reader import ProjectRead, read_project
+from policykit.reading.reader import ProjectRead, read_project, read_title
 
 POLICY_SUFFIXES = (".yaml", ".yml")
 
@@ -193,6 +193,26 @@ def policies_in_force(paths: Sequence[Path]) -> set[str]:
     if not folder.is_dir():
         return set()
     return {path.stem for path in _walk(folder) if DRAFTS_FOLDER not in path.parts[-2:-1]}
+
+
+def policy_titles(root: Path) -> tuple[tuple[str, str], ...]:
+    """The id and title of each policy in force in the project at `root` (its `policies/`,
+    not its drafts): what links between policies are shown with. Files that cannot be read,
+    or give no title, are left out; `validate` reports them."""
+    folder = root / POLICIES_FOLDER
+    if not folder.is_dir():
+        return ()
+    titles = []
+    for path in sorted(_walk(folder)):
+        if path.parent.name == DRAFTS_FOLDER:
+            continue
+        try:
+            found = read_title(read_limited(path, DEFAULT_MAX_FILE_SIZE), path.name)
+        except OSError:
+            continue
+        if found is not None:
+            titles.append(found)
+    return tuple(sorted(set(titles)))
 
 
 def checked_settings(report: Report) -> Project:

@@ -153,6 +153,24 @@ def read_policy(
     return PolicyRead(path, loaded.text, None if has_errors else policy, findings, identity)
 
 
+def read_title(data: bytes, path: str) -> tuple[str, str] | None:
+    """A policy file's id (its file name when it sets none) and title, read without checking
+    the rest: what a link to the policy is shown with. None if the file gives no title."""
+    try:
+        document = parse_yaml(data.decode("utf-8-sig"), path)
+    except UnicodeDecodeError:
+        return None
+    root = document.root
+    if not isinstance(root, YMapping):
+        return None
+    title, ident = root.get("title"), root.get("id")
+    if not (isinstance(title, YScalar) and isinstance(title.value, str)):
+        return None
+    if isinstance(ident, YScalar) and isinstance(ident.value, str):
+        return ident.value, title.value
+    return PurePath(path).stem, title.value
+
+
 def _identity(root: YMapping, path: str, draft: bool) -> PolicyIdentity:
     node = root.get("id")
     if isinstance(node, YScalar) and isinstance(node.value, str):

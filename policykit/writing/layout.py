@@ -224,11 +224,10 @@ def layout(
     )
 
 
-def with_policies(options: ExportOptions, policies: Iterable[Policy]) -> ExportOptions:
-    """The options with the titles of the council's policies in force (not draft revisions),
-    for the links between them."""
-    titles = tuple(sorted((p.id, p.title) for p in policies if not p.is_draft_revision))
-    return replace(options, policies=titles)
+def with_policies(options: ExportOptions, titles: Iterable[tuple[str, str]]) -> ExportOptions:
+    """The options with the ids and titles of the council's policies in force, for the links
+    between them."""
+    return replace(options, policies=tuple(sorted(titles)))
 
 
 def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:
