@@ -19,8 +19,9 @@ from typing import TypeVar
 
 from policykit.cli.diagnostics import make_console
 from policykit.cli.diffreport import changes_to_json, render_changes
-from policykit.workflows.comparison import Comparison, RedlineFormat, compare_versions, redline
+from policykit.workflows.comparison import Comparison, compare_versions, redline
 from policykit.writing.layout import ExportOptions
+from policykit.writing.registry import writer
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,8 +136,8 @@ def main() -> int:
     timed("terminal", lambda: render_changes(changes, "old", "new", console), results)
     timed("json", lambda: changes_to_json(changes, "old", "new"), results)
     options = ExportOptions()
-    for fmt in (RedlineFormat.HTML, RedlineFormat.DOCX):
-        timed(f"redline {fmt.value}", lambda fmt=fmt: redline(comparison, fmt, options), results)
+    for fmt in (writer("html"), writer("docx")):
+        timed(f"redline {fmt.name}", lambda fmt=fmt: redline(comparison, fmt, options), results)
     total = sum(results.values())
     print(
         f"{len(changes.changes)} changes between two policies of {PRINCIPLES} principles "
