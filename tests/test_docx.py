@@ -32,7 +32,7 @@ from tests.clients import ROOT, require
 from tests.examples import ENGLISH, SEED, document, policy, project
 from tests.golden import check_golden
 
-GOLDEN = ROOT / "tests" / "data" / "golden"
+OUTPUTS = ROOT / "tests" / "data" / "outputs"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
 SEED_TITLES = [
@@ -592,7 +592,8 @@ def pretty(xml: bytes) -> str:
 def test_golden_document_xml(seed_docx: bytes, update_goldens: bool) -> None:
     with zipfile.ZipFile(io.BytesIO(seed_docx)) as package:
         actual = pretty(package.read("word/document.xml"))
-    check_golden(actual, GOLDEN / "docx-kommunikationspolitik.document.xml", update_goldens)
+    # The same golden as tests/test_goldens.py's `seed` case: one file for one output.
+    check_golden(actual, OUTPUTS / "seed" / "policy.document.xml", update_goldens)
 
 
 # --- templates and branding ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from itertools import pairwise
 from policykit.checking.lix import Readability, measure
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, Note
-from policykit.model.outline import Entry, outline, walk
+from policykit.model.outline import Entry, numbered, outline, walk
 from policykit.model.policy import Policy, PolicyIdentity, Prose, Span, Status
 from policykit.model.project import Project
 from policykit.reading.prose import plain_text, policy_links, policy_target, text_units
@@ -49,16 +49,8 @@ def section_stats(policy: Policy) -> list[SectionStats]:
     """Readability of each numbered section, as `validate --stats` shows it."""
     return [
         SectionStats(number, s.path, s.heading, _measure(s), s.span)
-        for number, s in _numbered(outline(policy))
+        for number, s in numbered(outline(policy))
     ]
-
-
-def _numbered(entries: Iterable[Entry]) -> Iterator[tuple[int | None, Entry]]:
-    """Each section with its number as a reader sees it: none for those outside the count."""
-    count = 0
-    for entry in entries:
-        count += entry.numbered
-        yield (count if entry.numbered else None), entry
 
 
 def _measure(section: Entry) -> Readability:

@@ -29,7 +29,7 @@ from policykit.diagnostics.errors import (
     PolicykitError,
     UsageError,
 )
-from policykit.writing.registry import PDF_VARIANTS, WRITERS
+from policykit.writing.registry import WRITERS, writer
 
 if TYPE_CHECKING:
     from policykit.checking.validate import Report
@@ -249,9 +249,10 @@ def _checked(paths: list[Path] | None) -> tuple[Report, list[Finding], Path]:
 
 #: The PDF writer's variants, as the registry lists them.
 PdfVariant = StrEnum(  # type: ignore[misc]
-    "PdfVariant", [(name.replace("/", "_").replace("-", "_"), name) for name in PDF_VARIANTS]
+    "PdfVariant",
+    [(name.replace("/", "_").replace("-", "_"), name) for name in writer("pdf").variants],
 )
-DEFAULT_PDF_VARIANT = PdfVariant(PDF_VARIANTS[0])
+DEFAULT_PDF_VARIANT = PdfVariant(writer("pdf").variants[0])
 
 
 def export(
@@ -272,7 +273,7 @@ def export(
 
     result, errors, root = _checked(paths)
     project, policies = result.project, result.clean_policies()
-    options = export_options(project, root, template, pdf_variant.value)
+    options = export_options(project, root, template, pdf_variant.value, result.policies)
     writers = [w for w in WRITERS if chosen.get(w.name)] or default_writers()
     folder = _out_dir(out_dir, legacy_output, root)
     console = render.make_console()

@@ -341,12 +341,13 @@ class _Differ:
     ) -> None:
         """Prose, as canonical Markdown, and where it changed, line by line (also for a part
         only one version has, which the redlines show whole)."""
-        if _markdown(old) == _markdown(new):
+        before_text, after_text = _markdown(old), _markdown(new)
+        if before_text == after_text:
             return
         lines = diff_prose(old, new)
         self.prose_diffs[prose_key(old, new)] = lines
         before = len(self.changes)
-        self.text(path, part, _markdown(old), _markdown(new), category)
+        self.text(path, part, before_text, after_text, category)
         if len(self.changes) > before:
             self.changes[-1] = replace(self.changes[-1], lines=lines)
 

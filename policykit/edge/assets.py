@@ -6,10 +6,12 @@ are read, and where a logo is kept inside the repository.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from policykit.diagnostics.errors import UsageError
 from policykit.edge.workspace import policy_titles
+from policykit.model.policy import Policy
 from policykit.model.project import Project
 from policykit.writing.layout import (
     TEMPLATE_NAMES,
@@ -28,10 +30,15 @@ class ExportError(UsageError):
 
 
 def export_options(
-    project: Project, root: Path, template_dir: Path | None = None, pdf_variant: str = "pdf/ua-1"
+    project: Project,
+    root: Path,
+    template_dir: Path | None = None,
+    pdf_variant: str = "pdf/ua-1",
+    known: Sequence[Policy] = (),
 ) -> ExportOptions:
     """Read the logo and the template folder that the options name, and the titles of the
-    project's policies, which links between policies are shown with."""
+    project's policies, which links between policies are shown with (`known`: policies the
+    command has read already)."""
     settings = project.branding
     defaults = Branding()
     logo, media_type = _logo(settings.logo, root) if settings.logo else (None, None)
@@ -43,7 +50,7 @@ def export_options(
     )
     templates = _templates(template_dir) if template_dir else Templates()
     options = ExportOptions(branding=branding, templates=templates, pdf_variant=pdf_variant)
-    return with_policies(options, policy_titles(root))
+    return with_policies(options, policy_titles(root, known))
 
 
 def _logo(reference: str, root: Path) -> tuple[bytes, str]:

@@ -16,7 +16,7 @@ from policykit.diagnostics import rules
 from policykit.diagnostics.errors import InvalidInputError, NoPoliciesError, UsageError
 from policykit.diagnostics.findings import Finding
 from policykit.edge.files import display_path, read_limited
-from policykit.model.policy import Span
+from policykit.model.policy import Policy, Span
 from policykit.model.project import (
     DEFAULT_MAX_FILE_SIZE,
     DRAFTS_FOLDER,
@@ -195,16 +195,18 @@ def policies_in_force(paths: Sequence[Path]) -> set[str]:
     return {path.stem for path in _walk(folder) if DRAFTS_FOLDER not in path.parts[-2:-1]}
 
 
-def policy_titles(root: Path) -> tuple[tuple[str, str], ...]:
+def policy_titles(root: Path, known: Sequence[Policy] = ()) -> tuple[tuple[str, str], ...]:
     """The id and title of each policy in force in the project at `root` (its `policies/`,
-    not its drafts): what links between policies are shown with. Files that cannot be read,
-    or give no title, are left out; `validate` reports them."""
+    not its drafts): what links between policies are shown with. `known` are policies read
+    already, whose files are not read again. Files that cannot be read, or give no title,
+    are left out; `validate` reports them."""
+    titles = [(p.id, p.title) for p in known if not p.is_draft_revision]
+    read = {p.span.file for p in known}
     folder = root / POLICIES_FOLDER
     if not folder.is_dir():
-        return ()
-    titles = []
+        return tuple(sorted(set(titles)))
     for path in sorted(_walk(folder)):
-        if path.parent.name == DRAFTS_FOLDER:
+        if path.parent.name == DRAFTS_FOLDER or display_path(path) in read:
             continue
         try:
             found = read_title(read_limited(path, DEFAULT_MAX_FILE_SIZE), path.name)

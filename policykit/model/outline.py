@@ -17,7 +17,7 @@ locale. Writers that lay out its content then each add a case for its kind.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -149,6 +149,14 @@ def outline(policy: Policy) -> tuple[Entry, ...]:
             index, section = free[name]
             entries.append(_free(section, index))
     return tuple(entries)
+
+
+def numbered(entries: Iterable[Entry]) -> Iterator[tuple[int | None, Entry]]:
+    """Each section with its number as a reader sees it: none for one outside the count."""
+    count = 0
+    for entry in entries:
+        count += entry.numbered
+        yield (count if entry.numbered else None), entry
 
 
 def _free(section: Section, index: int) -> Entry:

@@ -40,7 +40,7 @@ def write_register(
     html = write_catalog(
         reviews,
         project,
-        export_options(project, root, template),
+        export_options(project, root, template, known=report.policies),
         today,
         revisions=revisions,
         link_base=link_base(page.parent, folder),

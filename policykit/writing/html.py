@@ -82,11 +82,6 @@ def write_html(document: Document, *, for_print: bool = False) -> str:
 # --- the sections, for the part macros ---------------------------------------------------------
 
 
-def page_sections(document: Document) -> list[SectionView]:
-    """Each section of the outline as the page shows it."""
-    return _Page(document, document.policy_links(".html")).sections()
-
-
 class _Page:
     """The page's views of the outline's sections, with its way of writing policy links."""
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from policykit.model.outline import Kind, Node, outline
+from policykit.model.outline import Kind, Node, numbered, outline
 from policykit.model.policy import Evaluation, Policy, Section, Status
 from policykit.model.project import Organisation, Project
 from policykit.reading.locales import Locale, locale
@@ -233,16 +233,17 @@ def with_policies(options: ExportOptions, titles: Iterable[tuple[str, str]]) -> 
 def _sections(policy: Policy, labels: Locale) -> list[NumberedSection]:
     """The outline's sections, numbered (but for those outside the count), each with its
     heading or the language's default."""
-    sections = []
-    count = 0
-    for entry in outline(policy):
-        count += entry.numbered
-        number = count if entry.numbered else None
-        heading = entry.heading or labels[entry.kind]
-        sections.append(
-            NumberedSection(number, entry.anchor, heading, entry.kind, entry.node, entry.path)
+    return [
+        NumberedSection(
+            number,
+            entry.anchor,
+            entry.heading or labels[entry.kind],
+            entry.kind,
+            entry.node,
+            entry.path,
         )
-    return sections
+        for number, entry in numbered(outline(policy))
+    ]
 
 
 def evaluation_facts(evaluation: Evaluation, labels: Locale) -> list[tuple[str, str]]:

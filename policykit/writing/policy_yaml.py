@@ -109,8 +109,12 @@ def _decision(decision: Decision) -> dict[str, Any]:
     return data
 
 
-def _headed(heading: str | None) -> dict[str, Any]:
-    return {"heading": heading} if heading is not None else {}
+def _headed(heading: str | None, intro: Prose | None = None) -> dict[str, Any]:
+    """A part's own `heading` and `intro`, those it has."""
+    data: dict[str, Any] = {"heading": heading} if heading is not None else {}
+    if intro is not None:
+        data["intro"] = _prose(intro)
+    return data
 
 
 def _purpose(purpose: Purpose) -> dict[str, Any]:
@@ -118,9 +122,7 @@ def _purpose(purpose: Purpose) -> dict[str, Any]:
 
 
 def _goals(goals: Goals) -> dict[str, Any]:
-    data = _headed(goals.heading)
-    if goals.intro is not None:
-        data["intro"] = _prose(goals.intro)
+    data = _headed(goals.heading, goals.intro)
     if len(goals.groups) == 1 and goals.groups[0].title is None:  # a plain list
         data["items"] = [_goal(item) for item in goals.groups[0].items]
         return data
@@ -146,9 +148,7 @@ def _goal(item: GoalItem) -> Any:
 
 
 def _definitions(definitions: Definitions) -> dict[str, Any]:
-    data = _headed(definitions.heading)
-    if definitions.intro is not None:
-        data["intro"] = _prose(definitions.intro)
+    data = _headed(definitions.heading, definitions.intro)
     terms = []
     for term in definitions.terms:
         entry: dict[str, Any] = {}
@@ -161,9 +161,7 @@ def _definitions(definitions: Definitions) -> dict[str, Any]:
 
 
 def _principles(principles: Principles) -> dict[str, Any]:
-    data = _headed(principles.heading)
-    if principles.intro is not None:
-        data["intro"] = _prose(principles.intro)
+    data = _headed(principles.heading, principles.intro)
     data["items"] = [
         {"id": item.id, "title": item.title, "text": _prose(item.text)} for item in principles.items
     ]

@@ -369,26 +369,30 @@ class DocxWriter:
             return
         self.text(self.paragraph("Closing Heading"), self.locale["contact"])
         if person is not None:
-            self.text(self.paragraph("Contact"), person.name, BOLD)
-            if person.phone:
-                self.text(self.paragraph("Contact"), f"{self.locale['phone']} {person.phone}")
-            if person.email:
-                p = self.paragraph("Contact")
-                self.text(p, f"{self.locale['email']}: ")
-                self.segments(p, [Segment(person.email, PLAIN, f"mailto:{person.email}")])
-        if org is None:
-            return
-        self.text(self.paragraph("Contact"), org.name, BOLD)
-        for line in org.address:
+            self.contact_lines(person.name, (), person.phone, person.email, None)
+        if org is not None:
+            self.contact_lines(org.name, org.address, org.phone, org.email, org.web)
+
+    def contact_lines(
+        self,
+        name: str,
+        address: Sequence[str],
+        phone: str | None,
+        email: str | None,
+        web: str | None,
+    ) -> None:
+        """One contact: the name in bold, then the address, phone, e-mail and website."""
+        self.text(self.paragraph("Contact"), name, BOLD)
+        for line in address:
             self.text(self.paragraph("Contact"), line)
-        if org.phone:
-            self.text(self.paragraph("Contact"), f"{self.locale['phone']} {org.phone}")
-        if org.email:
+        if phone:
+            self.text(self.paragraph("Contact"), f"{self.locale['phone']} {phone}")
+        if email:
             p = self.paragraph("Contact")
             self.text(p, f"{self.locale['email']}: ")
-            self.segments(p, [Segment(org.email, PLAIN, f"mailto:{org.email}")])
-        if org.web:
-            self.segments(self.paragraph("Contact"), [Segment(org.web, PLAIN, org.web)])
+            self.segments(p, [Segment(email, PLAIN, f"mailto:{email}")])
+        if web:
+            self.segments(self.paragraph("Contact"), [Segment(web, PLAIN, web)])
 
     # --- prose ------------------------------------------------------------------------------
 
