@@ -146,3 +146,26 @@ def policies(draw: st.DrawFn) -> Policy:
 @given(policies())
 def test_generated_policies_read_back_as_the_same_model(policy: Policy) -> None:
     assert shape(round_trip(policy)) == shape(policy)
+
+
+def test_emphasis_inside_emphasis_stays_emphasis() -> None:
+    """Found by the generated policies: `*_0_*` written as `**0**` read back as strong."""
+    for source in ("Read *_0_* and *a **b** c*.\n", "**a *b* c** and **__d__**.\n"):
+        prose, findings = parse_prose(source, lambda line: SPAN)
+        assert not findings
+        text = write_policy_yaml(dataclasses.replace(base_policy(), purpose=with_text(prose)))
+        read = read_policy(text.encode("utf-8"), "policies/x.yaml", project())
+        assert read.policy is not None and read.policy.purpose is not None
+        assert shape(read.policy.purpose.text) == shape(prose)
+
+
+def base_policy() -> Policy:
+    read = read_policy((DATA / "cases" / "format-2-minimal.yaml").read_bytes(), "g.yaml", project())
+    assert read.policy is not None
+    return read.policy
+
+
+def with_text(prose: Prose) -> Any:
+    purpose = base_policy().purpose
+    assert purpose is not None
+    return dataclasses.replace(purpose, text=prose)

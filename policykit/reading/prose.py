@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-SAFE_SCHEMES = ("http", "https", "mailto")
 
 #: Constructs outside the subset, by markdown-it token type: (rule, what to call it).
 _REFUSED = {
@@ -389,11 +388,6 @@ _INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>!&])")
 _BLOCK_MARKER = re.compile(r"^([-+=#])|^(\d{1,9})([.)])")
 
 
-def escape_markdown(text: str) -> str:
-    """`text` as literal CommonMark text at the start of a paragraph (a heading's, say)."""
-    return _escape_paragraph_start(escape_inline(text))
-
-
 def escape_inline(text: str) -> str:
     """`text` as literal CommonMark text inside a paragraph."""
     return _INLINE_MARKUP.sub(r"\\\1", text)
@@ -439,7 +433,10 @@ def _block_markdown(block: Block, indent: str, mode: _Mode) -> str:
     return "\n".join(lines)
 
 
-def _inline_markdown(inlines: Sequence[Inline], mode: _Mode) -> str:
+def _inline_markdown(inlines: Sequence[Inline], mode: _Mode, mark: str = "") -> str:
+    """Inlines as Markdown. `mark` is the delimiter of the emphasis they stand in: in
+    CommonMark out, emphasis inside emphasis takes the other delimiter (`*_x_*`), since
+    `**x**` would read back as strong."""
     escape, policies = mode.escape, mode.policies
     parts: list[str] = []
     for node in inlines:
@@ -450,15 +447,16 @@ def _inline_markdown(inlines: Sequence[Inline], mode: _Mode) -> str:
             parts.append(text)
         elif isinstance(node, SoftBreak):
             parts.append("\n" if mode.breaks else " ")
-        elif isinstance(node, Emphasis):
-            parts.append(f"*{_inline_markdown(node.children, mode)}*")
-        elif isinstance(node, Strong):
-            parts.append(f"**{_inline_markdown(node.children, mode)}**")
+        elif isinstance(node, Emphasis | Strong):
+            single = "*" if not escape or mark != "*" else "_"
+            delimiter = single if isinstance(node, Emphasis) else single * 2
+            inner = _inline_markdown(node.children, mode, single)
+            parts.append(f"{delimiter}{inner}{delimiter}")
         else:
             href = node.href
             target = policy_target(href) if policies is not None else None
             if target is not None:
                 href = target + (policies or "")
             href = link_destination(href) if escape else href
-            parts.append(f"[{_inline_markdown(node.children, mode)}]({href})")
+            parts.append(f"[{_inline_markdown(node.children, mode, mark)}]({href})")
     return "".join(parts)
