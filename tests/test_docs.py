@@ -100,8 +100,11 @@ def test_format_doc_format_2_example_validates_with_no_finding() -> None:
     assert report.findings == []
     assert [s.heading for s in report.policies[0].sections] == [
         "Vores værdier",
+        "Arbejdsmiljø",
         "Bilag 1: Lokale aftaler",
     ]
+    (work,) = [s for s in report.policies[0].sections if s.id == "arbejdsmiljoe"]
+    assert work.text is not None and type(work.text.blocks[1]).__name__ == "Table"
 
 
 def test_pre_commit_hook_runs_validate_on_the_whole_folder() -> None:

@@ -83,11 +83,30 @@ def prose(draw: st.DrawFn) -> Prose:
         paragraphs.append(
             "\n".join(f"- {w}" for w in draw(st.lists(words, min_size=1, max_size=3)))
         )
-    parsed, findings = parse_prose("\n\n".join(paragraphs) + "\n", lambda line: SPAN)
+    if draw(st.booleans()):
+        paragraphs.insert(draw(st.integers(0, len(paragraphs))), draw(tables()))
+    source = "\n\n".join(paragraphs) + "\n"
+    parsed, findings = parse_prose(source, lambda line: SPAN, format2=True)
     # An empty list item ("-" alone) is no text a policy holds; its lists' looseness does
     # not survive Markdown either way.
     assume(not findings and parsed.blocks and not _empty_items(parsed.blocks))
     return parsed
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> str:
+    """A GFM table: a header row, body rows (some short of cells), the delimiter row's
+    alignments, and sometimes a caption; `|` in a cell escaped."""
+    width = draw(st.integers(1, 4))
+    cell = words.map(lambda w: w.replace("|", "\\|"))
+    rows = draw(st.lists(st.lists(cell, min_size=1, max_size=width), max_size=3))
+    header = draw(st.lists(cell, min_size=width, max_size=width))
+    align = draw(
+        st.lists(st.sampled_from(["---", ":--", ":-:", "--:"]), min_size=width, max_size=width)
+    )
+    lines = ["| " + " | ".join(r) + " |" for r in (header, align, *rows)]
+    caption = draw(st.none() | words)
+    return "\n".join(lines) + (f"\n\nTable: {caption}" if caption else "")
 
 
 def _empty_items(blocks: tuple[Any, ...]) -> bool:

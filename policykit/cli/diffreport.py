@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from policykit.comparing.diff import Change, ChangeSet, Kind
+from policykit.comparing.lines import CellChange
 from policykit.comparing.words import Piece, tokens
 
 #: How many tokens (words, spaces, punctuation) of unchanged text to show around a change.
@@ -58,6 +59,8 @@ def render_changes(changes: ChangeSet, old: str, new: str, console: Console) -> 
         console.print(_headline(change))
         if change.kind is Kind.MODIFIED and change.words:
             console.print(Text("      ").append_text(_words(change.words, plain)))
+        for cells in _by_row(change.cells):
+            console.print(_cells(cells, plain))
 
 
 def _headline(change: Change) -> Text:
@@ -86,6 +89,51 @@ def _words(pieces: Sequence[Piece], plain: bool) -> Text:
         else:
             text.append(f"{{+{shown}+}}" if plain else shown, style="green underline")
     return text
+
+
+def _by_row(cells: Sequence[CellChange]) -> list[list[CellChange]]:
+    """The changed cells, those of a row that was added or removed together: one line."""
+    groups: list[list[CellChange]] = []
+    for cell in cells:
+        last = groups[-1][-1] if groups else None
+        whole = cell.status in ("inserted", "deleted")
+        if (
+            last is not None
+            and whole
+            and (last.table, last.row, last.status)
+            == (
+                cell.table,
+                cell.row,
+                cell.status,
+            )
+        ):
+            groups[-1].append(cell)
+        else:
+            groups.append([cell])
+    return groups
+
+
+def _cells(cells: Sequence[CellChange], plain: bool) -> Text:
+    """ "table 1, row 3 (Trivselsmåling), Frist changed: Hvert [-andet -]år", or for a row
+    added whole, "table 1, row 4 (Seniorsamtale) inserted: {+Seniorsamtale | Lederen+}" """
+    first = cells[0]
+    where = "header" if first.row == 0 else f"row {first.row}"
+    if first.row and first.row_label:
+        where += f" ({_one_line(first.row_label, 30)})"
+    if len(cells) == 1:
+        where += f", {_one_line(first.column_label, 30) or f'column {first.column}'}"
+    line = Text(f"      table {first.table}, {where} {first.status}: ", style="dim")
+    pieces: list[Piece] = []
+    for index, cell in enumerate(cells):
+        stretch = [(op, text) for op, text, _ in cell.pieces]
+        if index:
+            stretch.insert(0, (stretch[0][0] if stretch else "equal", " | "))
+        for op, text in stretch:  # one piece per stretch of one op, so one mark each
+            if pieces and pieces[-1].op == op:
+                pieces[-1] = Piece(op, pieces[-1].text + text)
+            else:
+                pieces.append(Piece(op, text))
+    return line.append_text(_words(pieces, plain))
 
 
 def _context(text: str, *, after_change: bool, before_change: bool) -> str:
@@ -142,4 +190,19 @@ def _change(change: Change) -> dict[str, object]:
         "moved": (
             {"from": change.moved[0], "to": change.moved[1]} if change.moved is not None else None
         ),
+        "cells": [_cell_json(cell) for cell in change.cells],
+    }
+
+
+def _cell_json(cell: CellChange) -> dict[str, object]:
+    return {
+        "table": cell.table,
+        "row": cell.row,
+        "column": cell.column,
+        "row_label": cell.row_label,
+        "column_label": cell.column_label,
+        "status": cell.status,
+        "old": cell.old,
+        "new": cell.new,
+        "words": [{"op": op, "text": text} for op, text, _ in cell.pieces],
     }

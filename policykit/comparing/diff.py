@@ -21,7 +21,13 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from policykit.comparing.lines import MergedLine, diff_prose, unchanged
+from policykit.comparing.lines import (
+    CellChange,
+    MergedLine,
+    cell_changes,
+    diff_prose,
+    unchanged,
+)
 from policykit.comparing.pairing import pair_similar
 from policykit.comparing.words import Piece, similarity, word_diff
 from policykit.model.outline import (
@@ -95,6 +101,8 @@ class Change:
     moved: tuple[int, int] | None = None
     #: For changed prose: its paragraphs and list items aligned, each diffed word by word.
     lines: tuple[MergedLine, ...] = field(default=(), compare=False, repr=False)
+    #: For changed prose with tables: each table cell that changed.
+    cells: tuple[CellChange, ...] = ()
 
 
 T = TypeVar("T")
@@ -349,7 +357,9 @@ class _Differ:
         before = len(self.changes)
         self.text(path, part, before_text, after_text, category)
         if len(self.changes) > before:
-            self.changes[-1] = replace(self.changes[-1], lines=lines)
+            self.changes[-1] = replace(
+                self.changes[-1], lines=lines, cells=tuple(cell_changes(lines))
+            )
 
     def metadata(self, old: Policy, new: Policy) -> None:
         meaning = Category.SUBSTANTIVE

@@ -10,7 +10,8 @@ finds moves afterwards; the redlines, which lay out one sequence, keep them in o
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from difflib import SequenceMatcher
 
 #: Below this word similarity, two parts are a removal and an addition, not one edited.
 SIMILAR = 0.5
@@ -48,3 +49,51 @@ def pair_similar(
         taken_new.add(j)
         made[i] = j
     return made
+
+
+#: Up to this many combinations, every element of a changed stretch is compared with every
+#: other; beyond it, only with those within NEAR places of where it would be.
+ALL_WITH_ALL = 40_000
+NEAR = 60
+
+#: An aligned element: (old index, new index), either None for one only that side has.
+Aligned = tuple[int | None, int | None]
+
+
+def align(
+    old: Sequence[Hashable],
+    new: Sequence[Hashable],
+    score: Callable[[int, int], float],
+    may_pair: Callable[[int, int], bool] = lambda i, j: True,
+) -> list[Aligned]:
+    """Two sequences in one, in order, by their keys: equal runs as `difflib` finds them,
+    and within each stretch that changed, the most alike elements paired (`pair_similar`,
+    in order, only where `may_pair`); the rest deleted, then inserted, where they stand.
+    `score` and `may_pair` take indexes into `old` and `new`."""
+    out: list[Aligned] = []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(zip(range(i1, i2), range(j1, j2), strict=True))
+            continue
+        candidates = (
+            (i1 + i, j1 + j) for i, j in _near(i2 - i1, j2 - j1) if may_pair(i1 + i, j1 + j)
+        )
+        made = sorted(pair_similar(candidates, score, ordered=True).items())
+        next_old, next_new = i1, j1
+        for i, j in [*made, (i2, j2)]:
+            out.extend((k, None) for k in range(next_old, i))
+            out.extend((None, k) for k in range(next_new, j))
+            if i < i2:
+                out.append((i, j))
+            next_old, next_new = i + 1, j + 1
+    return out
+
+
+def _near(old: int, new: int) -> Iterator[tuple[int, int]]:
+    if old * new <= ALL_WITH_ALL:
+        yield from ((i, j) for i in range(old) for j in range(new))
+        return
+    for i in range(old):
+        centre = i * new // old
+        yield from ((i, j) for j in range(max(0, centre - NEAR), min(new, centre + NEAR + 1)))

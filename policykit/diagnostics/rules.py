@@ -63,7 +63,7 @@ UNKNOWN_POLICY = Rule("PK115", "unknown-policy", E, "A `policy:` link to no poli
 PROSE_RAW_HTML = Rule("PK201", "prose-raw-html", E, "Raw HTML in prose.")
 PROSE_IMAGE = Rule("PK202", "prose-image", E, "An image in prose.")
 PROSE_HEADING = Rule("PK203", "prose-heading", E, "A heading inside prose.")
-PROSE_TABLE = Rule("PK204", "prose-table", E, "A table in prose.")
+PROSE_TABLE = Rule("PK204", "prose-table", E, "A table inside a list or a quote.")
 UNSAFE_LINK = Rule("PK205", "unsafe-link", E, "A link that is not http, https or mailto.")
 PROSE_UNSUPPORTED = Rule("PK206", "prose-unsupported", E, "Markdown outside the prose subset.")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 from policykit.model.intervals import Interval
 
@@ -94,7 +95,33 @@ class BlockQuote:
     span: Span
 
 
-Block = Paragraph | BulletList | OrderedList | BlockQuote
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    children: tuple[Inline, ...]
+    span: Span
+
+
+#: A table column's alignment, as the delimiter row sets it (`:--`, `:-:`, `--:`).
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A GFM pipe table: the header row, body rows as wide as it, each column's alignment
+    (None where the delimiter row sets none), and a caption (empty for none)."""
+
+    header: tuple[TableCell, ...]
+    rows: tuple[tuple[TableCell, ...], ...]
+    align: tuple[Align | None, ...]
+    caption: tuple[Inline, ...]
+    span: Span
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+
+Block = Paragraph | BulletList | OrderedList | BlockQuote | Table
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Prose fields: a CommonMark subset, parsed once into the model's block and inline nodes.
 
 The subset is paragraphs, bullet and numbered lists, emphasis, strong, links (http, https
-and mailto) and block quotes. markdown-it-py parses the full CommonMark grammar, plus
+and mailto), block quotes and, in format 2, GFM pipe tables with a caption and links to
+other policies (`policy:ID`). markdown-it-py parses the full CommonMark grammar, plus
 tables, so that anything outside the subset is *recognised* and reported by name rather
 than silently shown as literal text. Raw HTML is likewise parsed only to be refused: it
 never reaches the model.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding
 from policykit.model.policy import (
+    Align,
     Block,
     BlockQuote,
     BulletList,
@@ -32,6 +34,8 @@ from policykit.model.policy import (
     SoftBreak,
     Span,
     Strong,
+    Table,
+    TableCell,
     Text,
 )
 
@@ -44,7 +48,7 @@ if TYPE_CHECKING:
 _REFUSED = {
     "heading_open": (rules.PROSE_HEADING, "a heading"),
     "lheading_open": (rules.PROSE_HEADING, "a heading"),
-    "table_open": (rules.PROSE_TABLE, "a table"),
+    "table_open": (rules.PROSE_TABLE, "a table inside a list or a quote"),
     "html_block": (rules.PROSE_RAW_HTML, "raw HTML"),
     "html_inline": (rules.PROSE_RAW_HTML, "raw HTML"),
     "image": (rules.PROSE_IMAGE, "an image"),
@@ -57,7 +61,8 @@ _REFUSED = {
 
 _HINTS = {
     rules.PROSE_HEADING: "the part's heading comes from `heading:`; write this as a paragraph",
-    rules.PROSE_TABLE: "tables are not part of policy prose; use a list",
+    rules.PROSE_TABLE: "a table stands on its own in a prose field; end the list or the quote "
+    "before it",
     rules.PROSE_RAW_HTML: "write plain text; `<` and `&` are fine when not part of a tag",
     rules.PROSE_IMAGE: "images are not part of policy prose; link to the picture instead",
     rules.PROSE_UNSUPPORTED: "use paragraphs, lists, *emphasis*, **strong**, links or > quotes",
@@ -86,17 +91,17 @@ _LITERAL_LINE = re.compile(rf"(?![-+=>#*\d])[^\s{_MARKUP}][^\n{_MARKUP}]*\n?")
 
 
 def parse_prose(
-    source: str, locate: Locator, *, policy_links: bool = False
+    source: str, locate: Locator, *, format2: bool = False
 ) -> tuple[Prose, list[Finding]]:
     """Parse `source` into a Prose node, with a finding for every construct outside the subset.
-    `policy_links` admits links to other policies (`policy:ID`, format 2)."""
+    `format2` admits what format 2 adds: tables and links to other policies (`policy:ID`)."""
     if _LITERAL_LINE.fullmatch(source) and source.strip():
         # markdown-it would give one paragraph of this text: skip its cost, which dominates
         # reading a policy with thousands of goals (a test checks the two agree).
         span = locate(0)
         text = Text(source.strip(), span)
         return Prose(source, (Paragraph((text,), span),), span), []
-    return parse_markdown(source, locate, policy_links=policy_links)
+    return parse_markdown(source, locate, format2=format2)
 
 
 #: `[text] [label]`, a reference link as Markdown.pl wrote it: CommonMark wants no space.
@@ -116,20 +121,23 @@ def _join_spaced_references(source: str) -> str:
 
 
 def parse_markdown(
-    source: str, locate: Locator, *, policy_links: bool = False
+    source: str, locate: Locator, *, format2: bool = False
 ) -> tuple[Prose, list[Finding]]:
     """`parse_prose` through markdown-it, whatever the text."""
     tokens = _parser().parse(_join_spaced_references(source))
-    builder = _ProseBuilder(locate, policy_links)
-    blocks = builder.blocks(tokens, 0, len(tokens))
+    builder = _ProseBuilder(locate, format2)
+    blocks = _with_captions(builder.blocks(tokens, 0, len(tokens), top=True), builder.captions)
     return Prose(source, tuple(blocks), locate(0)), builder.findings
 
 
 class _ProseBuilder:
-    def __init__(self, locate: Locator, policy_links: bool = False) -> None:
+    def __init__(self, locate: Locator, format2: bool = False) -> None:
         self.locate = locate
-        self.policy_links = policy_links
+        self.format2 = format2
         self.findings: list[Finding] = []
+        #: The paragraphs whose source opens as a caption does (`Table: …`), by identity: the
+        #: source, since `Table\\: …` (escaped) is a paragraph and reads as the same text.
+        self.captions: set[int] = set()
 
     def _span(self, token: Token, fallback: Span | None = None) -> Span:
         if token.map:
@@ -146,26 +154,35 @@ class _ProseBuilder:
             Finding.of(rule, f"{what} is not allowed in prose", span, hint=_HINTS[rule])
         )
 
-    def blocks(self, tokens: Sequence[Token], start: int, stop: int) -> list[Block]:
+    def blocks(
+        self, tokens: Sequence[Token], start: int, stop: int, *, top: bool = False
+    ) -> list[Block]:
+        """The blocks of tokens[start:stop]; `top` for a field's own blocks, the only place
+        a table may stand."""
         out: list[Block] = []
         i = start
         while i < stop:
             token = tokens[i]
             end = _matching_close(tokens, i) if token.nesting == 1 else i
-            block = self._block(tokens, i, end)
+            block = self._block(tokens, i, end, top)
             if block is not None:
                 out.append(block)
             i = end + 1
         return out
 
-    def _block(self, tokens: Sequence[Token], i: int, end: int) -> Block | None:
+    def _block(self, tokens: Sequence[Token], i: int, end: int, top: bool) -> Block | None:
         token = tokens[i]
         span = self._span(token)
+        if token.type == "table_open" and top:
+            return self._table(tokens, i, end, span)
         if token.type in _REFUSED:
             self._refuse(token, span)
             return None
         if token.type == "paragraph_open":
-            return Paragraph(tuple(self.inlines(tokens[i + 1], span)), span)
+            paragraph = Paragraph(tuple(self.inlines(tokens[i + 1], span)), span)
+            if top and _CAPTION.match(tokens[i + 1].content):
+                self.captions.add(id(paragraph))
+            return paragraph
         if token.type == "bullet_list_open":
             return BulletList(tuple(self._items(tokens, i + 1, end)), span)
         if token.type == "ordered_list_open":
@@ -174,6 +191,35 @@ class _ProseBuilder:
         if token.type == "blockquote_open":
             return BlockQuote(tuple(self.blocks(tokens, i + 1, end)), span)
         return None  # pragma: no cover - every CommonMark block type is handled above
+
+    def _table(self, tokens: Sequence[Token], start: int, stop: int, span: Span) -> Table | None:
+        if not self.format2:
+            self.findings.append(
+                Finding.of(
+                    rules.NEEDS_FORMAT_2,
+                    "a table in prose is part of format 2, and this file is in format 1",
+                    span,
+                    hint="set `format: 2`; docs/format.md says what format 2 adds",
+                )
+            )
+            return None
+        rows: list[tuple[TableCell, ...]] = []
+        align: list[Align | None] = []
+        row: list[TableCell] = []
+        row_span = span
+        for i in range(start, stop):
+            token = tokens[i]
+            if token.type == "tr_open":
+                row, row_span = [], self._span(token, span)
+            elif token.type == "tr_close":
+                rows.append(tuple(row))
+            elif token.type in ("th_open", "td_open"):
+                cell = tokens[i + 1]
+                row.append(TableCell(tuple(self.inlines(cell, row_span)), row_span))
+                if not rows:
+                    align.append(_ALIGN.get(str(token.attrs.get("style", ""))))
+        header, *body = rows
+        return Table(header, tuple(body), tuple(align), (), span)
 
     def _items(self, tokens: Sequence[Token], start: int, stop: int) -> Iterator[ListItem]:
         i = start
@@ -216,7 +262,7 @@ class _ProseBuilder:
         if is_safe_url(href):
             return
         if policy_target(href) is not None:
-            if not self.policy_links:
+            if not self.format2:
                 self.findings.append(
                     Finding.of(
                         rules.NEEDS_FORMAT_2,
@@ -238,6 +284,54 @@ class _ProseBuilder:
         )
 
 
+#: markdown-it's style for a column's alignment, by the delimiter row's colons.
+_ALIGN: dict[str, Align] = {f"text-align:{a}": a for a in ("left", "center", "right")}
+
+#: A caption: a paragraph just before or after a table that opens with one of these, as
+#: pandoc writes it (`Table: …` or `: …`); Danish authors may write `Tabel: …`.
+_CAPTION = re.compile(r"(?:Table|Tabel|):\s*")
+
+
+def _with_captions(blocks: list[Block], captions: set[int]) -> list[Block]:
+    """A caption paragraph directly after a table, or else directly before it, becomes that
+    table's caption."""
+
+    def caption(block: Block) -> tuple[Inline, ...] | None:
+        return _caption(block) if id(block) in captions else None
+
+    out: list[Block] = []
+    taken = False
+    for i, block in enumerate(blocks):
+        if taken:
+            taken = False
+            continue
+        if isinstance(block, Table):
+            after = caption(blocks[i + 1]) if i + 1 < len(blocks) else None
+            before = caption(out[-1]) if out else None
+            if after is not None:
+                block, taken = replace(block, caption=after), True
+            elif before is not None:
+                block = replace(block, caption=before)
+                out.pop()
+        out.append(block)
+    return out
+
+
+def _caption(block: Block) -> tuple[Inline, ...] | None:
+    if not isinstance(block, Paragraph) or not block.children:
+        return None
+    first = block.children[0]
+    if not isinstance(first, Text):
+        return None
+    match = _CAPTION.match(first.text)
+    if match is None:
+        return None
+    rest = first.text[match.end() :]
+    head = (Text(rest, first.span),) if rest else ()
+    caption = head + block.children[1:]
+    return caption if inline_text(caption).strip() else None
+
+
 #: A link to another of the council's policies: `policy:` and its id.
 POLICY_SCHEME = "policy:"
 _POLICY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -253,20 +347,26 @@ def policy_target(href: str) -> str | None:
 
 def policy_links(prose: Prose) -> Iterator[Link]:
     """The links to other policies in a prose field."""
-    for block in prose.blocks:
-        yield from _block_links(block)
+    for inlines, _ in inline_runs(prose.blocks):
+        yield from _inline_links(inlines)
 
 
-def _block_links(block: Block) -> Iterator[Link]:
-    if isinstance(block, Paragraph):
-        yield from _inline_links(block.children)
-    elif isinstance(block, BlockQuote):
-        for child in block.blocks:
-            yield from _block_links(child)
-    else:
-        for item in block.items:
-            for child in item.blocks:
-                yield from _block_links(child)
+def inline_runs(blocks: Sequence[Block]) -> Iterator[tuple[tuple[Inline, ...], Span]]:
+    """The inline content of every paragraph, list item, table cell and caption, in
+    reading order, with where it stands: what the walks over words and links share."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block.children, block.span
+        elif isinstance(block, BlockQuote):
+            yield from inline_runs(block.blocks)
+        elif isinstance(block, Table):
+            if block.caption:
+                yield block.caption, block.span
+            for row in (block.header, *block.rows):
+                yield from ((cell.children, cell.span) for cell in row if cell.children)
+        else:
+            for item in block.items:
+                yield from inline_runs(item.blocks)
 
 
 def _inline_links(inlines: Sequence[Inline]) -> Iterator[Link]:
@@ -317,20 +417,8 @@ class TextUnit:
 
 
 def text_units(prose: Prose) -> Iterator[TextUnit]:
-    for block in prose.blocks:
-        yield from _block_units(block)
-
-
-def _block_units(block: Block) -> Iterator[TextUnit]:
-    if isinstance(block, Paragraph):
-        yield TextUnit(inline_text(block.children), block.span)
-    elif isinstance(block, BlockQuote):
-        for child in block.blocks:
-            yield from _block_units(child)
-    else:
-        for item in block.items:
-            for child in item.blocks:
-                yield from _block_units(child)
+    for inlines, span in inline_runs(prose.blocks):
+        yield TextUnit(inline_text(inlines), span)
 
 
 def inline_text(inlines: Sequence[Inline]) -> str:
@@ -353,7 +441,7 @@ def plain_text(prose: Prose) -> str:
 def canonical_markdown(prose: Prose) -> str:
     """The prose written back as Markdown in one canonical form: what the diff compares, so
     that rewrapping a paragraph or re-indenting a list in the YAML is no change."""
-    return "\n\n".join(_block_markdown(block, "", _CANONICAL) for block in prose.blocks)
+    return _blocks_markdown(prose.blocks, _CANONICAL)
 
 
 def commonmark(
@@ -365,7 +453,7 @@ def commonmark(
     `policy_extension=None` stays `policy:ID`, as a policy file writes it. `keep_breaks`
     keeps the author's line breaks inside a paragraph, as a policy file does."""
     mode = _Mode(True, policy_extension, keep_breaks)
-    return "\n\n".join(_block_markdown(block, "", mode) for block in prose.blocks)
+    return _blocks_markdown(prose.blocks, mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,12 +493,52 @@ def _escape_paragraph_start(text: str) -> str:
     )
 
 
+def _blocks_markdown(blocks: Sequence[Block], mode: _Mode) -> str:
+    """A field's blocks as Markdown. In CommonMark out, a paragraph next to a table that
+    would read back as its caption (`Table: …`) has its colon escaped."""
+    out = []
+    for i, block in enumerate(blocks):
+        text = _block_markdown(block, "", mode)
+        beside = [*blocks[max(i - 1, 0) : i], *blocks[i + 1 : i + 2]]
+        if (
+            mode.escape
+            and isinstance(block, Paragraph)
+            and any(isinstance(b, Table) for b in beside)
+        ):
+            text = _CAPTION_START.sub(lambda m: m.group(1) + "\\:", text, 1)
+        out.append(text)
+    return "\n\n".join(out)
+
+
+_CAPTION_START = re.compile(r"^(Table|Tabel|):")
+_DELIMITERS = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
+
+
+def _table_markdown(table: Table, mode: _Mode) -> str:
+    """A GFM pipe table, `|` escaped in its cells, and its caption after it."""
+
+    def row(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    def cell(inlines: Sequence[Inline]) -> str:
+        return _inline_markdown(inlines, mode).replace("|", "\\|")
+
+    lines = [row([cell(c.children) for c in table.header])]
+    lines.append(row([_DELIMITERS[a] for a in table.align]))
+    lines += [row([cell(c.children) for c in cells]) for cells in table.rows]
+    if table.caption:
+        lines += ["", "Table: " + _inline_markdown(table.caption, mode)]
+    return "\n".join(lines)
+
+
 def _block_markdown(block: Block, indent: str, mode: _Mode) -> str:
     """A block as Markdown, written as `mode` says."""
     escape = mode.escape
     if isinstance(block, Paragraph):
         text = _inline_markdown(block.children, mode)
         return indent + (_escape_paragraph_start(text) if escape else text)
+    if isinstance(block, Table):
+        return _table_markdown(block, mode)
     if isinstance(block, BlockQuote):
         inner = "\n\n".join(_block_markdown(child, "", mode) for child in block.blocks)
         return "\n".join(f"{indent}> {line}".rstrip() for line in inner.split("\n"))

@@ -488,7 +488,7 @@ class _PolicyBuilder:
     def _prose(self, node: YNode | None) -> Prose:
         assert isinstance(node, YScalar)
         prose, findings = parse_prose(
-            str(node.value), self._locator(node), policy_links=self.format >= 2
+            str(node.value), self._locator(node), format2=self.format >= 2
         )
         self.findings.extend(findings)
         return prose

@@ -8,28 +8,21 @@ Both are pure: the same brief gives the same bytes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from policykit.comparing.summary import KINDS
 from policykit.planning.brief import Action, Brief
-from policykit.writing.docx import BOLD, PLAIN, DocxWriter
+from policykit.writing.docx import BOLD, DocxWriter, Segment
 from policykit.writing.docx.ooxml import w
 from policykit.writing.html import prose_html
 from policykit.writing.layout import Document
 from policykit.writing.templating import render, stylesheet
-
-if TYPE_CHECKING:
-    from docx.oxml.xmlchemy import BaseOxmlElement
 
 TEMPLATE = "brief.html.j2"
 STYLESHEET = "brief.css"
 #: The summary table's columns in Word, in twentieths of a point: the part, then four counts.
 PART_COLUMN = 2800
 COUNT_COLUMN = 1300
-TABLE_BORDER = "BFBFBF"
 #: Room above a section heading (a policy has 480), so the brief fits on one A4 page.
 HEADING_BEFORE = 280
-TABLE_SHADING = "F3F6F9"
 
 
 def write_brief_html(brief: Brief, document: Document) -> str:
@@ -119,52 +112,17 @@ class BriefDocxWriter(DocxWriter):
         """The parts changed and the items added, removed, modified and moved: a Word table
         with a repeating header row and a total row."""
         labels = self.locale
-        table = w("tbl")
-        properties = w("tblPr", table)
-        w("tblW", properties, w=str(PART_COLUMN + 4 * COUNT_COLUMN), type="dxa")
-        borders = w("tblBorders", properties)
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            w(side, borders, val="single", sz="4", space="0", color=TABLE_BORDER)
-        w("tblLayout", properties, type="fixed")
-        w("tblLook", properties, val="0020", firstRow="1", lastRow="1", firstColumn="1")
-        grid = w("tblGrid", table)
-        widths = [PART_COLUMN, *[COUNT_COLUMN] * 4]
-        for width in widths:
-            w("gridCol", grid, w=str(width))
         header = [labels["part"], *(labels[kind] for kind in KINDS)]
-        self._row(table, header, widths, header=True)
-        for row in self.brief.summary:
-            counts = [str(getattr(row, kind)) for kind in KINDS]
-            self._row(table, [labels[row.part], *counts], widths)
-        totals = [str(total) for total in self.brief.totals]
-        self._row(table, [labels["total"], *totals], widths, bold=True)
-        self.end.addprevious(table)
-
-    def _row(
-        self,
-        table: BaseOxmlElement,
-        cells: list[str],
-        widths: list[int],
-        *,
-        header: bool = False,
-        bold: bool = False,
-    ) -> None:
-        row = w("tr", table)
-        if header:
-            w("tblHeader", w("trPr", row))
-        for index, (text, width) in enumerate(zip(cells, widths, strict=True)):
-            cell = w("tc", row)
-            properties = w("tcPr", cell)
-            w("tcW", properties, w=str(width), type="dxa")
-            if header:
-                w("shd", properties, val="clear", color="auto", fill=TABLE_SHADING)
-            p = w("p", cell)
-            paragraph = w("pPr", p)
-            w("pStyle", paragraph, val=self.styles["Policy Facts"])
-            w("spacing", paragraph, before="20", after="20")
-            if index:
-                w("jc", paragraph, val="right")
-            self.text(p, text, BOLD if header or bold else PLAIN)
+        rows = [
+            [labels[row.part], *(str(getattr(row, kind)) for kind in KINDS)]
+            for row in self.brief.summary
+        ]
+        totals = [labels["total"], *(str(total) for total in self.brief.totals)]
+        cells = [[[Segment(text)] for text in row] for row in (header, *rows, totals)]
+        widths = [PART_COLUMN, *[COUNT_COLUMN] * 4]
+        self.table(
+            cells, widths, style="Policy Facts", align=[None, *["right"] * 4], total_row=True
+        )
 
     def footer_text(self) -> str:
         """As the PDF's: "Ikast-Brande Kommune · Indstilling til Byrådet: Kommunikationspolitik"

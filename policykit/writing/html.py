@@ -29,6 +29,7 @@ from policykit.model.policy import (
     Section,
     SoftBreak,
     Strong,
+    Table,
     Text,
 )
 from policykit.reading.prose import inline_text, is_safe_url, policy_target
@@ -215,12 +216,29 @@ class _ProseHtml:
         if isinstance(block, BlockQuote):
             inner = "\n".join(self.block(b) for b in block.blocks)
             return "<blockquote>\n" + inner + "\n</blockquote>"
+        if isinstance(block, Table):
+            return self.table(block)
         items = "\n".join(f"<li>{self.item(item)}</li>" for item in block.items)
         if isinstance(block, OrderedList):
             start = f' start="{block.start}"' if block.start != 1 else ""
             return f"<ol{start}>\n{items}\n</ol>"
         assert isinstance(block, BulletList)
         return f"<ul>\n{items}\n</ul>"
+
+    def table(self, table: Table) -> str:
+        rows = [
+            [
+                (cell_align(table.align, c), self.inlines(cell.children))
+                for c, cell in enumerate(row)
+            ]
+            for row in table.rows
+        ]
+        header = [
+            (cell_align(table.align, c), self.inlines(cell.children))
+            for c, cell in enumerate(table.header)
+        ]
+        caption = self.inlines(table.caption) if table.caption else None
+        return table_html(header, rows, caption, table_label(table))
 
     def item(self, item: ListItem) -> str:
         # A tight item of one paragraph reads better without the <p>.
@@ -257,6 +275,59 @@ class _ProseHtml:
         # The reader refuses unsafe links; checking again costs nothing and keeps this safe
         # for a model built some other way.
         return f'<a href="{escape(node.href)}">{text}</a>' if is_safe_url(node.href) else text
+
+
+def cell_align(align: Sequence[str | None], column: int) -> str:
+    """A cell's class for its column's alignment: `align-right`, or "" for the default."""
+    value = align[column] if column < len(align) else None
+    return f"align-{value}" if value and value != "left" else ""
+
+
+def table_label(table: Table) -> str:
+    """The name of a table's scrolling box: its caption, or else its column headings."""
+    if table.caption:
+        return inline_text(table.caption)
+    return ", ".join(inline_text(cell.children) for cell in table.header)
+
+
+def table_html(
+    header: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[tuple[str, str]]],
+    caption: str | None,
+    label: str,
+    row_classes: Sequence[str] = (),
+    *,
+    css: str = "",
+) -> str:
+    """A table of HTML cells, each (class, content), in a box of its own that scrolls
+    sideways when the table is wider than the screen; keyboard users can focus the box to
+    scroll it, and screen readers hear it named by `label`. The header cells are column
+    headers (`th scope="col"`). `row_classes` marks body rows and `css` the box (a redline's
+    deleted or inserted ones)."""
+    from markupsafe import escape
+
+    def cell(tag: str, css: str, content: str, scope: str = "") -> str:
+        attributes = (f' scope="{scope}"' if scope else "") + (f' class="{css}"' if css else "")
+        return f"<{tag}{attributes}>{content}</{tag}>"
+
+    box = f"prose-table {css}".strip()
+    out = [f'<div class="{box}" role="region" aria-label="{escape(label)}" tabindex="0">']
+    out.append("<table>")
+    if caption is not None:
+        out.append(f"<caption>{caption}</caption>")
+    out.append("<thead>")
+    out.append("<tr>" + "".join(cell("th", css, text, "col") for css, text in header) + "</tr>")
+    out.append("</thead>")
+    if rows:
+        out.append("<tbody>")
+        for index, row in enumerate(rows):
+            css = row_classes[index] if index < len(row_classes) else ""
+            opening = f'<tr class="{css}">' if css else "<tr>"
+            out.append(opening + "".join(cell("td", c, text) for c, text in row) + "</tr>")
+        out.append("</tbody>")
+    out.append("</table>")
+    out.append("</div>")
+    return "\n".join(out)
 
 
 def plain_text_of(link: Link) -> str:

@@ -46,7 +46,7 @@ from difflib import SequenceMatcher
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from policykit.comparing.pairing import SIMILAR, pair_similar
+from policykit.comparing.pairing import SIMILAR, Aligned, align
 from policykit.comparing.words import Op, styled_diff
 from policykit.comparing.words import words as word_tokens
 from policykit.writing.docx import DocxWriter, write_docx
@@ -269,69 +269,89 @@ def _add_run(para: _Para, run: BaseOxmlElement, link: str) -> None:
         para.segments.append((text, ("text", properties, link)))
 
 
+@dataclass
+class _Table:
+    """A table as the comparison sees it: its rows of cells of paragraphs. It pairs only
+    with a table of as many columns (`shape`)."""
+
+    element: BaseOxmlElement
+    rows: list[list[list[_Para]]]
+
+    num = None
+
+    @property
+    def shape(self) -> str:
+        return f"table:{len(self.element.findall(f'{{{W_NS}}}tblGrid/{{{W_NS}}}gridCol'))}"
+
+    @cached_property
+    def key(self) -> tuple[object, ...]:
+        return self.shape, tuple(
+            tuple(tuple(p.key for p in cell) for cell in row) for row in self.rows
+        )
+
+    @property
+    def identity(self) -> set[str]:
+        return set()
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        return [token for row in self.rows for cell in row for p in cell for token in p.tokens]
+
+    def row_tokens(self, index: int) -> list[str]:
+        return [token for cell in self.rows[index] for p in cell for token in p.tokens]
+
+
+def _parse_unit(element: BaseOxmlElement, version: _Version) -> _Para | _Table:
+    """A body element, a paragraph or a table, for the comparison."""
+    if local(element) != "tbl":
+        return _parse(element, version)
+    rows = [
+        [
+            [_parse(p, version) for p in cell.findall(f"{{{W_NS}}}p")]
+            for cell in row.findall(f"{{{W_NS}}}tc")
+        ]
+        for row in element.findall(f"{{{W_NS}}}tr")
+    ]
+    return _Table(element, rows)
+
+
 # --- alignment --------------------------------------------------------------------------------
 
 
-Pair = tuple[_Para | None, _Para | None]
+Unit = _Para | _Table
+Pair = tuple[Unit | None, Unit | None]
 
 
-def _align(old: Sequence[_Para], new: Sequence[_Para]) -> list[Pair]:
-    out: list[Pair] = []
-    matcher = SequenceMatcher(None, [p.key for p in old], [p.key for p in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            out.extend(zip(old[i1:i2], new[j1:j2], strict=True))
-        else:
-            out.extend(_pair(old[i1:i2], new[j1:j2]))
-    return out
-
-
-def _pair(old: Sequence[_Para], new: Sequence[_Para]) -> list[Pair]:
-    """Pair the most alike paragraphs of the same properties first, then the most alike of
-    the rest that keep the order, and so on; the rest are deleted and inserted. In a long
-    stretch, a paragraph is compared only with those near its place in the other version."""
-    candidates = (
-        (i, j)
-        for i, j in _near(len(old), len(new))
-        if old[i].shape == new[j].shape and _same_identity(old[i], new[j])
+def _align(old: Sequence[Unit], new: Sequence[Unit]) -> list[Pair]:
+    """The paragraphs and tables of both versions in one sequence (`pairing.align`): a
+    paragraph pairs only with one of the same properties and, for a heading, the same
+    bookmark; a table with a table of as many columns."""
+    aligned = align(
+        [p.key for p in old],
+        [p.key for p in new],
+        lambda i, j: _alike(old[i], new[j]),
+        lambda i, j: old[i].shape == new[j].shape and _same_identity(old[i], new[j]),
     )
-    made = pair_similar(candidates, lambda i, j: _alike(old[i], new[j]), ordered=True)
-    paired = sorted(made.items())  # sorted by both indexes: pairs never cross
-    out: list[Pair] = []
-    next_old = next_new = 0
-    for i, j in [*paired, (len(old), len(new))]:
-        out.extend((p, None) for p in old[next_old:i])
-        out.extend((None, p) for p in new[next_new:j])
-        if i < len(old):
-            out.append((old[i], new[j]))
-        next_old, next_new = i + 1, j + 1
-    return out
+    return [
+        (old[i] if i is not None else None, new[j] if j is not None else None) for i, j in aligned
+    ]
 
 
-#: Up to this many combinations, every paragraph of a changed stretch is compared with every
-#: other; beyond it, only with those within NEAR places of where it would be.
-ALL_WITH_ALL = 40_000
-NEAR = 60
-
-
-def _near(old: int, new: int) -> Iterator[tuple[int, int]]:
-    if old * new <= ALL_WITH_ALL:
-        yield from ((i, j) for i in range(old) for j in range(new))
-        return
-    for i in range(old):
-        centre = i * new // old
-        yield from ((i, j) for j in range(max(0, centre - NEAR), min(new, centre + NEAR + 1)))
-
-
-def _alike(old: _Para, new: _Para) -> float:
+def _alike(old: Unit, new: Unit) -> float:
     """`policykit.comparing.words.similarity` of the two, with cheap upper bounds tried first."""
-    matcher = SequenceMatcher(None, old.tokens, new.tokens, autojunk=False)
+    return _token_similarity(old.tokens, new.tokens)
+
+
+def _token_similarity(old: Sequence[str], new: Sequence[str]) -> float:
+    if not old and not new:
+        return 1.0
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
     if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
         return 0.0
     return matcher.ratio()
 
 
-def _same_identity(old: _Para, new: _Para) -> bool:
+def _same_identity(old: Unit, new: Unit) -> bool:
     """Two headings (or contents entries) of different sections are not one reworded."""
     before, after = old.identity, new.identity
     return not before or not after or before == after
@@ -360,10 +380,10 @@ class _Redline(DocxWriter):
         self._change_id = self.bookmark_count
         body = self.word.element.body
         new = [child for child in body if child is not self.end]
-        old = [p for p in self.old_word.element.body if local(p) == "p"]
+        old = [p for p in self.old_word.element.body if local(p) in ("p", "tbl")]
         for child in new:
             body.remove(child)
-        for p in self._merge(old, [p for p in new if local(p) == "p"]):
+        for p in self._merge(old, [p for p in new if local(p) in ("p", "tbl")]):
             self.end.addprevious(p)
 
     def footer(self) -> None:
@@ -384,7 +404,9 @@ class _Redline(DocxWriter):
     def _merge(
         self, old: Sequence[BaseOxmlElement], new: Sequence[BaseOxmlElement]
     ) -> list[BaseOxmlElement]:
-        pairs = _align([_parse(p, self.old) for p in old], [_parse(p, self.new) for p in new])
+        pairs = _align(
+            [_parse_unit(p, self.old) for p in old], [_parse_unit(p, self.new) for p in new]
+        )
         resolved: list[Pair] = []
         targets = set(self._list_map.values())
         for before, after in pairs:
@@ -400,6 +422,10 @@ class _Redline(DocxWriter):
         out = []
         for index, (before, after) in enumerate(resolved):
             last = index == len(resolved) - 1
+            if isinstance(before, _Table) or isinstance(after, _Table):
+                out.extend(self._tables(before, after))
+                continue
+            assert not isinstance(before, _Table) and not isinstance(after, _Table)
             if before is not None and after is not None:
                 if before.key == after.key:
                     out.append(after.element)
@@ -413,6 +439,88 @@ class _Redline(DocxWriter):
                 pieces = [("insert", text, style) for text, style in after.segments]
                 out.append(self._paragraph(None, after, pieces, mark=not last))
         return out
+
+    # --- tables -------------------------------------------------------------------------
+
+    def _tables(self, old: Unit | None, new: Unit | None) -> list[BaseOxmlElement]:
+        """A table of both versions, row by row and cell by cell; one only one version has
+        with every row deleted or inserted (`w:trPr/w:del`, `w:trPr/w:ins`) and the text of
+        its cells too, so that readers that know only changes of text see it go or come."""
+        assert isinstance(old, _Table | None) and isinstance(new, _Table | None)
+        if old is not None and new is not None and old.key == new.key:
+            return [new.element]
+        if old is None or new is None:
+            side = old or new
+            assert side is not None
+            return [
+                self._table_of(
+                    side,
+                    [(i, None) if new is None else (None, i) for i in range(len(side.rows))],
+                    old,
+                    new,
+                )
+            ]
+        header: list[Aligned] = [(0, 0)] if old.rows and new.rows else []
+        body = align(
+            [tuple(tuple(p.key for p in cell) for cell in row) for row in old.rows[1:]],
+            [tuple(tuple(p.key for p in cell) for cell in row) for row in new.rows[1:]],
+            lambda i, j: _token_similarity(old.row_tokens(i + 1), new.row_tokens(j + 1)),
+        )
+        rows = header + [(_next(i), _next(j)) for i, j in body]
+        return [self._table_of(new, rows, old, new)]
+
+    def _table_of(
+        self, frame: _Table, rows: Sequence[Aligned], old: _Table | None, new: _Table | None
+    ) -> BaseOxmlElement:
+        """A table with `frame`'s properties and grid, and the aligned rows, each with its
+        own properties: the new version's, or the old one's for a deleted row."""
+        table = w("tbl")
+        for name in ("tblPr", "tblGrid"):
+            source = frame.element.find(f"{{{W_NS}}}{name}")
+            if source is not None:
+                table.append(self._properties(source, from_old=frame is not new))
+        for i, j in rows:
+            before = old.rows[i] if old is not None and i is not None else None
+            after = new.rows[j] if new is not None and j is not None else None
+            if new is not None and j is not None:
+                template = new.element.findall(f"{{{W_NS}}}tr")[j]
+            else:
+                assert old is not None and i is not None
+                template = old.element.findall(f"{{{W_NS}}}tr")[i]
+            table.append(self._row(template, before, after))
+        return table
+
+    def _row(
+        self,
+        template: BaseOxmlElement,
+        old: list[list[_Para]] | None,
+        new: list[list[_Para]] | None,
+    ) -> BaseOxmlElement:
+        """A row with `template`'s row and cell properties, its cells' paragraphs merged;
+        a row only one version has is marked deleted or inserted."""
+        from_old = new is None
+        row = w("tr")
+        source = template.find(f"{{{W_NS}}}trPr")
+        properties = self._properties(source, from_old=from_old) if source is not None else None
+        if old is None or new is None:
+            if properties is None:
+                properties = w("trPr")
+            w("del" if new is None else "ins", properties, **self._stamp())
+        if properties is not None:
+            row.append(properties)
+        for index, cell_template in enumerate(template.findall(f"{{{W_NS}}}tc")):
+            cell = w("tc", row)
+            source = cell_template.find(f"{{{W_NS}}}tcPr")
+            if source is not None:
+                cell.append(self._properties(source, from_old=from_old))
+            before = [p.element for p in old[index]] if old is not None and index < len(old) else []
+            after = [p.element for p in new[index]] if new is not None and index < len(new) else []
+            for p in self._merge(before, after) or [w("p")]:  # a cell holds a paragraph at least
+                cell.append(p)
+        return row
+
+    def _properties(self, element: BaseOxmlElement, *, from_old: bool) -> BaseOxmlElement:
+        return self._from_old(element) if from_old else copy.deepcopy(element)
 
     def _paragraph(
         self,
@@ -565,6 +673,11 @@ class _Redline(DocxWriter):
         num_id = str(self.numbering.copy_list(self.old.abstract(old_id)))
         self._list_map[old_id] = num_id
         return num_id
+
+
+def _next(index: int | None) -> int | None:
+    """A body row's index among all rows, the header being row 0."""
+    return index + 1 if index is not None else None
 
 
 def _link_groups(

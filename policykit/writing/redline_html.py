@@ -15,13 +15,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from policykit.comparing.diff import Change, ChangeSet, Kind, Pair, document_units, filled
-from policykit.comparing.lines import PLAIN, MergedLine, Status, Style
+from policykit.comparing.lines import PLAIN, MergedCell, MergedLine, MergedTable, Status, Style
 from policykit.comparing.summary import category_text, summary_rows
 from policykit.comparing.words import Op, styled_diff
 from policykit.model.intervals import Interval, parse_interval
 from policykit.model.policy import Definition, GoalItem, Policy, Principle, Prose, Section
 from policykit.reading.locales import Locale
 from policykit.reading.prose import is_safe_url, policy_target
+from policykit.writing.html import cell_align, table_html
 from policykit.writing.layout import Document, subsection_anchor
 from policykit.writing.templating import render, stylesheet
 from policykit.writing.views import (
@@ -449,6 +450,11 @@ def _render_lines(lines: Sequence[MergedLine]) -> str:
     for merged in lines:
         line = merged.line
         css = f' class="{merged.status}"' if merged.status in ("deleted", "inserted") else ""
+        if merged.table is not None:  # a table stands outside any list
+            out.extend(f"</li></{tag}>" for tag in reversed(open_lists))
+            open_lists.clear()
+            out.append(_table_html(merged.table, merged.status))
+            continue
         target = line.depth if line.kind != "p" else 0
         tag = "ol" if line.ordered else "ul"
         while len(open_lists) > target or (
@@ -470,6 +476,32 @@ def _render_lines(lines: Sequence[MergedLine]) -> str:
             out.append(f"<li{value}{css}>{_pieces_html(merged.pieces)}")
     out.extend(f"</li></{tag}>" for tag in reversed(open_lists))
     return "\n".join(out)
+
+
+def _table_html(table: MergedTable, status: Status) -> str:
+    """Both versions of a table in one, cell by cell: a changed cell with its words struck
+    and inserted, a row or column only one version has marked as deleted or inserted."""
+
+    def cell(index: int, merged: MergedCell) -> tuple[str, str]:
+        classes = [cell_align(table.align, index)]
+        if table.columns[index] in ("deleted", "inserted"):
+            classes.append(table.columns[index])
+        elif merged.status == "changed":
+            classes.append("changed")
+        return " ".join(c for c in classes if c), _pieces_html(merged.pieces)
+
+    header = next(row for row in table.rows if row.header)
+    body = [row for row in table.rows if not row.header]
+    label = "".join(text for op, text, _ in table.caption if op != "delete")
+    label = label or ", ".join(c.text("new") or c.text("old") for c in header.cells)
+    return table_html(
+        [cell(i, c) for i, c in enumerate(header.cells)],
+        [[cell(i, c) for i, c in enumerate(row.cells)] for row in body],
+        _pieces_html(table.caption) if table.caption else None,
+        label,
+        [row.status if row.status in ("deleted", "inserted") else "" for row in body],
+        css=status if status in ("deleted", "inserted") else "",
+    )
 
 
 def _pieces_html(pieces: Sequence[tuple[Op, str, Style | None]]) -> str:

@@ -22,7 +22,15 @@ bookmarks. Along pandoc's lines, one module per concern:
   document order, and the zip is rewritten with fixed timestamps and a fixed entry order.
 """
 
-from policykit.writing.docx.body import BOLD, PLAIN, DocxWriter, RunFormat, write_docx
+from policykit.writing.docx.body import BOLD, PLAIN, DocxWriter, RunFormat, Segment, write_docx
 from policykit.writing.docx.package import ReferenceDocxError
 
-__all__ = ["BOLD", "PLAIN", "DocxWriter", "ReferenceDocxError", "RunFormat", "write_docx"]
+__all__ = [
+    "BOLD",
+    "PLAIN",
+    "DocxWriter",
+    "ReferenceDocxError",
+    "RunFormat",
+    "Segment",
+    "write_docx",
+]

@@ -31,6 +31,7 @@ from policykit.model.policy import (
     Section,
     SoftBreak,
     Strong,
+    Table,
     Text,
 )
 from policykit.reading.prose import inline_text, is_safe_url, policy_target
@@ -48,6 +49,13 @@ from policykit.writing.docx.ooxml import (
 )
 from policykit.writing.docx.package import open_template, page_setup, reproducible_zip, text_width
 from policykit.writing.docx.styles import Styles, set_language, tune_template
+from policykit.writing.docx.tables import (
+    JUSTIFICATION,
+    cell_element,
+    column_widths,
+    row_element,
+    table_element,
+)
 from policykit.writing.layout import (
     Document,
     NumberedSection,
@@ -154,9 +162,10 @@ class DocxWriter:
         numbering: tuple[int, int] | None = None,
         indent: int | None = None,
         page_break_before: bool = False,
+        into: BaseOxmlElement | None = None,
     ) -> BaseOxmlElement:
-        """A new paragraph at the end of the body, in the style called `style`. With
-        `numbering` as (numId, level), it is a list item."""
+        """A new paragraph at the end of the body (or of `into`, a table cell), in the style
+        called `style`. With `numbering` as (numId, level), it is a list item."""
         p = w("p")
         properties = w("pPr", p)
         w("pStyle", properties, val=self.styles[style])
@@ -168,8 +177,47 @@ class DocxWriter:
             w("numId", number, val=str(numbering[0]))
         if indent is not None:
             w("ind", properties, left=str(indent))
-        self.end.addprevious(p)
+        if into is not None:
+            into.append(p)
+        else:
+            self.end.addprevious(p)
         return p
+
+    def table(
+        self,
+        rows: Sequence[Sequence[Sequence[Segment]]],
+        widths: Sequence[int],
+        *,
+        style: str,
+        header_style: str | None = None,
+        align: Sequence[str | None] = (),
+        total_row: bool = False,
+    ) -> BaseOxmlElement:
+        """A table at the end of the body: `rows` of cells of segments, the first row the
+        header, which repeats on every page. Each cell is a paragraph in `style`, the
+        header's in `header_style` (or in `style` and bold), aligned as its column's `align`
+        says; with `total_row`, the last row is bold."""
+        table = table_element(widths, total_row=total_row)
+        for index, cells in enumerate(rows):
+            header = index == 0
+            bold = (header and header_style is None) or (total_row and index == len(rows) - 1)
+            row = row_element(table, header=header)
+            for column, (segments, width) in enumerate(zip(cells, widths, strict=True)):
+                cell = cell_element(row, width, header=header)
+                p = self.paragraph((header and header_style) or style, into=cell)
+                properties = p[0]
+                w("spacing", properties, before="20", after="20")
+                value = align[column] if column < len(align) else None
+                if value in JUSTIFICATION:
+                    w("jc", properties, val=JUSTIFICATION[value])
+                if bold:
+                    segments = [
+                        Segment(s.text, RunFormat(True, s.format.italic, s.format.style), s.href)
+                        for s in segments
+                    ]
+                self.segments(p, segments)
+        self.end.addprevious(table)
+        return table
 
     def text(self, parent: BaseOxmlElement, text: str, fmt: RunFormat = PLAIN) -> BaseOxmlElement:
         """A run of `text` at the end of `parent`, a paragraph or a hyperlink; the run is
@@ -413,8 +461,32 @@ class DocxWriter:
         elif isinstance(block, BlockQuote):
             for child in block.blocks:
                 self.block(child, level, quote=True)
+        elif isinstance(block, Table):
+            self.prose_table(block)
         else:
             self.list_block(block, min(level + 1, MAX_LEVEL))
+
+    def prose_table(self, table: Table) -> None:
+        """A table in prose: its caption above it, as Word places a table's caption, and
+        its columns sharing the text width by their content."""
+        if table.caption:
+            self.segments(
+                self.paragraph("caption"), inline_segments(table.caption, links=self.links)
+            )
+        rows = [
+            [inline_segments(cell.children, links=self.links) for cell in row]
+            for row in (table.header, *table.rows)
+        ]
+        texts = [
+            [inline_text(row[c].children) for row in (table.header, *table.rows)]
+            for c in range(table.width)
+        ]
+        widths = column_widths(texts, text_width(self.end))
+        # The header's bold comes from its style, so that readers such as pandoc do not
+        # take it for strong text.
+        self.table(
+            rows, widths, style="Table Text", header_style="Table Heading", align=table.align
+        )
 
     def list_block(self, block: BulletList | OrderedList, level: int) -> None:
         if isinstance(block, OrderedList):

@@ -73,6 +73,12 @@ STYLES = {
         "TOC2",
         '<w:pPr><w:spacing w:after="60"/><w:ind w:left="284"/></w:pPr>',
     ),
+    "caption": StyleSpec(
+        "paragraph",
+        "Caption",
+        '<w:pPr><w:keepNext/><w:spacing w:before="120" w:after="60"/></w:pPr>'
+        '<w:rPr><w:b/><w:sz w:val="20"/></w:rPr>',
+    ),
     "footer": StyleSpec("paragraph", "Footer", '<w:pPr><w:spacing w:after="0"/></w:pPr>'),
     "Hyperlink": StyleSpec(
         "character",
@@ -99,6 +105,19 @@ STYLES = {
         "paragraph",
         "PolicyFacts",
         '<w:pPr><w:spacing w:after="40"/></w:pPr>',
+        builtin=False,
+    ),
+    # A table cell's paragraph: no room after it, as the Normal style of Word's has.
+    "Table Text": StyleSpec(
+        "paragraph",
+        "TableText",
+        '<w:pPr><w:spacing w:after="0"/></w:pPr>',
+        builtin=False,
+    ),
+    "Table Heading": StyleSpec(
+        "paragraph",
+        "TableHeading",
+        '<w:pPr><w:keepNext/><w:spacing w:after="0"/></w:pPr><w:rPr><w:b/></w:rPr>',
         builtin=False,
     ),
     "Decision Statement": StyleSpec(
