@@ -339,8 +339,9 @@ WORDS = [
 ]
 
 
-def reprose(prose: Prose, source: str) -> Prose | None:
-    parsed, findings = parse_prose(source, lambda line: Span("fuzz.yaml", line + 1, 1))
+def reprose(prose: Prose, source: str, *, format2: bool = False) -> Prose | None:
+    locate = lambda line: Span("fuzz.yaml", line + 1, 1)  # noqa: E731
+    parsed, findings = parse_prose(source, locate, format2=format2)
     return None if findings or not parsed.blocks else parsed
 
 
@@ -476,6 +477,37 @@ def test_a_link_that_changes_is_deleted_and_inserted_whole() -> None:
 # --- tables ------------------------------------------------------------------------------------
 
 
+TABLE = "| Kanal | Ansvarlig | Frist |\n| --- | --- | --- |\n| Web | Kommunikation | Løbende |\n"
+TABLE_REVISIONS = {
+    "a row removed and one added": TABLE.replace(
+        "| Web | Kommunikation | Løbende |", "| Presse | Direktionen | Straks |"
+    ),
+    "a column removed": "| Kanal | Frist |\n| --- | --- |\n| Web | Løbende |\n",
+    "the table removed": "",
+}
+
+
+def table_pair(revision: str) -> tuple[Policy, Policy]:
+    """The seed with a table after its purpose's text, and with the table revised."""
+    base = policy()
+    purpose = base.purpose
+    assert purpose is not None and purpose.text is not None
+    before = reprose(purpose.text, purpose.text.source + "\n" + TABLE, format2=True)
+    after = reprose(purpose.text, purpose.text.source + "\n" + revision, format2=True)
+    assert before is not None and after is not None
+    return tuple(  # type: ignore[return-value]
+        dataclasses.replace(base, format=2, purpose=dataclasses.replace(purpose, text=text))
+        for text in (before, after)
+    )
+
+
+@pytest.mark.parametrize("revision", TABLE_REVISIONS, ids=list(TABLE_REVISIONS))
+def test_table_revisions_accept_and_reject_in_pandoc(revision: str) -> None:
+    old, new = table_pair(TABLE_REVISIONS[revision])
+    check_accept_and_reject(laid_out(old), laid_out(new))
+    check_accept_and_reject(laid_out(new), laid_out(old))
+
+
 def _cell_texts(table: Any) -> list[list[str]]:
     def text(cell: Any, tags: tuple[str, ...]) -> str:
         return "".join(t.text or "" for t in cell.iter() if t.tag in tags)
@@ -534,6 +566,7 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_exports(tmp_path: Pa
     pairs = [(policy(), draft()), (draft(), policy())]
     pairs += [(base, _load(case)) for case in sorted(cases.glob("*.yaml")) if case.stem != "base"]
     # Format 2: a free section moved, a subsection reworded and one removed, a section added.
+    pairs += [table_pair(revision) for revision in TABLE_REVISIONS.values()]
     staff = read("policies/personalepolitik.yaml")
     pairs += [(staff, read("tests/data/format2/personalepolitik-revised.yaml"))]
     jobs: list[str] = []

@@ -277,9 +277,10 @@ def test_new_shows_free_sections_and_an_annex_as_an_example_that_validates(
     assert code == 0, out
     text = (repo / "policies" / "hr.yaml").read_text("utf-8")
     start = text.index("# sections:")
-    # The commented-out YAML starts with a key, a space or a dash; the guidance with a capital.
+    # The commented-out YAML starts with a key, a space or a dash (a bare `#` is a blank
+    # line of it); the guidance with a capital.
     lines = [
-        line[2:] if line[2:3].islower() or line[2:3] in (" ", "-") else line
+        "" if line == "#" else line[2:] if line[2:3].islower() or line[2:3] in (" ", "-") else line
         for line in text[start:].splitlines()
     ]
     example = text[:start] + "\n".join(lines) + "\n"
@@ -288,6 +289,8 @@ def test_new_shows_free_sections_and_an_annex_as_an_example_that_validates(
     assert read.policy is not None
     sections = read.policy.sections
     assert len(sections) == 2 and sections[0].subsections and not sections[1].numbered
+    text_blocks = sections[0].text.blocks if sections[0].text else ()
+    assert [type(block).__name__ for block in text_blocks] == ["Paragraph", "Table"]
     assert read.policy.order[-1] == sections[1].id  # the annex last, as `order` puts it
 
 
