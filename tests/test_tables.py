@@ -138,6 +138,13 @@ def test_html_has_column_headers_a_caption_and_a_named_scrolling_box(tmp_path: P
     assert len(box.findall("table/tbody/tr")) == 4
 
 
+def test_only_a_page_with_a_table_carries_the_tables_stylesheet() -> None:
+    """So that a policy without tables exports to the same bytes as before tables were
+    part of the format."""
+    assert ".prose-table" in write_html(layout(policy(STAFF), project()))
+    assert ".prose-table" not in write_html(layout(policy(), project()))
+
+
 WIDE = "\n".join(
     "| " + " | ".join(row) + " |"
     for row in (

@@ -37,7 +37,7 @@ def write_brief_html(brief: Brief, document: Document) -> str:
         brief=brief,
         doc=document,
         labels=document.locale.labels,
-        css=Markup(stylesheet(STYLESHEET, templates)),
+        css=Markup(stylesheet(STYLESHEET, templates, tables=document.has_tables)),
         branding_css=Markup(branding.css),
         logo=branding.logo_uri,
         prose=prose_html,

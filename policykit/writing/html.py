@@ -73,7 +73,7 @@ def write_html(document: Document, *, for_print: bool = False) -> str:
         org=document.organisation,
         adoption=document.policy.last_adoption,
         sections=page.sections(),
-        css=Markup(stylesheet(None, templates)),
+        css=Markup(stylesheet(None, templates, tables=document.has_tables)),
         branding_css=Markup(branding.css),
         logo=branding.logo_uri,
         prose=page.prose,

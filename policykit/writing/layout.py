@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from policykit.model.outline import Kind, Node, numbered, outline
-from policykit.model.policy import Evaluation, Policy, Section, Status
+from policykit.model.outline import Kind, Node, node_prose, numbered, outline
+from policykit.model.policy import Evaluation, Policy, Section, Status, Table
 from policykit.model.project import Organisation, Project
 from policykit.reading.locales import Locale, locale
 
@@ -94,6 +94,7 @@ TEMPLATE_NAMES = (
     "policy.css",
     "print.css",
     "redline.css",
+    "tables.css",
     "brief.css",
     "catalog.css",
 )
@@ -138,6 +139,17 @@ class Document:
     @property
     def language(self) -> str:
         return self.policy.language
+
+    @property
+    def has_tables(self) -> bool:
+        """Whether any prose of the policy holds a table: the pages of one that does get
+        the tables' stylesheet."""
+        return any(
+            isinstance(block, Table)
+            for section in self.sections
+            for prose in node_prose(section.part)
+            for block in prose.blocks
+        )
 
     def policy_links(self, extension: str) -> PolicyLinks:
         """Links to other policies, written with `extension` (see `PolicyLinks`)."""

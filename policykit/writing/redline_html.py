@@ -56,7 +56,7 @@ def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
         summary=summary_rows(changes),
         metadata=[(_field_label(c, new), writer.field(c)) for c in _metadata(changes)],
         category=category_text(changes, new.locale),
-        css=Markup(stylesheet(STYLESHEET, templates)),
+        css=Markup(stylesheet(STYLESHEET, templates, tables=old.has_tables or new.has_tables)),
         branding_css=Markup(new.options.branding.css + _marker_css(new)),
         logo=new.options.branding.logo_uri,
         title=Markup(writer.words(old.policy.title, new.policy.title)),

@@ -34,10 +34,12 @@ def source(name: str, templates: Templates) -> str:
     return own if own is not None else packaged(name)
 
 
-def stylesheet(page: str | None, templates: Templates) -> str:
-    """A page's CSS: the stylesheet every page starts from, then the page's own, if any."""
+def stylesheet(page: str | None, templates: Templates, *, tables: bool = False) -> str:
+    """A page's CSS: the stylesheet every page starts from, then the tables' for a page
+    that has a table, then the page's own, if any."""
     own = source(page, templates) if page is not None else ""
-    return source("policy.css", templates) + own
+    table = source("tables.css", templates) if tables else ""
+    return source("policy.css", templates) + table + own
 
 
 def render(name: str, templates: Templates, **context: Any) -> str:
