@@ -17,7 +17,8 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from policykit.comparing.diff import Category, compare
+from policykit.comparing.diff import compare
+from policykit.comparing.meaning import Category
 from policykit.diagnostics.errors import UsageError
 from policykit.model.intervals import Duration
 from policykit.model.policy import Status

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from policykit.cli.app import app
 from policykit.cli.diagnostics import make_console
 from policykit.cli.diffreport import changes_to_json, render_changes
-from policykit.comparing.diff import Bump, Category, Kind, align, bump_version, compare
+from policykit.comparing.diff import Bump, Kind, align, bump_version, compare
+from policykit.comparing.meaning import Category
 from policykit.comparing.words import tokens, word_diff
 from policykit.model.policy import Policy
 from policykit.model.project import Project
@@ -72,8 +73,10 @@ def test_a_reworded_goal_is_modified_not_removed_and_added() -> None:
     assert [(c.path, c.kind) for c in changes.changes] == [
         ("goals[safety].items[2]", Kind.MODIFIED)
     ]
-    assert changes.category is Category.EDITORIAL
-    assert changes.suggested_version == "1.1"
+    # Wording of a goal is substantive unless it provably keeps the meaning (issue 12).
+    assert changes.category is Category.SUBSTANTIVE
+    assert changes.changes[0].reason.code == "wording"
+    assert changes.suggested_version == "2.0"
 
 
 def test_a_reordered_principle_is_moved() -> None:
@@ -174,7 +177,12 @@ def test_version_and_proposal_alone_ask_for_no_bump() -> None:
     changes = compare(load(BASE), load(CASES / "version-only.yaml"))
     assert changes.bump is Bump.NONE
     revision = compare(load(BASE), load(CASES / "draft-revision.yaml"))
-    assert revision.category is Category.EDITORIAL
+    # The version and the status are bookkeeping; "seven" → "five working" days is not.
+    assert [c.category for c in revision.changes] == [
+        Category.EDITORIAL,
+        Category.EDITORIAL,
+        Category.SUBSTANTIVE,
+    ]
     repealed = compare(load(BASE), load(CASES / "repealed.yaml"))
     assert repealed.category is Category.SUBSTANTIVE
 

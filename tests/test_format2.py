@@ -310,7 +310,7 @@ def test_the_contact_block_never_shows_another_organisation() -> None:
 def test_the_diff_calls_a_new_department_substantive_and_a_case_number_editorial() -> None:
     import dataclasses
 
-    from policykit.comparing.diff import Category
+    from policykit.comparing.meaning import Category
 
     staff = policy(STAFF)
     moved = dataclasses.replace(staff, department="Borgerservice", case_number="26/9999")

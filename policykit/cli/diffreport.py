@@ -67,13 +67,24 @@ def _headline(change: Change) -> Text:
     line = Text("  ")
     line.append(_SIGN[change.kind], style=_SIGN_STYLE[change.kind])
     line.append(f" {change.path}", style="bold")
-    line.append(f"  {change.kind.value}, {change.category.value}", style="dim")
+    line.append(f"  {change.kind.value}, {change.category.value}: {reason(change)}", style="dim")
     if change.kind is Kind.MOVED and change.moved:
         line.append(f", position {change.moved[0]} → {change.moved[1]}", style="dim")
     if change.kind in (Kind.ADDED, Kind.REMOVED, Kind.MOVED):
         shown = change.new if change.kind is not Kind.REMOVED else change.old
         line.append(f"  {_one_line(shown or '', 80)}")
     return line
+
+
+def reason(change: Change) -> str:
+    """Why the change is in its category, in English, as the report is."""
+    return change.reason.text(_labels())
+
+
+def _labels() -> dict[str, str]:
+    from policykit.reading.locales import locale
+
+    return locale("en").labels
 
 
 def _words(pieces: Sequence[Piece], plain: bool) -> Text:
@@ -184,6 +195,7 @@ def _change(change: Change) -> dict[str, object]:
         "part": change.part,
         "kind": change.kind.value,
         "category": change.category.value,
+        "reason": {"code": change.reason.code, "text": reason(change)},
         "old": change.old,
         "new": change.new,
         "words": [{"op": piece.op, "text": piece.text} for piece in change.words],

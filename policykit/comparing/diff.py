@@ -28,6 +28,13 @@ from policykit.comparing.lines import (
     diff_prose,
     unchanged,
 )
+from policykit.comparing.meaning import (
+    Category,
+    Reason,
+    Verdict,
+    classify_markup,
+    classify_text,
+)
 from policykit.comparing.pairing import pair_similar
 from policykit.comparing.words import Piece, similarity, word_diff
 from policykit.model.outline import (
@@ -56,7 +63,7 @@ from policykit.model.policy import (
     Section,
     Span,
 )
-from policykit.reading.prose import canonical_markdown
+from policykit.reading.prose import canonical_markdown, plain_text
 
 #: Parts left unpaired after pairing within stretches are compared all with all when there
 #: are at most this many combinations, which keeps a diff of thousands of goals fast.
@@ -68,13 +75,6 @@ class Kind(StrEnum):
     REMOVED = "removed"
     MODIFIED = "modified"
     MOVED = "moved"
-
-
-class Category(StrEnum):
-    #: Wording only: prose, headings, titles, order.
-    EDITORIAL = "editorial"
-    #: A part added or removed, or a field that carries meaning changed.
-    SUBSTANTIVE = "substantive"
 
 
 class Bump(StrEnum):
@@ -99,6 +99,8 @@ class Change:
     words: tuple[Piece, ...] = ()
     #: For a move: the 1-based positions before and after.
     moved: tuple[int, int] | None = None
+    #: Why it is in its category.
+    reason: Reason = field(default_factory=lambda: Reason("field"))
     #: For changed prose: its paragraphs and list items aligned, each diffed word by word.
     lines: tuple[MergedLine, ...] = field(default=(), compare=False, repr=False)
     #: For changed prose with tables: each table cell that changed.
@@ -276,9 +278,27 @@ class _Differ:
             self.parts[name](old, new)
             return
         if before is None:
-            self.add(Change(name, name, Kind.ADDED, Category.SUBSTANTIVE, new=_node_text(after)))
+            self.add(
+                Change(
+                    name,
+                    name,
+                    Kind.ADDED,
+                    _ADDED.category,
+                    new=_node_text(after),
+                    reason=_ADDED.reason,
+                )
+            )
         else:
-            self.add(Change(name, name, Kind.REMOVED, Category.SUBSTANTIVE, old=_node_text(before)))
+            self.add(
+                Change(
+                    name,
+                    name,
+                    Kind.REMOVED,
+                    _REMOVED.category,
+                    old=_node_text(before),
+                    reason=_REMOVED.reason,
+                )
+            )
         self.quiet = True
         try:
             self.parts[name](filled(old, name), filled(new, name))
@@ -313,21 +333,28 @@ class _Differ:
         part: str,
         old: str | None,
         new: str | None,
-        category: Category = Category.EDITORIAL,
+        category: Category | None = None,
         *,
         by_word: bool = True,
     ) -> None:
         """A field: added, removed or modified. Text is diffed word by word; a value such as
-        a version or a date (`by_word=False`) is replaced whole."""
+        a version or a date (`by_word=False`) is replaced whole. Without a `category`, the
+        change is classified by what its words change (`meaning`)."""
         if old == new:
             return
+        verdict = _field_verdict(path, old, new, category)
         if old is None:
-            self.add(Change(path, part, Kind.ADDED, category, new=new))
+            self.add(
+                Change(path, part, Kind.ADDED, verdict.category, new=new, reason=verdict.reason)
+            )
         elif new is None:
-            self.add(Change(path, part, Kind.REMOVED, category, old=old))
+            self.add(
+                Change(path, part, Kind.REMOVED, verdict.category, old=old, reason=verdict.reason)
+            )
         else:
             words = word_diff(old, new) if by_word else (Piece("delete", old), Piece("insert", new))
-            self.add(Change(path, part, Kind.MODIFIED, category, old, new, words))
+            self.add(Change(path, part, Kind.MODIFIED, verdict.category, old, new, words,
+                            reason=verdict.reason))  # fmt: skip
 
     def value(
         self,
@@ -339,23 +366,21 @@ class _Differ:
     ) -> None:
         self.text(path, part, old, new, category, by_word=False)
 
-    def prose(
-        self,
-        path: str,
-        part: str,
-        old: Prose | None,
-        new: Prose | None,
-        category: Category = Category.EDITORIAL,
-    ) -> None:
+    def prose(self, path: str, part: str, old: Prose | None, new: Prose | None) -> None:
         """Prose, as canonical Markdown, and where it changed, line by line (also for a part
-        only one version has, which the redlines show whole)."""
+        only one version has, which the redlines show whole); classified by what its words
+        change, as wording of a normative part or not (`meaning`)."""
         before_text, after_text = _markdown(old), _markdown(new)
         if before_text == after_text:
             return
         lines = diff_prose(old, new)
         self.prose_diffs[prose_key(old, new)] = lines
         before = len(self.changes)
-        self.text(path, part, before_text, after_text, category)
+        self.text(path, part, before_text, after_text, _prose_verdict(part, old, new).category)
+        if len(self.changes) > before:
+            self.changes[-1] = replace(
+                self.changes[-1], reason=_prose_verdict(part, old, new).reason
+            )
         if len(self.changes) > before:
             self.changes[-1] = replace(
                 self.changes[-1], lines=lines, cells=tuple(cell_changes(lines))
@@ -501,8 +526,7 @@ class _Differ:
         assert before is not None and after is not None
         meaning = Category.SUBSTANTIVE
         self.text("evaluation.heading", "evaluation", before.heading, after.heading)
-        # The rule says what is evaluated and how: a change to it changes the duty.
-        self.prose("evaluation.rule", "evaluation", before.rule, after.rule, meaning)
+        self.prose("evaluation.rule", "evaluation", before.rule, after.rule)
         interval_old = str(before.interval) if before.interval else None
         interval_new = str(after.interval) if after.interval else None
         self.value("evaluation.interval", "evaluation", interval_old, interval_new)
@@ -549,8 +573,9 @@ class _Differ:
                 path = f"sections[{_key(pair, lambda s: s.id, unit)}]"
                 part, text = "sections", pair.new.heading
             self.add(
-                Change(path, part, Kind.MOVED, Category.EDITORIAL, text, text, (), (i + 1, j + 1))
-            )
+                Change(path, part, Kind.MOVED, Category.EDITORIAL, text, text, (), (i + 1, j + 1),
+                       reason=Reason("moved"))
+            )  # fmt: skip
 
     def placed(
         self,
@@ -564,16 +589,35 @@ class _Differ:
         """An added, removed or moved part; adding or removing a part changes what the
         policy says, moving it only where it says it."""
         if pair.old is None and pair.new is not None:
-            self.add(Change(path, part, Kind.ADDED, _added_category(part), new=describe(pair.new)))
-        elif pair.new is None and pair.old is not None:
+            added = _REFERENCE if part == "related" else _ADDED
             self.add(
-                Change(path, part, Kind.REMOVED, _added_category(part), old=describe(pair.old))
+                Change(
+                    path,
+                    part,
+                    Kind.ADDED,
+                    added.category,
+                    new=describe(pair.new),
+                    reason=added.reason,
+                )
+            )
+        elif pair.new is None and pair.old is not None:
+            removed = _REFERENCE if part == "related" else _REMOVED
+            self.add(
+                Change(
+                    path,
+                    part,
+                    Kind.REMOVED,
+                    removed.category,
+                    old=describe(pair.old),
+                    reason=removed.reason,
+                )
             )
         elif moves and pair.moved and pair.old is not None and pair.new is not None:
             assert pair.old_index is not None and pair.new_index is not None
             positions = (pair.old_index + 1, pair.new_index + 1)
             text = describe(pair.new)
-            self.add(Change(path, part, Kind.MOVED, Category.EDITORIAL, text, text, (), positions))
+            self.add(Change(path, part, Kind.MOVED, Category.EDITORIAL, text, text, (), positions,
+                            reason=Reason("moved")))  # fmt: skip
 
 
 def document_units(policy: Policy, free: Sequence[Pair[Section]], side: str) -> list[str | int]:
@@ -592,9 +636,40 @@ def document_units(policy: Policy, free: Sequence[Pair[Section]], side: str) -> 
     return units
 
 
-def _added_category(part: str) -> Category:
-    # A related document is a reference, not a part of what the policy says.
-    return Category.EDITORIAL if part == "related" else Category.SUBSTANTIVE
+#: Adding or removing a part changes what the policy says; a related document is a
+#: reference, not part of what the policy says.
+_ADDED = Verdict(Category.SUBSTANTIVE, Reason("added"))
+_REMOVED = Verdict(Category.SUBSTANTIVE, Reason("removed"))
+_REFERENCE = Verdict(Category.EDITORIAL, Reason("reference"))
+
+#: The parts whose wording states what is to be done: a change to their words is
+#: substantive unless it provably keeps the meaning (`meaning`).
+NORMATIVE = frozenset({"goals", "definitions", "principles", "evaluation", "sections"})
+
+
+def _field_verdict(
+    path: str, old: str | None, new: str | None, category: Category | None
+) -> Verdict:
+    """A field's category: the given one (a value's: meaning or bookkeeping), or else its
+    words' (`meaning.classify_text`), outside the normative parts."""
+    if category is not None:
+        code = "field" if category is Category.SUBSTANTIVE else "bookkeeping"
+        return Verdict(category, Reason(code, path))
+    if old is None or new is None:
+        return Verdict(Category.EDITORIAL, Reason("wording_free"))
+    return classify_text(old, new, normative=False)
+
+
+def _prose_verdict(part: str, old: Prose | None, new: Prose | None) -> Verdict:
+    normative = part in NORMATIVE
+    if old is None or new is None:
+        if not normative:
+            return Verdict(Category.EDITORIAL, Reason("wording_free"))
+        return Verdict(Category.SUBSTANTIVE, Reason("added" if old is None else "removed"))
+    return classify_markup(
+        plain_text(old), plain_text(new), _markdown(old) or "", _markdown(new) or "",
+        normative=normative,
+    )  # fmt: skip
 
 
 def _key(pair: Pair[T], ident: Callable[[T], str | None], index: int) -> str:

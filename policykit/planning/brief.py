@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from policykit.comparing.diff import Bump, Category, ChangeSet, bump_version
+from policykit.comparing.diff import Bump, ChangeSet, bump_version
+from policykit.comparing.meaning import Category
 from policykit.comparing.summary import SummaryRow, category_text, summary_rows, totals
 from policykit.diagnostics.errors import UsageError
 from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar
