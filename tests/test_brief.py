@@ -73,6 +73,9 @@ SEED_TEXTS = [
     "Evalueres: hvert 2. år",
     "Næste evaluering efter godkendelse: senest 10. december 2028",
     "skal evalueres og drøftes som minimum hvert andet år.",
+    # Each substantive change says why (issue 12).
+    "Principper: tilføjet, indholdsmæssig – tilføjet indhold",
+    "'en gang i hver politiskvalgperiode' → 'hvert andet år' ændrer et tal",
     RECOMMENDATION,
 ]
 

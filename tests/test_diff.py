@@ -56,6 +56,24 @@ def test_case(case: Path, update_goldens: bool) -> None:
     check_golden(render(load(BASE), load(case)), case.with_suffix(".out"), update_goldens)
 
 
+RULES = sorted(p for p in (CASES / "rules").glob("*/*.yaml") if p.stem != "base")
+EDITORIAL = {"punctuation", "spelling", "markup", "link", "wording_free"}
+
+
+@pytest.mark.parametrize("case", RULES, ids=[f"{p.parent.name}-{p.stem}" for p in RULES])
+def test_each_rule_of_the_classification(case: Path, update_goldens: bool) -> None:
+    """One case per rule, in each language: the one change it makes is classified by that
+    rule (the case's name), in the category the rule gives, and says so."""
+    base = load(case.parent / "base.yaml")
+    changes = compare(base, load(case))
+    (change,) = changes.changes
+    code = case.stem.replace("-", "_")
+    assert change.reason.code == code
+    want = Category.EDITORIAL if code in EDITORIAL else Category.SUBSTANTIVE
+    assert change.category is want
+    check_golden(render(base, load(case)), case.with_suffix(".out"), update_goldens)
+
+
 def test_every_case_has_a_golden() -> None:
     outs = {p.stem for p in CASES.glob("*.out")}
     assert outs == {p.stem for p in INPUTS}

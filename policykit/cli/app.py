@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -33,6 +33,7 @@ from policykit.writing.registry import WRITERS, writer
 
 if TYPE_CHECKING:
     from policykit.checking.validate import Report
+    from policykit.comparing.diff import Overruling
     from policykit.diagnostics.findings import Finding
     from policykit.workflows.decisions import Recorded
 
@@ -129,6 +130,15 @@ TemplateDir = Annotated[
         help="A folder with any of the packaged templates, stylesheets and reference.docx.",
     ),
 ]
+# The secretariat's own category for a change, with the reason recorded.
+Classify = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--classify",
+        help="Overrule a change's category: PATH=editorial:REASON or PATH=substantive:REASON "
+        "(repeatable).",
+    ),
+]
 # `-o` was the folder of export and brief; kept for one release.
 LegacyOutput = Annotated[Path | None, typer.Option("--output", "-o", hidden=True)]
 
@@ -159,6 +169,37 @@ def _day(value: str | None, option: str) -> dt.date:
         raise UsageError(
             f"{option} {value}: not a date", hint="write it as YYYY-MM-DD, such as 2026-12-10"
         ) from None
+
+
+def _overrulings(values: list[str] | None) -> list[Overruling]:
+    """`--classify PATH=CATEGORY:REASON` as overrulings; UsageError for another form."""
+    from policykit.comparing.diff import Overruling
+    from policykit.comparing.meaning import Category
+
+    out = []
+    for value in values or []:
+        path, _, rest = value.partition("=")
+        category, _, reason = rest.partition(":")
+        if not path or category not in ("editorial", "substantive") or not reason.strip():
+            raise UsageError(
+                f"--classify {value}: not PATH=CATEGORY:REASON",
+                hint="such as --classify 'principles[dialog].text=editorial:Only clarifies "
+                "the wording'; the reason is recorded in the redline and the brief",
+            )
+        out.append(Overruling(path, Category(category), reason.strip()))
+    return out
+
+
+def _unmatched(overrulings: Sequence[Overruling]) -> None:
+    """A warning for each category given for a change that is not there."""
+    from policykit.cli.diagnostics import make_console
+
+    console = make_console(stderr=True)
+    for ruling in overrulings:
+        console.print(
+            f"warning: the category given for `{escape(ruling.path)}` matches no change; "
+            "`policykit diff` prints the paths of the changes"
+        )
 
 
 def _wrote(path: Path) -> None:
@@ -335,6 +376,7 @@ def diff(
         str, typer.Option(help="The author of the Word redline's tracked changes.")
     ] = "policykit",
     template: TemplateDir = None,
+    classify: Classify = None,
 ) -> None:
     """Compare two versions of a policy. Exit 0: identical, 1: different, 2: error."""
     from policykit.cli import diffreport
@@ -346,7 +388,8 @@ def diff(
     from policykit.writing.registry import redline_writer
 
     outputs = [(path, redline_writer(path.suffix, display_path(path))) for path in redlines or []]
-    result = library.compare_versions(old, new)
+    result = library.compare_versions(old, new, _overrulings(classify))
+    _unmatched(result.unmatched)
     changes = result.changes
     if output is DiffFormat.JSON:
         typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
@@ -513,6 +556,7 @@ def brief(
     out_dir: OutDir = None,
     template: TemplateDir = None,
     legacy_output: LegacyOutput = None,
+    classify: Classify = None,
 ) -> None:
     """Write the one-page adoption brief (indstilling) for the agenda, as PDF and Word."""
     from policykit.cli.diagnostics import make_console
@@ -523,7 +567,14 @@ def brief(
 
     meeting = _day(date, "--date")
     loaded = load_brief(
-        file, meeting, against=against, repeal=repeal, body=by, reference=ref, version=version
+        file,
+        meeting,
+        against=against,
+        repeal=repeal,
+        body=by,
+        reference=ref,
+        version=version,
+        overrulings=_overrulings(classify),
     )
     root = project_root([loaded.path])
     options = export_options(loaded.project, root, template)

@@ -67,7 +67,10 @@ def _headline(change: Change) -> Text:
     line = Text("  ")
     line.append(_SIGN[change.kind], style=_SIGN_STYLE[change.kind])
     line.append(f" {change.path}", style="bold")
-    line.append(f"  {change.kind.value}, {change.category.value}: {reason(change)}", style="dim")
+    category = change.category.value
+    if change.found is not None:
+        category += f" (overruled; policykit found it {change.found.value})"
+    line.append(f"  {change.kind.value}, {category}: {reason(change)}", style="dim")
     if change.kind is Kind.MOVED and change.moved:
         line.append(f", position {change.moved[0]} → {change.moved[1]}", style="dim")
     if change.kind in (Kind.ADDED, Kind.REMOVED, Kind.MOVED):
@@ -196,6 +199,7 @@ def _change(change: Change) -> dict[str, object]:
         "kind": change.kind.value,
         "category": change.category.value,
         "reason": {"code": change.reason.code, "text": reason(change)},
+        "found": change.found.value if change.found is not None else None,
         "old": change.old,
         "new": change.new,
         "words": [{"op": piece.op, "text": piece.text} for piece in change.words],

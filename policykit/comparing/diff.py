@@ -101,6 +101,8 @@ class Change:
     moved: tuple[int, int] | None = None
     #: Why it is in its category.
     reason: Reason = field(default_factory=lambda: Reason("field"))
+    #: When the secretariat overruled the category: the one policykit found.
+    found: Category | None = None
     #: For changed prose: its paragraphs and list items aligned, each diffed word by word.
     lines: tuple[MergedLine, ...] = field(default=(), compare=False, repr=False)
     #: For changed prose with tables: each table cell that changed.
@@ -203,6 +205,48 @@ class ChangeSet:
 #: The parts a change belongs to, in document order: the outline's, between the metadata
 #: and the related documents.
 PARTS = ("metadata", *PART_NAMES, "sections", "related")
+
+
+@dataclass(frozen=True, slots=True)
+class Overruling:
+    """A category the secretariat sets for a change, and why: from a draft's
+    `classification:` or from the command line."""
+
+    path: str
+    category: Category
+    reason: str
+
+
+def overrule(
+    changes: ChangeSet, overrulings: Sequence[Overruling]
+) -> tuple[ChangeSet, list[Overruling]]:
+    """The change set with the secretariat's categories in place of policykit's, each
+    change saying it was overruled and why; and the overrulings that match no change (a
+    path that is not there), which the caller reports. The last word on a path wins."""
+    by_path = {o.path: o for o in overrulings}
+    used: set[str] = set()
+    out = []
+    for change in changes.changes:
+        ruling = by_path.get(change.path)
+        if ruling is None:
+            out.append(change)
+            continue
+        used.add(change.path)
+        out.append(
+            replace(
+                change,
+                category=ruling.category,
+                reason=Reason("overruled", new=ruling.reason),
+                found=change.category,
+            )
+        )
+    unmatched = [o for o in by_path.values() if o.path not in used]
+    return replace(changes, changes=tuple(out)), unmatched
+
+
+def file_overrulings(policy: Policy) -> list[Overruling]:
+    """The overrulings a draft records under `classification:`."""
+    return [Overruling(o.path, Category(o.category), o.reason) for o in policy.classification]
 
 
 def bump_version(version: str, bump: Bump) -> str | None:

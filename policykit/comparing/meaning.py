@@ -43,8 +43,12 @@ class Reason:
     old: str = ""
     new: str = ""
 
-    def text(self, labels: dict[str, str]) -> str:
-        return labels[f"reason_{self.code}"].format(words=self.words(labels), field=self.old)
+    def text(self, labels: dict[str, str], field: str | None = None) -> str:
+        """In words; `field` names the field of a `field` or `bookkeeping` reason for a
+        reader (its label), in place of its path."""
+        named = field if field is not None else self.old
+        template = labels[f"reason_{self.code}"]
+        return template.format(words=self.words(labels), field=named, reason=self.new)
 
     def words(self, labels: dict[str, str]) -> str:
         """The words it is about: "'skal' → 'kan'", "'ikke' added", "'ikke' removed"."""

@@ -266,6 +266,17 @@ class Law:
 
 
 @dataclass(frozen=True, slots=True)
+class Overrule:
+    """The secretariat's own category for one change against the version in force, with
+    the reason recorded (`classification:` in a draft)."""
+
+    path: str
+    category: str
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Contact:
     """Whom to ask about the policy."""
 
@@ -317,6 +328,8 @@ class Policy:
     sections: tuple[Section, ...] = ()
     #: Metadata a municipality keeps with a policy (format 2).
     legal_basis: tuple[Law, ...] = ()
+    #: The secretariat's overruled categories for changes against the version in force.
+    classification: tuple[Overrule, ...] = ()
     case_number: str | None = None
     kle: str | None = None
     department: str | None = None

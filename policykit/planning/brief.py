@@ -101,8 +101,20 @@ class Brief:
 
     @property
     def category_text(self) -> str | None:
-        """ "Indholdsmæssige ændringer. Foreslået version: 2.0 (ny hovedversion)"."""
-        return category_text(self.changes, self.locale) if self.changes else None
+        """ "Indholdsmæssige ændringer. Foreslået version: 2.0 (ny hovedversion)". When the
+        secretariat proposes another version than the changes suggest, it says both."""
+        if not self.changes:
+            return None
+        suggested = self.suggested_version
+        if suggested is None or suggested == self.version or self.changes.category is None:
+            return category_text(self.changes, self.locale)
+        labels = self.locale
+        differs = labels["brief_version_differs"].format(
+            version=self.version,
+            suggested=suggested,
+            bump=labels[f"bump_{self.changes.bump.value}"],
+        )
+        return f"{labels[f'category_{self.changes.category.value}']}. {differs}"
 
     @property
     def totals(self) -> tuple[int, int, int, int]:

@@ -32,6 +32,7 @@ from policykit.model.policy import (
     GoalItem,
     Goals,
     Law,
+    Overrule,
     Policy,
     PolicyIdentity,
     Principle,
@@ -304,7 +305,16 @@ def _texts(node: YMapping, key: str) -> list[str]:
 
 
 #: The top-level keys format 2 adds.
-FORMAT_2_KEYS = ("sections", "order", "legal_basis", "case_number", "kle", "department", "contact")
+FORMAT_2_KEYS = (
+    "sections",
+    "order",
+    "legal_basis",
+    "case_number",
+    "kle",
+    "department",
+    "contact",
+    "classification",
+)
 
 
 class _PolicyBuilder:
@@ -344,6 +354,7 @@ class _PolicyBuilder:
             field_spans={key: key_node.span for key, (key_node, _) in root.entries.items()},
             sections=tuple(self._section(n) for n in _sequence(root, "sections")),
             legal_basis=tuple(self._law(n) for n in _sequence(root, "legal_basis")),
+            classification=tuple(self._overrule(n) for n in _sequence(root, "classification")),
             case_number=_opt_text(root, "case_number"),
             kle=_opt_text(root, "kle"),
             department=_opt_text(root, "department"),
@@ -360,6 +371,12 @@ class _PolicyBuilder:
     def _law(self, node: YNode) -> Law:
         assert isinstance(node, YMapping)
         return Law(_text(node, "title"), _opt_text(node, "url"), node.span)
+
+    def _overrule(self, node: YNode) -> Overrule:
+        assert isinstance(node, YMapping)
+        return Overrule(
+            _text(node, "path"), _text(node, "category"), _text(node, "reason"), node.span
+        )
 
     def _contact(self, node: YMapping) -> Contact:
         return Contact(

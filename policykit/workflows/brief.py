@@ -5,9 +5,11 @@ and Word (`writing.brief`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from policykit.comparing.diff import Overruling
 from policykit.diagnostics.errors import InvalidInputError, UsageError
 from policykit.edge.files import display_path
 from policykit.edge.workspace import checked_settings, validate_paths
@@ -38,6 +40,7 @@ def load_brief(
     body: str | None = None,
     reference: str | None = None,
     version: str | None = None,
+    overrulings: Sequence[Overruling] = (),
 ) -> LoadedBrief:
     """Read and check the policy, find what the council is asked to decide, and brief it.
 
@@ -47,6 +50,8 @@ def load_brief(
     - A policy never adopted, with no version in force: a new policy.
 
     `version` is the version proposed for adoption, as `adopt --version` would record it.
+    `overrulings` are the secretariat's categories for changes, as `diff --classify` takes
+    them; the draft's own `classification:` applies too.
     """
     shown = display_path(path)
     if not path.exists():
@@ -68,7 +73,7 @@ def load_brief(
     if against is None and not repeal and in_force is not None and in_force.is_file():
         against = str(in_force)
     if against is not None:
-        return _revision(against, path, meeting, body, reference, version)
+        return _revision(against, path, meeting, body, reference, version, overrulings)
     policy, project = _read(path)
     if repeal:
         _check_repealable(policy, shown, in_force)
@@ -96,9 +101,10 @@ def _revision(
     body: str | None,
     reference: str | None,
     version: str | None,
+    overrulings: Sequence[Overruling],
 ) -> LoadedBrief:
     try:
-        comparison = compare_versions(against, str(path))
+        comparison = compare_versions(against, str(path), overrulings)
     except InvalidInputError as error:
         raise InvalidInputError(error.label, NOT_WRITTEN, error.findings, error.sources) from None
     project = comparison.project

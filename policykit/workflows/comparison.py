@@ -5,11 +5,12 @@ change set rendered as a redline. The CLI only parses arguments and prints.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykit.checking.validate import SourceFile, validate
-from policykit.comparing.diff import ChangeSet, compare
+from policykit.comparing.diff import ChangeSet, Overruling, compare, file_overrulings, overrule
 from policykit.diagnostics.errors import InvalidInputError
 from policykit.edge.revisions import VersionSource, read_version
 from policykit.edge.workspace import load_settings
@@ -25,14 +26,21 @@ class Comparison:
     new: VersionSource
     changes: ChangeSet
     project: Project = field(default_factory=Project)
+    #: The secretariat's categories that match no change (a path that is not there).
+    unmatched: tuple[Overruling, ...] = ()
 
 
-def compare_versions(old_argument: str, new_argument: str) -> Comparison:
-    """Read both versions (files or FILE@REV), check them, and compare them."""
+def compare_versions(
+    old_argument: str, new_argument: str, overrulings: Sequence[Overruling] = ()
+) -> Comparison:
+    """Read both versions (files or FILE@REV), check them, and compare them, with the
+    secretariat's categories in place: the new version's `classification:`, then
+    `overrulings` (from the command line), which win."""
     old_source, new_source = read_version(old_argument), read_version(new_argument)
     project = _project(new_source.path)
     old, new = _checked(old_source, project), _checked(new_source, project)
-    return Comparison(old_source, new_source, compare(old, new), project)
+    changes, unmatched = overrule(compare(old, new), [*file_overrulings(new), *overrulings])
+    return Comparison(old_source, new_source, changes, project, tuple(unmatched))
 
 
 def _project(path: Path) -> Project:

@@ -8,12 +8,16 @@ Both are pure: the same brief gives the same bytes.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from policykit.comparing.meaning import Category
 from policykit.comparing.summary import KINDS
 from policykit.planning.brief import Action, Brief
 from policykit.writing.docx import BOLD, DocxWriter, Segment
-from policykit.writing.docx.ooxml import w
+from policykit.writing.docx.ooxml import W_NS, w
 from policykit.writing.html import prose_html
 from policykit.writing.layout import Document
+from policykit.writing.reasons import ReasonRow, reason_rows
 from policykit.writing.templating import render, stylesheet
 
 TEMPLATE = "brief.html.j2"
@@ -21,8 +25,11 @@ STYLESHEET = "brief.css"
 #: The summary table's columns in Word, in twentieths of a point: the part, then four counts.
 PART_COLUMN = 2800
 COUNT_COLUMN = 1300
+#: The page's top and bottom margin in Word, in twentieths of a point (12.5 mm), with the
+#: footer half as far from the edge.
+BRIEF_MARGIN = 709
 #: Room above a section heading (a policy has 480), so the brief fits on one A4 page.
-HEADING_BEFORE = 280
+HEADING_BEFORE = 200
 
 
 def write_brief_html(brief: Brief, document: Document) -> str:
@@ -41,7 +48,23 @@ def write_brief_html(brief: Brief, document: Document) -> str:
         branding_css=Markup(branding.css),
         logo=branding.logo_uri,
         prose=prose_html,
+        reasons=_reasons(brief, document),
     )
+
+
+def _reasons(brief: Brief, document: Document) -> list[ReasonRow]:
+    """The substantive changes and why, and any the secretariat overruled, each named by
+    its part ("Mål") as the summary's rows are. The editorial ones are counted in the
+    summary and shown in the redline, so that the brief stays one page."""
+    if not brief.changes:
+        return []
+    labels = document.locale.labels
+    rows = reason_rows(brief.changes, None, document)
+    return [
+        replace(row, place=labels.get(change.part, row.place))
+        for row, change in zip(rows, brief.changes.changes, strict=True)
+        if change.category is Category.SUBSTANTIVE or change.found is not None
+    ]
 
 
 def write_brief_pdf(brief: Brief, document: Document) -> bytes:
@@ -63,6 +86,7 @@ class BriefDocxWriter(DocxWriter):
 
     def body(self) -> None:
         brief, labels = self.brief, self.locale
+        self._tighten_page()
         if self.document.author:
             self.text(self.paragraph("Organisation"), self.document.author)
         self.text(self.paragraph("Organisation"), brief.heading)
@@ -85,6 +109,7 @@ class BriefDocxWriter(DocxWriter):
             self.text(self.paragraph("Normal"), brief.category_text or "", BOLD)
             if brief.summary:
                 self.summary_table()
+            self.reasons()
 
         self.section_heading(labels["brief_evaluation"])
         if brief.action is Action.REPEAL:
@@ -100,6 +125,18 @@ class BriefDocxWriter(DocxWriter):
 
         self.section_heading(labels["brief_recommendation"])
         self.text(self.paragraph("Normal"), brief.recommendation, BOLD)
+
+    def _tighten_page(self) -> None:
+        """The packaged template's margins, less at the top and bottom (as the PDF's), so
+        that the brief fits one A4 page. A reference document keeps its own."""
+        if self.document.options.templates.reference_docx is not None:
+            return
+        margins = self.end.find(f"{{{W_NS}}}pgMar")
+        if margins is not None:
+            for side in ("top", "bottom"):
+                margins.set(f"{{{W_NS}}}{side}", str(BRIEF_MARGIN))
+            for side in ("header", "footer"):
+                margins.set(f"{{{W_NS}}}{side}", str(BRIEF_MARGIN // 2))
 
     def section_heading(self, text: str) -> None:
         """A Heading 1 with less room above it than a policy's, so the brief fits a page."""
@@ -123,6 +160,15 @@ class BriefDocxWriter(DocxWriter):
         self.table(
             cells, widths, style="Policy Facts", align=[None, *["right"] * 4], total_row=True
         )
+
+    def reasons(self) -> None:
+        """Each change and why, one short paragraph each: "Mål: ændret, indholdsmæssig –
+        'skal' → 'kan' ændrer en pligt"."""
+        for row in _reasons(self.brief, self.document):
+            p = self.paragraph("Brief Reason")
+            self.text(p, f"• {row.place}: ", BOLD)
+            overruled = f" ({row.overruled})" if row.overruled else ""
+            self.text(p, f"{row.kind}, {row.category}{overruled} – {row.reason}")
 
     def footer_text(self) -> str:
         """As the PDF's: "Ikast-Brande Kommune · Indstilling til Byrådet: Kommunikationspolitik"

@@ -70,6 +70,11 @@ def _document(policy: Policy) -> dict[str, Any]:
         data["related"] = [_titled(doc.title, doc.url) for doc in policy.related]
     if policy.keywords:
         data["keywords"] = list(policy.keywords)
+    if policy.classification:
+        data["classification"] = [
+            {"path": o.path, "category": o.category, "reason": o.reason}
+            for o in policy.classification
+        ]
     order = policy.order or default_order(policy)
     wrote_sections = False
     for name in order:

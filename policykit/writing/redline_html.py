@@ -24,6 +24,7 @@ from policykit.reading.locales import Locale
 from policykit.reading.prose import is_safe_url, policy_target
 from policykit.writing.html import cell_align, table_html
 from policykit.writing.layout import Document, subsection_anchor
+from policykit.writing.reasons import field_label, reason_rows
 from policykit.writing.templating import render, stylesheet
 from policykit.writing.views import (
     FactView,
@@ -54,8 +55,9 @@ def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
         changes=changes,
         labels=new.locale.labels,
         summary=summary_rows(changes),
-        metadata=[(_field_label(c, new), writer.field(c)) for c in _metadata(changes)],
+        metadata=[(field_label(c, new), writer.field(c)) for c in _metadata(changes)],
         category=category_text(changes, new.locale),
+        reasons=reason_rows(changes, old, new),
         css=Markup(stylesheet(STYLESHEET, templates, tables=old.has_tables or new.has_tables)),
         branding_css=Markup(new.options.branding.css + _marker_css(new)),
         logo=new.options.branding.logo_uri,
@@ -75,17 +77,6 @@ def _metadata(changes: ChangeSet) -> list[Change]:
         for c in changes.changes
         if c.part == "metadata" or (c.part == "evaluation" and c.path not in shown_in_body)
     ]
-
-
-def _field_label(change: Change, document: Document) -> str:
-    labels = document.locale.labels
-    name = change.path.split("[", 1)[0].rsplit(".", 1)[-1]
-    key = {
-        "adoptions": "adoption",
-        "records": "evaluation_record",
-        "keywords": "keywords",
-    }.get(name, name)
-    return labels.get(key, change.path)
 
 
 def _marker_css(document: Document) -> str:

@@ -114,6 +114,14 @@ STYLES = {
         '<w:pPr><w:spacing w:after="0"/></w:pPr>',
         builtin=False,
     ),
+    # The brief's list of changes and why: small, so that the brief stays one page.
+    "Brief Reason": StyleSpec(
+        "paragraph",
+        "BriefReason",
+        '<w:pPr><w:spacing w:after="20"/><w:ind w:left="284" w:hanging="284"/></w:pPr>'
+        '<w:rPr><w:sz w:val="18"/></w:rPr>',
+        builtin=False,
+    ),
     "Table Heading": StyleSpec(
         "paragraph",
         "TableHeading",

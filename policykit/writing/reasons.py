@@ -1,0 +1,69 @@
+"""Each change of a change set and why it is in its category, for a reader: where in the
+document it is (the section's heading, or the field's label), what happened, the category
+and the reason, in the document's language. The HTML and PDF redlines and the brief show
+these rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policykit.comparing.diff import Change, ChangeSet
+from policykit.writing.layout import Document
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonRow:
+    place: str
+    kind: str
+    category: str
+    reason: str
+    #: For a category the secretariat overruled: what policykit had found, in words.
+    overruled: str | None = None
+
+
+def reason_rows(changes: ChangeSet, old: Document | None, new: Document) -> list[ReasonRow]:
+    """One row per change, in the change set's order. Without the old version's document,
+    a section that went is named by its field."""
+    labels = new.locale.labels
+    return [
+        ReasonRow(
+            place(change, old, new),
+            labels[f"kind_{change.kind.value}"],
+            labels[f"category_short_{change.category.value}"],
+            change.reason.text(labels, field_label(change, new)),
+            _overruled(change, labels),
+        )
+        for change in changes.changes
+    ]
+
+
+def _overruled(change: Change, labels: dict[str, str]) -> str | None:
+    if change.found is None:
+        return None
+    return labels["overruled_from"].format(category=labels[f"category_short_{change.found.value}"])
+
+
+def place(change: Change, old: Document | None, new: Document) -> str:
+    """The heading of the section the change is in (the new version's, or the old one's
+    for a section that went), or else the label of the field it changed."""
+    for document in (new, old) if old is not None else (new,):
+        found = [s for s in document.sections if s.path and _within(change.path, s.path)]
+        if found:
+            return max(found, key=lambda s: len(s.path)).title
+    return field_label(change, new)
+
+
+def _within(path: str, section: str) -> bool:
+    return path == section or path.startswith((f"{section}.", f"{section}["))
+
+
+def field_label(change: Change, document: Document) -> str:
+    """A field's label in the document's language, such as "Version"."""
+    labels = document.locale.labels
+    name = change.path.split("[", 1)[0].rsplit(".", 1)[-1]
+    key = {
+        "adoptions": "adoption",
+        "records": "evaluation_record",
+        "keywords": "keywords",
+    }.get(name, name)
+    return labels.get(key, change.path)
