@@ -150,8 +150,9 @@ def redline_html(case: Case) -> str:
 
 
 def redline_docx(case: Case) -> str:
-    _, old, new = _versions(case)
-    return document_xml(write_redline_docx(old, new, author=REDLINE_AUTHOR, date=REDLINE_DATE))
+    changes, old, new = _versions(case)
+    data = write_redline_docx(old, new, author=REDLINE_AUTHOR, date=REDLINE_DATE, changes=changes)
+    return document_xml(data)
 
 
 def _brief(case: Case) -> tuple[Any, Any]:

@@ -167,8 +167,7 @@ class BriefDocxWriter(DocxWriter):
         for row in _reasons(self.brief, self.document):
             p = self.paragraph("Brief Reason")
             self.text(p, f"• {row.place}: ", BOLD)
-            overruled = f" ({row.overruled})" if row.overruled else ""
-            self.text(p, f"{row.kind}, {row.category}{overruled} – {row.reason}")
+            self.text(p, row.line)
 
     def footer_text(self) -> str:
         """As the PDF's: "Ikast-Brande Kommune · Indstilling til Byrådet: Kommunikationspolitik"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policykit.comparing.diff import Change, ChangeSet
-from policykit.writing.layout import Document
+from policykit.writing.layout import Document, NumberedSection
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,12 @@ class ReasonRow:
     reason: str
     #: For a category the secretariat overruled: what policykit had found, in words.
     overruled: str | None = None
+
+    @property
+    def line(self) -> str:
+        """ "ændret, indholdsmæssig – 'skal' → 'kan' ændrer en pligt" """
+        overruled = f" ({self.overruled})" if self.overruled else ""
+        return f"{self.kind}, {self.category}{overruled} – {self.reason}"
 
 
 def reason_rows(changes: ChangeSet, old: Document | None, new: Document) -> list[ReasonRow]:
@@ -46,11 +52,18 @@ def _overruled(change: Change, labels: dict[str, str]) -> str | None:
 def place(change: Change, old: Document | None, new: Document) -> str:
     """The heading of the section the change is in (the new version's, or the old one's
     for a section that went), or else the label of the field it changed."""
+    section = section_of(change, old, new)
+    return section.title if section is not None else field_label(change, new)
+
+
+def section_of(change: Change, old: Document | None, new: Document) -> NumberedSection | None:
+    """The section the change is in: the new version's, or the old one's for a section that
+    went; None for a change to the metadata."""
     for document in (new, old) if old is not None else (new,):
         found = [s for s in document.sections if s.path and _within(change.path, s.path)]
         if found:
-            return max(found, key=lambda s: len(s.path)).title
-    return field_label(change, new)
+            return max(found, key=lambda s: len(s.path))
+    return None
 
 
 def _within(path: str, section: str) -> bool:

@@ -46,13 +46,24 @@ from difflib import SequenceMatcher
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from policykit.comparing.diff import ChangeSet
 from policykit.comparing.pairing import SIMILAR, Aligned, align
 from policykit.comparing.words import Op, styled_diff
 from policykit.comparing.words import words as word_tokens
 from policykit.writing.docx import DocxWriter, write_docx
 from policykit.writing.docx.numbering import numbering_root
-from policykit.writing.docx.ooxml import R_NS, W_NS, XML_NS, append_text, get, local, w
+from policykit.writing.docx.ooxml import (
+    R_NS,
+    W_NS,
+    XML_NS,
+    append_text,
+    bookmark_name,
+    get,
+    local,
+    w,
+)
 from policykit.writing.layout import Document
+from policykit.writing.reasons import reason_rows, section_of
 
 if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
@@ -64,11 +75,35 @@ Style = tuple[str, str, str]
 
 
 def write_redline_docx(
-    old: Document, new: Document, *, author: str = "policykit", date: dt.datetime
+    old: Document,
+    new: Document,
+    *,
+    author: str = "policykit",
+    date: dt.datetime,
+    changes: ChangeSet | None = None,
 ) -> bytes:
     """The new version's Word export with the changes from `old` as tracked changes by
-    `author` at `date`. The same input always gives the same bytes."""
-    return _Redline(new, write_docx(old), author, date).write()
+    `author` at `date`, and with `changes`, each change and why as a comment on the heading
+    of its section (on the title for the metadata). The same input always gives the same
+    bytes."""
+    redline = _Redline(new, write_docx(old), author, date)
+    redline.reasons = _comments(changes, old, new) if changes is not None else {}
+    return redline.write()
+
+
+def _comments(changes: ChangeSet, old: Document, new: Document) -> dict[str | None, list[str]]:
+    """The reasons by the anchor of the section they are in (None for the metadata)."""
+    out: dict[str | None, list[str]] = {}
+    rows = reason_rows(changes, old, new)
+    for change, row in zip(changes.changes, rows, strict=True):
+        section = section_of(change, old, new)
+        where = section.anchor if section is not None else None
+        overruled = f" ({row.overruled})" if row.overruled else ""
+        label = "" if section is not None else f"{row.place}: "
+        out.setdefault(where, []).append(
+            f"{label}{row.kind}, {row.category}{overruled} – {row.reason}"
+        )
+    return out
 
 
 def _xml(element: BaseOxmlElement) -> str:
@@ -367,6 +402,8 @@ class _Redline(DocxWriter):
         self.author = author
         self.date = _iso(date)
         self._list_map: dict[str, str] = {}
+        #: Each change and why, by the anchor of its section (None: the metadata).
+        self.reasons: dict[str | None, list[str]] = {}
 
     def body(self) -> None:
         import docx
@@ -385,6 +422,46 @@ class _Redline(DocxWriter):
             body.remove(child)
         for p in self._merge(old, [p for p in new if local(p) in ("p", "tbl")]):
             self.end.addprevious(p)
+        self._comment_reasons()
+
+    def _comment_reasons(self) -> None:
+        """Each change and why, as a comment on its section's heading (found by its
+        bookmark), or on the title for the metadata: Word and LibreOffice show them beside
+        the text, and accepting or rejecting changes leaves them."""
+        body = self.word.element.body
+        if self.reasons:
+            self.styles["annotation text"]  # the style python-docx gives a comment's text
+        for anchor, lines in self.reasons.items():
+            target = self._heading(body, anchor)
+            if target is None:
+                continue
+            comment = self.word.comments.add_comment(lines[0], self.author, "PK")
+            comment._comment_elm.set(f"{{{W_NS}}}date", self.date)
+            for line in lines[1:]:
+                comment.add_paragraph(line)
+            mark = str(comment.comment_id)
+            properties = target.find(f"{{{W_NS}}}pPr")
+            start = w("commentRangeStart", id=mark)
+            if properties is not None:
+                properties.addnext(start)
+            else:
+                target.insert(0, start)
+            w("commentRangeEnd", target, id=mark)
+            reference = w("r", target)
+            w("rStyle", w("rPr", reference), val=self.styles["annotation reference"])
+            w("commentReference", reference, id=mark)
+
+    def _heading(self, body: BaseOxmlElement, anchor: str | None) -> BaseOxmlElement | None:
+        if anchor is None:
+            return next(
+                (p for p in body.iter(f"{{{W_NS}}}p") if _style_of(p) == self.styles["Title"]), None
+            )
+        name = bookmark_name(anchor)
+        for mark in body.iter(f"{{{W_NS}}}bookmarkStart"):
+            if get(mark, "name") == name:
+                parent: BaseOxmlElement = mark.getparent()
+                return parent
+        return None
 
     def footer(self) -> None:
         super().footer()
@@ -673,6 +750,11 @@ class _Redline(DocxWriter):
         num_id = str(self.numbering.copy_list(self.old.abstract(old_id)))
         self._list_map[old_id] = num_id
         return num_id
+
+
+def _style_of(p: BaseOxmlElement) -> str | None:
+    style = p.find(f"{{{W_NS}}}pPr/{{{W_NS}}}pStyle")
+    return get(style, "val") if style is not None else None
 
 
 def _next(index: int | None) -> int | None:

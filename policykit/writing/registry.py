@@ -110,7 +110,9 @@ def _redline_docx(redline: Redline) -> bytes:
     from policykit.writing.redline_docx import write_redline_docx
 
     when = redline.date or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    return write_redline_docx(redline.old, redline.new, author=redline.author, date=when)
+    return write_redline_docx(
+        redline.old, redline.new, author=redline.author, date=when, changes=redline.changes
+    )
 
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u")

@@ -79,6 +79,10 @@ STYLES = {
         '<w:pPr><w:keepNext/><w:spacing w:before="120" w:after="60"/></w:pPr>'
         '<w:rPr><w:b/><w:sz w:val="20"/></w:rPr>',
     ),
+    "annotation text": StyleSpec("paragraph", "CommentText", '<w:rPr><w:sz w:val="20"/></w:rPr>'),
+    "annotation reference": StyleSpec(
+        "character", "CommentReference", '<w:rPr><w:sz w:val="16"/></w:rPr>'
+    ),
     "footer": StyleSpec("paragraph", "Footer", '<w:pPr><w:spacing w:after="0"/></w:pPr>'),
     "Hyperlink": StyleSpec(
         "character",
