@@ -220,7 +220,13 @@ class _ProseHtml:
             return self.table(block)
         items = "\n".join(f"<li>{self.item(item)}</li>" for item in block.items)
         if isinstance(block, OrderedList):
-            start = f' start="{block.start}"' if block.start != 1 else ""
+            # WeasyPrint ignores `start`; a counter reset numbers the list in print as in a
+            # browser, which reads it the same way.
+            start = (
+                f' start="{block.start}" style="counter-reset: list-item {block.start - 1}"'
+                if block.start != 1
+                else ""
+            )
             return f"<ol{start}>\n{items}\n</ol>"
         assert isinstance(block, BulletList)
         return f"<ul>\n{items}\n</ul>"

@@ -58,6 +58,7 @@ def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
         metadata=[(field_label(c, new), writer.field(c)) for c in _metadata(changes)],
         category=category_text(changes, new.locale),
         reasons=reason_rows(changes, old, new),
+        subtitle=_subtitle(old, new),
         css=Markup(stylesheet(STYLESHEET, templates, tables=old.has_tables or new.has_tables)),
         branding_css=Markup(new.options.branding.css + _marker_css(new)),
         logo=new.options.branding.logo_uri,
@@ -67,6 +68,16 @@ def write_redline_html(changes: ChangeSet, old: Document, new: Document) -> str:
 
 
 # --- the summary ------------------------------------------------------------------------------
+
+
+def _subtitle(old: Document, new: Document) -> str:
+    """ "Ændringer fra version 1.0 til version 2.0", or, for a draft that keeps the version
+    number, "Ændringer i forhold til version 1.0"."""
+    labels = new.locale.labels
+    before, after = old.policy.version, new.policy.version
+    if before == after:
+        return labels["redline_subtitle_same"].format(old=before)
+    return labels["redline_subtitle"].format(old=before, new=after)
 
 
 def _metadata(changes: ChangeSet) -> list[Change]:

@@ -1,0 +1,74 @@
+"""Output defects a new user found in a year with real policies (issue 12): each test here
+failed before its fix."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from pathlib import Path
+
+from policykit.model.policy import Span
+from policykit.reading.prose import parse_prose
+from policykit.writing.html import write_html
+from policykit.writing.layout import layout
+from policykit.writing.pdf import write_pdf
+from tests.clients import chromium_page, require
+from tests.examples import policy, project
+
+LIST = "Vi gør tre ting:\n\n3. vi lytter\n4. vi svarer\n"
+
+
+def with_list() -> object:
+    seed = policy()
+    assert seed.purpose is not None
+    text, findings = parse_prose(LIST, lambda line: Span("x.yaml", line + 1, 1))
+    assert findings == []
+    return dataclasses.replace(seed, purpose=dataclasses.replace(seed.purpose, text=text))
+
+
+def test_a_list_keeps_its_start_number_in_the_pdf(tmp_path: Path) -> None:
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(write_pdf(layout(with_list(), project())))  # type: ignore[arg-type]
+    text = subprocess.run(
+        [require("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "3. vi lytter" in text and "4. vi svarer" in text
+    assert "1. vi lytter" not in text
+
+
+def test_a_list_keeps_its_start_number_in_the_browser(tmp_path: Path) -> None:
+    page = tmp_path / "list.html"
+    page.write_text(write_html(layout(with_list(), project())), encoding="utf-8")  # type: ignore[arg-type]
+    with chromium_page() as browser:
+        browser.goto(page.as_uri())
+        pdf = tmp_path / "chromium.pdf"
+        browser.pdf(path=str(pdf))
+    text = subprocess.run(
+        [require("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "3. vi lytter" in text and "4. vi svarer" in text
+
+
+def test_a_draft_that_keeps_its_version_is_not_changes_from_1_0_to_1_0() -> None:
+    from policykit.comparing.diff import compare
+    from policykit.writing.redline_html import write_redline_html
+    from tests.examples import draft
+
+    same = dataclasses.replace(draft(), version=policy().version)
+    settings = project()
+    html = write_redline_html(
+        compare(policy(), same), layout(policy(), settings), layout(same, settings)
+    )
+    assert "Ændringer i forhold til version 1.0" in html
+    assert "fra version 1.0 til version 1.0" not in html
+
+
+def test_an_insertion_is_told_from_a_link_by_more_than_colour() -> None:
+    from policykit.writing.templating import packaged
+
+    css = packaged("redline.css")
+    assert "ins { color: #0b6b2c; text-decoration: underline double;" in css
+    assert (
+        "dobbelt understreget"
+        in __import__("policykit.reading.locales", fromlist=["x"]).locale("da")["legend_inserted"]
+    )
