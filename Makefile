@@ -47,6 +47,7 @@ bench: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/policykit schema > schema/policy.schema.json
 	$(BIN)/policykit schema --project > schema/project.schema.json
+	$(BIN)/policykit schema --diff > schema/diff.schema.json
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

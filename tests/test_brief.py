@@ -145,7 +145,7 @@ def test_a_policy_never_adopted_is_a_new_policy_with_no_changes() -> None:
     assert brief.changes is None and brief.summary == () and brief.category_text is None
     assert brief.body == "City Council"  # no adopter, no --by: the council
     assert brief.recommendation == (
-        "It is recommended that City Council adopts Information Security Policy (version 2.1)."
+        "It is recommended that City Council adopts Information Security Policy (version 1.0)."
     )
     assert brief.next_due == dt.date(2028, 12, 10)
     html = write_brief_html(brief, layout(brief.policy, project()))
@@ -153,7 +153,7 @@ def test_a_policy_never_adopted_is_a_new_policy_with_no_changes() -> None:
     assert "<table" not in html
     assert brief.proposal == [
         "Information Security Policy is a new policy, which has not been considered before. "
-        "It is proposed for adoption as version 2.1."
+        "It is proposed for adoption as version 1.0."
     ]
 
 

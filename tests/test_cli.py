@@ -186,6 +186,7 @@ def test_schema_command_prints_the_committed_schemas() -> None:
     assert run("schema", "--project")[1] == (ROOT / "schema" / "project.schema.json").read_text(
         "utf-8"
     )
+    assert run("schema", "--diff")[1] == (ROOT / "schema" / "diff.schema.json").read_text("utf-8")
 
 
 def test_python_dash_m_and_version() -> None:

@@ -72,3 +72,73 @@ def test_an_insertion_is_told_from_a_link_by_more_than_colour() -> None:
         "dobbelt understreget"
         in __import__("policykit.reading.locales", fromlist=["x"]).locale("da")["legend_inserted"]
     )
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_help_shows_no_type_after_a_flag() -> None:
+    from typer.testing import CliRunner
+
+    from policykit.cli.app import app
+
+    runner = CliRunner()
+    for args in (["--help"], ["export", "--help"], ["diff", "--help"]):
+        result = runner.invoke(app, args, env={"COLUMNS": "100"})
+        assert result.exit_code == 0
+        assert "<bool>" not in result.output, args
+    assert "<path>" in runner.invoke(app, ["export", "--help"], env={"COLUMNS": "100"}).output
+
+
+def test_diffing_two_different_policies_warns() -> None:
+    from typer.testing import CliRunner
+
+    from policykit.cli.app import app
+    from tests.conftest import ROOT
+
+    result = CliRunner().invoke(
+        app,
+        ["diff", str(ROOT / "policies/kommunikationspolitik.yaml"),
+         str(ROOT / "policies/personalepolitik.yaml")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "two different policies (`kommunikationspolitik` and `personalepolitik`)" in (
+        result.output + (result.stderr or "")
+    )
+
+
+def test_an_added_part_carries_its_whole_content_in_the_json() -> None:
+    from policykit.comparing.diff import Kind, compare
+    from tests.examples import draft
+
+    (added,) = [c for c in compare(policy(), draft()).changes if c.kind is Kind.ADDED]
+    assert added.new is not None
+    heading, text = added.new.split("\n\n", 1)
+    assert heading == "# Tilgængelighed i kommunikation og markedsføring"
+    assert text.startswith("Ikast-Brande Kommunes kommunikation skal kunne bruges af alle.")
+
+
+def test_a_decision_after_today_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    import datetime as dt
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from policykit.cli.app import app
+    from tests.conftest import ROOT
+
+    shutil.copy(ROOT / "policykit.yaml", tmp_path / "policykit.yaml")
+    (tmp_path / "policies").mkdir()
+    target = tmp_path / "policies" / "kommunikationspolitik.yaml"
+    shutil.copy(ROOT / "policies" / "kommunikationspolitik.yaml", target)
+    before = target.read_bytes()
+    soon = (dt.date.today() + dt.timedelta(days=9)).isoformat()
+    for args in (
+        ["adopt", str(target), "--by", "Byrådet", "--date", soon, "--version", "3.0"],
+        ["evaluate", str(target), "--date", soon],
+        ["repeal", str(target), "--by", "Byrådet", "--date", soon],
+    ):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, args
+        assert "is after today" in result.output + (result.stderr or "")
+        assert target.read_bytes() == before

@@ -41,7 +41,7 @@ def test_rule_codes_and_names_are_unique() -> None:
     assert len({r.name for r in rules.ALL_RULES}) == len(rules.ALL_RULES)
 
 
-@pytest.mark.parametrize("name", ["policy", "project"])
+@pytest.mark.parametrize("name", ["policy", "project", "diff"])
 def test_committed_schema_matches_the_packaged_one(name: str) -> None:
     committed = (ROOT / "schema" / f"{name}.schema.json").read_text("utf-8")
     assert committed == schema_text(name)  # type: ignore[arg-type]

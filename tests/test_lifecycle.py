@@ -204,7 +204,7 @@ def changed_lines(before: str, after: str) -> list[str]:
 def test_adopting_the_draft_moves_it_over_the_policy_and_touches_only_its_lines(repo: Path) -> None:
     before = DRAFT.read_text("utf-8")
     code, out = run(
-        "adopt", str(DRAFT), "--by", "Byrådet", "--date", "2026-12-10", "--ref", "sag 12/3456"
+        "adopt", str(DRAFT), "--by", "Byrådet", "--date", "2026-11-20", "--ref", "sag 12/3456"
     )
     assert code == 0, out
     assert "version 2.0" in out and "major bump" in out
@@ -215,15 +215,15 @@ def test_adopting_the_draft_moves_it_over_the_policy_and_touches_only_its_lines(
             "-status: draft",
             "+# yaml-language-server: $schema=../schema/policy.schema.json",
             "+status: adopted",
-            "+  - date: 2026-12-10",
+            "+  - date: 2026-11-20",
             "+    body: Byrådet",
             "+    reference: sag 12/3456",
         ]
     )
     assert run("validate", "policies")[0] == 0
-    code, out = run("review", "--date", "2026-12-11", "--format", "json")
+    code, out = run("review", "--date", "2026-11-21", "--format", "json")
     due = {p["id"]: p["next_review"] for p in json.loads(out)["policies"]}
-    assert due["kommunikationspolitik"] == "2028-12-10"  # P2Y after the new adoption
+    assert due["kommunikationspolitik"] == "2028-11-20"  # P2Y after the new adoption
 
 
 def test_evaluate_and_repeal_touch_only_their_lines(repo: Path) -> None:
@@ -232,14 +232,14 @@ def test_evaluate_and_repeal_touch_only_their_lines(repo: Path) -> None:
         run("evaluate", str(ENGLISH_FILE), "--date", "2026-05-01", "--note", "Reviewed: fine")[0]
         == 0
     )
-    assert run("repeal", str(ENGLISH_FILE), "--by", "City Council", "--date", "2026-12-11")[0] == 0
+    assert run("repeal", str(ENGLISH_FILE), "--by", "City Council", "--date", "2026-11-21")[0] == 0
     changes = changed_lines(before, ENGLISH_FILE.read_text("utf-8"))
     assert changes == sorted(
         [
             "-status: adopted",
             "+status: repealed",
             "+repeal:",
-            "+  date: 2026-12-11",
+            "+  date: 2026-11-21",
             "+  body: City Council",
             "+",
             "+    - date: 2026-05-01",
@@ -258,16 +258,16 @@ def test_a_new_policy_keeps_its_guiding_comments_above_their_keys(
     assert run("new", "hr", "--title", "Personalepolitik")[0] == 0
     path = tmp_path / "policies" / "hr.yaml"
     before = path.read_text("utf-8")
-    adopt = ["adopt", str(path), "--by", "Byrådet", "--date", "2026-12-10", "--version", "1.0"]
+    adopt = ["adopt", str(path), "--by", "Byrådet", "--date", "2026-11-20", "--version", "1.0"]
     assert run(*adopt, "--ref", "sag 26/1")[0] == 0
-    record = "adoptions:\n  - date: 2026-12-10\n    body: Byrådet\n    reference: sag 26/1\n"
+    record = "adoptions:\n  - date: 2026-11-20\n    body: Byrådet\n    reference: sag 26/1\n"
     adopted = before.replace('version: "0.1"\n', 'version: "1.0"\n').replace(
         "status: draft\n", "status: adopted\n" + record
     )
     assert path.read_text("utf-8") == adopted
-    assert run("repeal", str(path), "--by", "Byrådet", "--date", "2027-03-01")[0] == 0
+    assert run("repeal", str(path), "--by", "Byrådet", "--date", "2026-11-25")[0] == 0
     repealed = adopted.replace("status: adopted\n", "status: repealed\n").replace(
-        record, record + "repeal:\n  date: 2027-03-01\n  body: Byrådet\n"
+        record, record + "repeal:\n  date: 2026-11-25\n  body: Byrådet\n"
     )
     assert path.read_text("utf-8") == repealed
 
@@ -284,7 +284,7 @@ def test_a_new_policy_keeps_its_guiding_comments_above_their_keys(
             "already adopted on 2007-05-29",
         ),
         (
-            ["adopt", str(SEED), "--by", "Byrådet", "--date", "2026-12-10"],
+            ["adopt", str(SEED), "--by", "Byrådet", "--date", "2026-11-20"],
             "give the version to adopt",
         ),
         (
@@ -293,11 +293,11 @@ def test_a_new_policy_keeps_its_guiding_comments_above_their_keys(
         ),
         (["evaluate", str(SEED), "--date", "2006-01-01"], "would come before the adoption"),
         (
-            ["repeal", str(DRAFT), "--by", "Byrådet", "--date", "2026-12-10"],
+            ["repeal", str(DRAFT), "--by", "Byrådet", "--date", "2026-11-20"],
             "only a policy in force",
         ),
         (
-            ["adopt", "policies/nope.yaml", "--by", "Byrådet", "--date", "2026-12-10"],
+            ["adopt", "policies/nope.yaml", "--by", "Byrådet", "--date", "2026-11-20"],
             "no such file",
         ),
     ],
@@ -311,7 +311,7 @@ def test_refusals_leave_the_file_untouched(repo: Path, args: list[str], message:
 
 
 def test_a_repealed_policy_is_not_adopted(repo: Path) -> None:
-    assert run("repeal", str(ENGLISH_FILE), "--by", "City Council", "--date", "2026-12-11")[0] == 0
+    assert run("repeal", str(ENGLISH_FILE), "--by", "City Council", "--date", "2026-11-21")[0] == 0
     before = ENGLISH_FILE.read_bytes()
     code, out = run(
         "adopt",
@@ -319,7 +319,7 @@ def test_a_repealed_policy_is_not_adopted(repo: Path) -> None:
         "--by",
         "City Council",
         "--date",
-        "2027-01-01",
+        "2026-11-30",
         "--version",
         "3.0",
     )
@@ -349,7 +349,7 @@ def test_a_read_only_file_is_refused(repo: Path) -> None:
 def test_two_adopts_at_once_one_wins(repo: Path) -> None:
     command = [
         sys.executable, "-m", "policykit", "adopt", str(DRAFT),
-        "--by", "Byrådet", "--date", "2026-12-10",
+        "--by", "Byrådet", "--date", "2026-11-20",
     ]  # fmt: skip
     runs = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -362,14 +362,14 @@ def test_two_adopts_at_once_one_wins(repo: Path) -> None:
     codes = sorted(code for code, _ in results)
     assert codes == [0, 2], results
     text = SEED.read_text("utf-8")
-    assert text.count("- date: 2026-12-10") == 1
+    assert text.count("- date: 2026-11-20") == 1
     assert run("validate", "policies")[0] == 0
     assert not DRAFT.exists()
 
 
 def test_a_revision_adopted_leaves_earlier_gaps_behind() -> None:
     revised = with_records(
-        adoptions=["2007-05-29", "2026-12-10"], evaluations=[], interval=ElectoralPeriod()
+        adoptions=["2007-05-29", "2026-11-20"], evaluations=[], interval=ElectoralPeriod()
     )
     result = review(revised, dt.date(2026, 12, 11))  # type: ignore[arg-type]
     assert (result.due, result.state) == (dt.date(2033, 12, 31), State.OK), result.reason

@@ -26,10 +26,10 @@ COMMANDS: dict[str, list[str]] = {
     "validate": ["validate"],
     "export": ["export", "--html"],
     "diff": ["diff", IN_FORCE, DRAFT],
-    "brief": ["brief", DRAFT, "--date", "2026-12-10"],
-    "adopt": ["adopt", DRAFT, "--by", "Byrådet", "--date", "2026-12-10"],
-    "evaluate": ["evaluate", IN_FORCE, "--date", "2026-12-10"],
-    "repeal": ["repeal", IN_FORCE, "--by", "Byrådet", "--date", "2026-12-10"],
+    "brief": ["brief", DRAFT, "--date", "2026-11-20"],
+    "adopt": ["adopt", DRAFT, "--by", "Byrådet", "--date", "2026-11-20"],
+    "evaluate": ["evaluate", IN_FORCE, "--date", "2026-11-20"],
+    "repeal": ["repeal", IN_FORCE, "--by", "Byrådet", "--date", "2026-11-20"],
     "review": ["review"],
     "catalog": ["catalog"],
     "new": ["new", "hr", "--title", "Personalepolitik"],
@@ -111,9 +111,9 @@ def test_an_unknown_language_in_a_policy_is_a_finding(repo: Path) -> None:
         ["catalog", "nowhere/"],
         ["diff", "nowhere.yaml", IN_FORCE],
         ["brief", "nowhere.yaml"],
-        ["adopt", "nowhere.yaml", "--by", "B", "--date", "2026-12-10"],
-        ["evaluate", "nowhere.yaml", "--date", "2026-12-10"],
-        ["repeal", "nowhere.yaml", "--by", "B", "--date", "2026-12-10"],
+        ["adopt", "nowhere.yaml", "--by", "B", "--date", "2026-11-20"],
+        ["evaluate", "nowhere.yaml", "--date", "2026-11-20"],
+        ["repeal", "nowhere.yaml", "--by", "B", "--date", "2026-11-20"],
     ],
     ids=lambda args: args[0],
 )
@@ -145,7 +145,7 @@ def test_an_output_path_that_cannot_be_written(repo: Path) -> None:
     before = snapshot(repo)
     for args in (
         ["export", "--html", "-d", "blocked/exports"],
-        ["brief", DRAFT, "--date", "2026-12-10", "-d", "blocked/exports"],
+        ["brief", DRAFT, "--date", "2026-11-20", "-d", "blocked/exports"],
         ["diff", IN_FORCE, DRAFT, "-o", "blocked/redline.html"],
         ["catalog", "-o", "blocked/index.html"],
     ):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from policykit import __version__
 from policykit.diagnostics.errors import (
@@ -36,6 +36,16 @@ if TYPE_CHECKING:
     from policykit.comparing.diff import Overruling
     from policykit.diagnostics.findings import Finding
     from policykit.workflows.decisions import Recorded
+
+
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """An option's type for `--help`, but none for a flag: typer 0.29 shows `<bool>` after
+    `--pdf` and `--version`, as if they took a value."""
+    return None if self.is_flag else _option_type(self, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 class Commands(TyperGroup):
@@ -200,6 +210,33 @@ def _unmatched(overrulings: Sequence[Overruling]) -> None:
             f"warning: the category given for `{escape(ruling.path)}` matches no change; "
             "`policykit diff` prints the paths of the changes"
         )
+
+
+def _unrelated(old_id: str, new_id: str) -> None:
+    """A warning when the two versions are two policies: their changes mean little."""
+    from policykit.cli.diagnostics import make_console
+
+    if old_id != new_id:
+        make_console(stderr=True).print(
+            f"warning: these are two different policies (`{escape(old_id)}` and "
+            f"`{escape(new_id)}`), not two versions of one; the changes below compare them "
+            "part by part"
+        )
+
+
+def _made(value: str, what: str) -> dt.date:
+    """The date of a decision or evaluation that was made: not after today, since the
+    register and review would take it as done."""
+    day = _day(value, "--date")
+    today = dt.date.today()
+    if day > today:
+        raise UsageError(
+            f"--date {value}: the {what} date is after today ({today.isoformat()}); only what "
+            "has happened is recorded",
+            hint="record it on the day it is made, or after; `policykit brief --date` "
+            "prepares a coming meeting",
+        )
+    return day
 
 
 def _wrote(path: Path) -> None:
@@ -390,6 +427,7 @@ def diff(
     outputs = [(path, redline_writer(path.suffix, display_path(path))) for path in redlines or []]
     result = library.compare_versions(old, new, _overrulings(classify))
     _unmatched(result.unmatched)
+    _unrelated(result.changes.old.id, result.changes.new.id)
     changes = result.changes
     if output is DiffFormat.JSON:
         typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
@@ -441,7 +479,7 @@ def adopt(
     """Record an adoption: status adopted, the version set, a draft moved over its policy."""
     from policykit.workflows.decisions import adopt as record
 
-    day = _day(date, "--date")
+    day = _made(date, "adoption")
     _record(lambda: record(file, by, day, ref, version))
 
 
@@ -454,7 +492,7 @@ def evaluate(
     """Record an evaluation of a policy."""
     from policykit.workflows.decisions import evaluate as record
 
-    day = _day(date, "--date")
+    day = _made(date, "evaluation")
     _record(lambda: record(file, day, note))
 
 
@@ -468,7 +506,7 @@ def repeal(
     """Record a repeal: status repealed, and the decision under `repeal:`."""
     from policykit.workflows.decisions import repeal as record
 
-    day = _day(date, "--date")
+    day = _made(date, "repeal")
     _record(lambda: record(file, by, day, ref))
 
 
@@ -520,11 +558,16 @@ def schema(
     project: Annotated[
         bool, typer.Option("--project", help="The schema of policykit.yaml instead.")
     ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="The schema of `diff --format json` instead.")
+    ] = False,
 ) -> None:
     """Print the JSON Schema of the policy format (for editors and tooling)."""
     from policykit.reading.schema import schema_text
 
-    sys.stdout.write(schema_text("project" if project else "policy"))
+    if project and diff:
+        raise UsageError("--project and --diff do not go together: choose one schema")
+    sys.stdout.write(schema_text("project" if project else "diff" if diff else "policy"))
 
 
 @app.command()

@@ -493,7 +493,8 @@ class _Differ:
         items: dict[int, tuple[Pair[GoalItem], ...]] = {}
         for index, pair in enumerate(groups):
             path = f"goals[{_key(pair, lambda g: g.id, index)}]"
-            self.placed(path, "goals", pair, lambda g: g.title or _group_text(g))
+            self.placed(path, "goals", pair, lambda g: g.title or _group_text(g),
+                        content=lambda g: _headed(g.title, _group_text(g)))  # fmt: skip
             if pair.old is None or pair.new is None:
                 continue
             self.text(f"{path}.title", "goals", pair.old.title, pair.new.title)
@@ -559,7 +560,8 @@ class _Differ:
         name_field, text_field = fields
         for index, pair in enumerate(pairs):
             path = f"{part}[{_key(pair, lambda x: ident(x) or name(x), index)}]"
-            self.placed(path, part, pair, name)
+            self.placed(path, part, pair, name,
+                        content=lambda x: _headed(name(x), _markdown(text(x))))  # fmt: skip
             if pair.old is not None and pair.new is not None:
                 self.text(f"{path}.{name_field}", part, name(pair.old), name(pair.new))
                 self.prose(f"{path}.{text_field}", part, text(pair.old), text(pair.new))
@@ -629,9 +631,12 @@ class _Differ:
         describe: Callable[[T], str],
         *,
         moves: bool = True,
+        content: Callable[[T], str] | None = None,
     ) -> None:
         """An added, removed or moved part; adding or removing a part changes what the
-        policy says, moving it only where it says it."""
+        policy says, moving it only where it says it. An added or removed part carries its
+        whole `content` (by default, what `describe` says of it); a moved one its name."""
+        whole = content or describe
         if pair.old is None and pair.new is not None:
             added = _REFERENCE if part == "related" else _ADDED
             self.add(
@@ -640,7 +645,7 @@ class _Differ:
                     part,
                     Kind.ADDED,
                     added.category,
-                    new=describe(pair.new),
+                    new=whole(pair.new),
                     reason=added.reason,
                 )
             )
@@ -652,7 +657,7 @@ class _Differ:
                     part,
                     Kind.REMOVED,
                     removed.category,
-                    old=describe(pair.old),
+                    old=whole(pair.old),
                     reason=removed.reason,
                 )
             )
@@ -762,6 +767,11 @@ def filled(policy: Policy, name: str) -> Policy:
         "evaluation": Evaluation(None, empty, None, (), None, (), span),
     }
     return replace(policy, **{name: blanks[name]})
+
+
+def _headed(heading: str | None, text: str | None) -> str:
+    """A part's heading and text as Markdown: what an added or removed part carries."""
+    return "\n\n".join(x for x in (f"# {heading}" if heading else None, text) if x)
 
 
 def _group_text(group: GoalGroup) -> str:

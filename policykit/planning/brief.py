@@ -24,6 +24,10 @@ from policykit.planning.review import review
 from policykit.reading.locales import Locale, locale
 
 
+#: The version a policy is first adopted as, unless the secretariat proposes another.
+FIRST_VERSION = "1.0"
+
+
 class Action(StrEnum):
     """What the council is asked to decide."""
 
@@ -183,7 +187,11 @@ def make_brief(
         reference = decided.reference
     if version is None or action is Action.REPEAL:
         version = policy.version
-        if action is Action.REVISION and in_force is not None and changes is not None:
+        if action is Action.NEW:
+            # A first adoption is version 1.0, whatever number the draft carried (`new`
+            # starts a draft at 0.1).
+            version = FIRST_VERSION
+        elif action is Action.REVISION and in_force is not None and changes is not None:
             # The version `policykit adopt` records by default: the bump diff suggests.
             bump = changes.bump if changes.bump is not Bump.NONE else Bump.MINOR
             version = bump_version(in_force.version, bump) or policy.version

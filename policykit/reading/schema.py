@@ -25,7 +25,7 @@ from policykit.reading.yamlsource import YMapping, YNode, YScalar, YSequence, to
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-SchemaName = Literal["policy", "project"]
+SchemaName = Literal["policy", "project", "diff"]
 
 _TYPE_WORDS = {
     "string": "text",
