@@ -23,7 +23,6 @@ from policykit.model.policy import Decision, Policy, Prose, Status
 from policykit.planning.review import review
 from policykit.reading.locales import Locale, locale
 
-
 #: The version a policy is first adopted as, unless the secretariat proposes another.
 FIRST_VERSION = "1.0"
 
