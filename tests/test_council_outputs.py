@@ -142,3 +142,31 @@ def test_a_decision_after_today_is_refused_and_nothing_is_written(tmp_path: Path
         assert result.exit_code == 2, args
         assert "is after today" in result.output + (result.stderr or "")
         assert target.read_bytes() == before
+
+
+def test_nothing_runs_off_a_phone_screen(tmp_path: Path) -> None:
+    """At 390 px, the page does not scroll sideways, no heading is wider than its box, and
+    the redline's summary table fits; wider tables scroll in their own box."""
+    from policykit.comparing.diff import compare
+    from policykit.writing.redline_html import write_redline_html
+    from tests.examples import draft
+
+    settings = project()
+    pages = {
+        "policy.html": write_html(layout(policy(), settings)),
+        "redline.html": write_redline_html(
+            compare(policy(), draft()), layout(policy(), settings), layout(draft(), settings)
+        ),
+    }
+    with chromium_page() as browser:
+        browser.set_viewport_size({"width": 390, "height": 800})
+        for name, html in pages.items():
+            page = tmp_path / name
+            page.write_text(html, encoding="utf-8")
+            browser.goto(page.as_uri())
+            assert browser.evaluate("document.documentElement.scrollWidth") == 390, name
+            wide = browser.evaluate(
+                "[...document.querySelectorAll('h1, h2, h3, table.summary')]"
+                ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+            )
+            assert wide == [], (name, wide)
