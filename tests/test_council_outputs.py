@@ -170,3 +170,23 @@ def test_nothing_runs_off_a_phone_screen(tmp_path: Path) -> None:
                 ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
             )
             assert wide == [], (name, wide)
+
+
+def test_a_moved_goal_says_where_it_came_from_and_the_legend_explains_the_bar() -> None:
+    from policykit.comparing.diff import compare
+    from policykit.reading.reader import read_policy
+    from policykit.writing.redline_html import write_redline_html
+    from tests.conftest import DATA
+
+    def load(name: str) -> object:
+        path = DATA / "diff" / name
+        read = read_policy(path.read_bytes(), path.name, project())
+        assert read.policy is not None
+        return read.policy
+
+    old, new = load("base.yaml"), load("goal-items-shuffled.yaml")
+    settings = project()
+    html = write_redline_html(compare(old, new), layout(old, settings), layout(new, settings))  # type: ignore[arg-type]
+    assert '<li class="moved">Only staff who need a record can read it. ' in html
+    assert '<span class="change-note">(moved from place 3)</span>' in html
+    assert '<li class="legend-moved">a dashed bar on the left: moved</li>' in html

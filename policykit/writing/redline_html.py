@@ -201,7 +201,10 @@ class _Redline:
         if old_indicator or new_indicator:
             indicator = _markup(self.words(old_indicator, new_indicator))
         text = self.prose(*_sides(pair, lambda i: i.text), inline=True)
-        return GoalView(node.id, text, indicator, _css(_status(pair), pair.moved))
+        note = None
+        if pair.moved and pair.old_index is not None:
+            note = self.labels["goal_moved_from"].format(number=pair.old_index + 1)
+        return GoalView(node.id, text, indicator, _css(_status(pair), pair.moved), note)
 
     def definitions(self) -> list[SectionView]:
         old, new, css = self.part("definitions")

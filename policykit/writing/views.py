@@ -24,6 +24,8 @@ class GoalView:
     indicator: Markup | None = None
     #: "inserted", "deleted", "moved", or "" on the page.
     css: str = ""
+    #: In a redline, for a goal that moved: where it was ("Flyttet fra plads 2").
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
