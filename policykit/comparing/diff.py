@@ -321,28 +321,20 @@ class _Differ:
         if before is not None and after is not None:
             self.parts[name](old, new)
             return
-        if before is None:
-            self.add(
-                Change(
-                    name,
-                    name,
-                    Kind.ADDED,
-                    _ADDED.category,
-                    new=_node_text(after),
-                    reason=_ADDED.reason,
-                )
+        verdict = _ADDED if before is None else _REMOVED
+        kind = Kind.ADDED if before is None else Kind.REMOVED
+        whole = _node_text(after if before is None else before)
+        self.add(
+            Change(
+                name,
+                name,
+                kind,
+                verdict.category,
+                old=None if before is None else whole,
+                new=whole if before is None else None,
+                reason=verdict.reason,
             )
-        else:
-            self.add(
-                Change(
-                    name,
-                    name,
-                    Kind.REMOVED,
-                    _REMOVED.category,
-                    old=_node_text(before),
-                    reason=_REMOVED.reason,
-                )
-            )
+        )
         self.quiet = True
         try:
             self.parts[name](filled(old, name), filled(new, name))
