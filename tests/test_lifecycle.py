@@ -248,6 +248,29 @@ def test_evaluate_and_repeal_touch_only_their_lines(repo: Path) -> None:
     ), changes
 
 
+def test_a_new_policy_with_its_placeholders_is_not_adopted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("init", ".")[0] == 0
+    assert run("new", "hr", "--title", "Personalepolitik")[0] == 0
+    path = tmp_path / "policies" / "hr.yaml"
+    before = path.read_bytes()
+    code, out = run(
+        "adopt", str(path), "--by", "Byrådet", "--date", "2026-11-20", "--version", "1.0"
+    )
+    assert code == 2
+    assert "error[PK311]" in out and "Skriv her, hvorfor vi har politikken." in out
+    assert path.read_bytes() == before
+    code, out = run("brief", str(path), "--date", "2026-11-20")
+    assert code == 2 and "error[PK311]" in out
+    code, out = run("export", str(path), "--pdf")
+    assert code == 1 and "error[PK311]" in out
+    assert not (tmp_path / "exports" / "hr.pdf").exists()
+    code, out = run("validate", str(path))
+    assert code == 0 and "warning[PK311]" in out
+
+
 def test_a_new_policy_keeps_its_guiding_comments_above_their_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -257,6 +280,9 @@ def test_a_new_policy_keeps_its_guiding_comments_above_their_keys(
     assert run("init", ".")[0] == 0
     assert run("new", "hr", "--title", "Personalepolitik")[0] == 0
     path = tmp_path / "policies" / "hr.yaml"
+    # The secretariat writes its own text in place of the placeholders, which `adopt`
+    # refuses (PK311); the template's comments stay as they are.
+    path.write_text(path.read_text("utf-8").replace("Skriv ", "Vi skriver "), encoding="utf-8")
     before = path.read_text("utf-8")
     adopt = ["adopt", str(path), "--by", "Byrådet", "--date", "2026-11-20", "--version", "1.0"]
     assert run(*adopt, "--ref", "sag 26/1")[0] == 0

@@ -70,9 +70,12 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def assert_validates_cleanly(policies: Path) -> None:
-    code, out = run("validate", "--strict", str(policies))
+    """No finding but the placeholders of `new`, which the secretariat replaces (PK311)."""
+    code, out = run("validate", str(policies))
     assert code == 0, out
-    assert "0 errors, 0 warnings" in out
+    assert "0 errors" in out
+    warnings = [line for line in out.splitlines() if line.startswith("warning[")]
+    assert all(line.startswith("warning[PK311]") for line in warnings), warnings
 
 
 # --- init -----------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def check_policy(policy: Policy, project: Project | None = None) -> list[Finding
         *_unused_terms(policy),
         *_duplicate_goals(policy),
         *_interval(policy),
+        *placeholders(policy),
         *_readability(policy, project.lint.lix_threshold),
     ]
 
@@ -221,6 +222,39 @@ def _duplicate_goals(policy: Policy) -> Iterator[Finding]:
                 )
             elif key:
                 seen[key] = item.span
+
+
+#: The placeholders `policykit new` writes: a field that opens "Skriv … her" or "Write …
+#: here" within its first sentence ("Skriv her, hvorfor vi har politikken.").
+_PLACEHOLDER = re.compile(r"^\s*(?:skriv\b[^.\n|]*?\bher\b|write\b[^.\n|]*?\bhere\b)", re.I)
+
+
+def placeholders(policy: Policy) -> Iterator[Finding]:
+    """PK311 for each paragraph, list item, cell or heading that still holds a placeholder
+    from `policykit new`: a warning in `validate`, and an error where the text goes to the
+    council (`adopt`, `brief`, `export --pdf`)."""
+    for entry in outline(policy):
+        texts = [(entry.heading or "", entry.span)]
+        texts += [(unit.text, unit.span) for prose in entry.prose for unit in text_units(prose)]
+        for text, span in texts:
+            if _PLACEHOLDER.match(text):
+                yield Finding.of(
+                    rules.PLACEHOLDER,
+                    f"this is still the placeholder of `policykit new`: {_clip(text)}",
+                    span,
+                    hint="write the policy's own text here; `adopt`, `brief` and "
+                    "`export --pdf` refuse a policy that still holds one",
+                )
+
+
+def placeholder_errors(policy: Policy) -> list[Finding]:
+    """The placeholders as errors, for the commands that refuse them."""
+    return [finding.as_error() for finding in placeholders(policy)]
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return f'"{text}"' if len(text) <= limit else f'"{text[: limit - 1]}…"'
 
 
 def _interval(policy: Policy) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -310,14 +310,21 @@ def _validation_exit_code(result: Report, strict: bool) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _checked(paths: list[Path] | None) -> tuple[Report, list[Finding], Path]:
+def _checked(
+    paths: list[Path] | None, *, refused: Collection[str] = ()
+) -> tuple[Report, list[Finding], Path]:
     """Validate the policies under `paths` and show their errors; InvalidInputError if the
-    project file has errors. The report, its errors and the project's folder."""
+    project file has errors. The report, its errors and the project's folder. Findings of
+    the `refused` rules (by code) count as errors: the command will not go on with them."""
     from policykit.edge.workspace import checked_settings, locate, validate_paths
 
     located = locate(paths)
     result = validate_paths(located.paths)
     checked_settings(result)
+    if refused:
+        result.findings[:] = [
+            f.as_error() if f.rule.code in refused else f for f in result.findings
+        ]
     errors = [finding for finding in result.findings if finding.is_error]
     _findings(errors, result.sources)
     return result, errors, located.root
@@ -345,14 +352,17 @@ def export(
 ) -> None:
     """Export policies to HTML, PDF and Word (all three unless some are chosen), or Markdown."""
     from policykit.cli import diagnostics as render
+    from policykit.diagnostics.rules import PLACEHOLDER
     from policykit.edge.assets import export_options
     from policykit.workflows.export import export_batch
     from policykit.writing.registry import default_writers
 
-    result, errors, root = _checked(paths)
+    writers = [w for w in WRITERS if chosen.get(w.name)] or default_writers()
+    # A PDF is what goes to the council and the archive: no placeholder text in it.
+    refused = {PLACEHOLDER.code} if any(w.name == "pdf" for w in writers) else set()
+    result, errors, root = _checked(paths, refused=refused)
     project, policies = result.project, result.clean_policies()
     options = export_options(project, root, template, pdf_variant.value, result.policies)
-    writers = [w for w in WRITERS if chosen.get(w.name)] or default_writers()
     folder = _out_dir(out_dir, legacy_output, root)
     console = render.make_console()
     outcomes = render.run_with_progress(

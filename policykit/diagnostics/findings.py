@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from policykit.diagnostics.rules import Rule, Severity
 from policykit.model.policy import Span
@@ -40,6 +40,11 @@ class Finding:
         width: int = 1,
     ) -> Finding:
         return cls(rule, message, span, hint, tuple(notes), max(1, width), rule.severity)
+
+    def as_error(self) -> Finding:
+        """The finding as an error: a warning that a command refuses (a placeholder in a
+        policy to adopt)."""
+        return replace(self, severity=Severity.ERROR)
 
     @property
     def is_error(self) -> bool:

@@ -82,6 +82,9 @@ NO_INTERVAL = Rule("PK309", "no-interval", W, "The evaluation rule has no interv
 DRAFT_WITHOUT_POLICY = Rule(
     "PK310", "draft-without-policy", W, "A draft revision has no policy in force to revise."
 )
+PLACEHOLDER = Rule(
+    "PK311", "placeholder-text", W, "Text still holds a placeholder from `policykit new`."
+)
 
 # --- plain language (PK4xx) ---
 HARD_TO_READ = Rule("PK401", "hard-to-read", W, "A section's LIX is above the threshold.")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from policykit.checking.checks import placeholder_errors
 from policykit.comparing.diff import Overruling
 from policykit.diagnostics.errors import InvalidInputError, UsageError
 from policykit.edge.files import display_path
@@ -75,6 +76,8 @@ def load_brief(
     if against is not None:
         return _revision(against, path, meeting, body, reference, version, overrulings)
     policy, project = _read(path)
+    if not repeal:
+        _refuse_placeholders(policy, path)
     if repeal:
         _check_repealable(policy, shown, in_force)
         action = Action.REPEAL
@@ -108,6 +111,7 @@ def _revision(
     except InvalidInputError as error:
         raise InvalidInputError(error.label, NOT_WRITTEN, error.findings, error.sources) from None
     project = comparison.project
+    _refuse_placeholders(comparison.changes.new, path)
     brief = make_brief(
         comparison.changes.new,
         Action.REVISION,
@@ -119,6 +123,15 @@ def _revision(
         calendar=project.electoral_calendar,
     )
     return LoadedBrief(brief, project, path)
+
+
+def _refuse_placeholders(policy: Policy, path: Path) -> None:
+    """A brief puts the text before the council: none may still be `new`'s placeholder."""
+    errors = placeholder_errors(policy)
+    if errors:
+        shown = display_path(path)
+        text = path.read_text("utf-8-sig", errors="replace")
+        raise InvalidInputError(shown, NOT_WRITTEN, errors, {shown: text})
 
 
 def _read(path: Path) -> tuple[Policy, Project]:

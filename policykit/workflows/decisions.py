@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policykit.checking.checks import placeholder_errors
 from policykit.checking.validate import SourceFile, validate
 from policykit.comparing.diff import Bump, bump_version, compare
 from policykit.diagnostics.errors import InvalidInputError, PolicykitError, UsageError
@@ -62,7 +63,7 @@ def adopt(
     """Record an adoption: the record appended, the status adopted, the version set (by
     default the bump `diff` suggests against the version in force). A draft revision in
     `drafts/` then replaces the policy in force."""
-    with _editing(path) as (policy, project, document):
+    with _editing(path, final=True) as (policy, project, document):
         _refuse_repealed(policy, "adopt")
         _refuse_before(policy, date, "adoption")
         last = policy.last_adoption
@@ -203,9 +204,10 @@ def _new_version(
 
 
 @contextlib.contextmanager
-def _editing(path: Path) -> Iterator[tuple[Policy, Project, Any]]:
+def _editing(path: Path, *, final: bool = False) -> Iterator[tuple[Policy, Project, Any]]:
     """Lock the repository, read and check the policy, hand over its YAML to change, then
-    check the result and write it atomically. Any error leaves every file as it was."""
+    check the result and write it atomically. Any error leaves every file as it was.
+    `final` (an adoption) refuses a policy that still holds a placeholder of `new`."""
     shown = display_path(path)
     if not path.is_file():
         raise UsageError(f"{shown}: no such file")
@@ -219,6 +221,10 @@ def _editing(path: Path) -> Iterator[tuple[Policy, Project, Any]]:
         project = load_settings(path.parent)
         data = path.read_bytes()
         policy = _checked(SourceFile(shown, data, path.parent.name == DRAFTS_FOLDER), project)
+        placeholders = placeholder_errors(policy) if final else []
+        if placeholders:
+            text = data.decode("utf-8-sig", "replace")
+            raise InvalidInputError(shown, "it is not adopted", placeholders, {shown: text})
         yaml = _round_trip()
         document = yaml.load(data.decode("utf-8-sig"))
         yield policy, project, document
