@@ -372,13 +372,15 @@ class _Differ:
         category: Category | None = None,
         *,
         by_word: bool = True,
+        verdict: Verdict | None = None,
     ) -> None:
         """A field: added, removed or modified. Text is diffed word by word; a value such as
         a version or a date (`by_word=False`) is replaced whole. Without a `category`, the
-        change is classified by what its words change (`meaning`)."""
+        change is classified by what its words change (`meaning`), unless the caller has
+        its `verdict` already (prose)."""
         if old == new:
             return
-        verdict = _field_verdict(path, old, new, category)
+        verdict = verdict or _field_verdict(path, old, new, category)
         if old is None:
             self.add(
                 Change(path, part, Kind.ADDED, verdict.category, new=new, reason=verdict.reason)
@@ -412,11 +414,7 @@ class _Differ:
         lines = diff_prose(old, new)
         self.prose_diffs[prose_key(old, new)] = lines
         before = len(self.changes)
-        self.text(path, part, before_text, after_text, _prose_verdict(part, old, new).category)
-        if len(self.changes) > before:
-            self.changes[-1] = replace(
-                self.changes[-1], reason=_prose_verdict(part, old, new).reason
-            )
+        self.text(path, part, before_text, after_text, verdict=_prose_verdict(part, old, new))
         if len(self.changes) > before:
             self.changes[-1] = replace(
                 self.changes[-1], lines=lines, cells=tuple(cell_changes(lines))
