@@ -176,11 +176,19 @@ def _node_at(root: YNode, path: Sequence[str | int]) -> YNode:
     return node
 
 
-def _where(path: Sequence[str | int]) -> str:
-    """A path in the document such as `goals.groups[1].items[0]`."""
-    out = ""
+def _where(root: YNode, path: Sequence[str | int]) -> str:
+    """A path in the document such as `goals.groups[kanaler].items[2]`: an item of a list by
+    its id where it has one, else by its 1-based place, as `diff` names parts."""
+    out, node = "", root
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(node, YSequence) and isinstance(part, int):
+            node = node.items[part]
+            ident = node.get("id") if isinstance(node, YMapping) else None
+            name = ident.value if isinstance(ident, YScalar) and ident.value else part + 1
+            out += f"[{name}]"
+        elif isinstance(node, YMapping) and isinstance(part, str):
+            out += f".{part}" if out else part
+            node = node.get(part) or node
     return out or "the document"
 
 
@@ -188,7 +196,7 @@ def _findings(error: ValidationError, root: YMapping) -> Iterator[Finding]:
     path = list(error.absolute_path)
     node = _node_at(root, path)
     handler = _HANDLERS.get(str(error.validator), _generic)
-    yield from handler(error, node, _where(path))
+    yield from handler(error, node, _where(root, path))
 
 
 #: The parts format 1 requires and format 2 lets a policy leave out.
