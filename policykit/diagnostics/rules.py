@@ -58,6 +58,7 @@ NEEDS_FORMAT_2 = Rule("PK112", "newer-format", E, "A format-2 construct in a for
 NO_SECTIONS = Rule("PK113", "no-sections", E, "A policy with no part and no section.")
 INVALID_ORDER = Rule("PK114", "invalid-order", E, "`order` names what the policy lacks.")
 UNKNOWN_POLICY = Rule("PK115", "unknown-policy", E, "A `policy:` link to no policy in force.")
+COLON_IN_TEXT = Rule("PK116", "colon-in-text", E, "Text with `: ` that YAML reads as a key.")
 
 # --- prose (PK2xx) ---
 PROSE_RAW_HTML = Rule("PK201", "prose-raw-html", E, "Raw HTML in prose.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -203,7 +203,38 @@ def _findings(error: ValidationError, root: YMapping) -> Iterator[Finding]:
 FORMAT_1_PARTS = ("purpose", "goals", "definitions", "principles", "evaluation")
 
 
+def _read_as_key(node: YNode, known: Collection[str]) -> str | None:
+    """`- Bemærk: vi melder …` as it was written, when YAML read a line of text as a mapping
+    of one key (`Bemærk`) to the rest: a key the format does not know, unlike any it does,
+    whose value is plain text on the same line."""
+    if not isinstance(node, YMapping) or len(node.entries) != 1:
+        return None
+    (key, (key_node, value)), = node.entries.items()
+    if (
+        key in known
+        or difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        or not isinstance(value, YScalar)
+        or not value.plain
+        or value.span.line != key_node.span.line
+    ):
+        return None
+    return f"{key}: {value.text}"
+
+
+def _colon_in_text(node: YMapping, text: str, where: str) -> Finding:
+    quoted = text.replace('"', '\\"')
+    return Finding.of(
+        rules.COLON_IN_TEXT,
+        f"YAML reads `{where}` as a key `{next(iter(node.entries))}` with a value, not as text",
+        node.span,
+        width=len(text),
+        hint=f'a colon followed by a space starts a key; put the text in quotes: `"{quoted}"`',
+    )
+
+
 def _required(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
+    if _read_as_key(node, _schema(error).get("properties", {})):
+        return  # `_additional` reports the colon; the missing key follows from it
     present = error.instance if isinstance(error.instance, dict) else {}
     known = set(_schema(error).get("properties", {}))
     strays = [key for key in present if key not in known]
@@ -224,6 +255,10 @@ def _additional(error: ValidationError, node: YNode, where: str) -> Iterator[Fin
     if not isinstance(node, YMapping):
         return
     known = sorted(_schema(error).get("properties", {}))
+    text = _read_as_key(node, known)
+    if text is not None:
+        yield _colon_in_text(node, text, where)
+        return
     for key in node.entries:
         if key in known:
             continue
@@ -260,6 +295,10 @@ def _type(error: ValidationError, node: YNode, where: str) -> Iterator[Finding]:
             message = f"`{where}` should be {wanted}, but YAML reads {got}"
             yield _at(node, rules.WRONG_TYPE, message, hint=quote_hint)
             return
+    text = _read_as_key(node, ()) if "string" in _as_list(expected) else None
+    if text is not None and isinstance(node, YMapping):
+        yield _colon_in_text(node, text, where)
+        return
     message = f"`{where}` should be {wanted}, not {_describe(node)}"
     yield _at(node, rules.WRONG_TYPE, message, hint=_type_hint(expected))
 

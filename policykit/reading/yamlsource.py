@@ -193,6 +193,20 @@ def _version_finding(text: str, match: re.Match[str], path: str) -> Finding:
     )
 
 
+def _syntax_hint(problem: str, text: str, span: Span) -> str:
+    """For `title: Bemærk: vi …`, a colon inside the text: say to quote the text."""
+    lines = text.splitlines()
+    line = lines[span.line - 1] if span.line <= len(lines) else ""
+    key, colon, value = line.partition(": ")
+    if problem.startswith("mapping values are not allowed") and colon and ": " in value:
+        quoted = value.strip().replace('"', '\\"')
+        return (
+            "a colon followed by a space starts a key; to keep it in the text, put the text "
+            f'in quotes: `{key.strip()}: "{quoted}"`'
+        )
+    return "check the indentation and the quoting around this position"
+
+
 def _syntax_finding(error: Any, text: str, path: str) -> Finding:
     mark = error.problem_mark or error.context_mark
     span = Span(path, mark.line + 1, mark.column + 1) if mark else Span(path, 1, 1)
@@ -217,7 +231,7 @@ def _syntax_finding(error: Any, text: str, path: str) -> Finding:
         f"this is not valid YAML: {problem}",
         span,
         notes=notes,
-        hint="check the indentation and the quoting around this position",
+        hint=_syntax_hint(problem, text, span),
     )
 
 
