@@ -91,17 +91,20 @@ _LITERAL_LINE = re.compile(rf"(?![-+=>#*\d])[^\s{_MARKUP}][^\n{_MARKUP}]*\n?")
 
 
 def parse_prose(
-    source: str, locate: Locator, *, format2: bool = False
+    source: str, locate: Locator, *, format2: bool = False, columns: bool = False
 ) -> tuple[Prose, list[Finding]]:
     """Parse `source` into a Prose node, with a finding for every construct outside the subset.
-    `format2` admits what format 2 adds: tables and links to other policies (`policy:ID`)."""
+    `format2` admits what format 2 adds: tables and links to other policies (`policy:ID`).
+    `columns` says that `locate` maps each line of `source` to its line in the file, with the
+    line's first character at the span's column (a `|` block), so that a finding can point
+    at its construct within the line."""
     if _LITERAL_LINE.fullmatch(source) and source.strip():
         # markdown-it would give one paragraph of this text: skip its cost, which dominates
         # reading a policy with thousands of goals (a test checks the two agree).
         span = locate(0)
         text = Text(source.strip(), span)
         return Prose(source, (Paragraph((text,), span),), span), []
-    return parse_markdown(source, locate, format2=format2)
+    return parse_markdown(source, locate, format2=format2, columns=columns)
 
 
 #: `[text] [label]`, a reference link as Markdown.pl wrote it: CommonMark wants no space.
@@ -121,19 +124,23 @@ def _join_spaced_references(source: str) -> str:
 
 
 def parse_markdown(
-    source: str, locate: Locator, *, format2: bool = False
+    source: str, locate: Locator, *, format2: bool = False, columns: bool = False
 ) -> tuple[Prose, list[Finding]]:
     """`parse_prose` through markdown-it, whatever the text."""
     tokens = _parser().parse(_join_spaced_references(source))
-    builder = _ProseBuilder(locate, format2)
+    builder = _ProseBuilder(locate, format2, source.splitlines() if columns else None)
     blocks = _with_captions(builder.blocks(tokens, 0, len(tokens), top=True), builder.captions)
     return Prose(source, tuple(blocks), locate(0)), builder.findings
 
 
 class _ProseBuilder:
-    def __init__(self, locate: Locator, format2: bool = False) -> None:
+    def __init__(
+        self, locate: Locator, format2: bool = False, lines: list[str] | None = None
+    ) -> None:
         self.locate = locate
         self.format2 = format2
+        #: The source's lines, when `locate` maps them exactly (see `parse_prose`).
+        self.lines = lines
         self.findings: list[Finding] = []
         #: The paragraphs whose source opens as a caption does (`Table: …`), by identity: the
         #: source, since `Table\\: …` (escaped) is a paragraph and reads as the same text.
@@ -144,14 +151,31 @@ class _ProseBuilder:
             return self.locate(token.map[0])
         return fallback or self.locate(0)
 
+    def _pointed(self, span: Span, needle: str) -> tuple[Span, int]:
+        """The span and width of `needle` on the line `span` points at, or on a later one (a
+        reference link's address is on its definition's line): a caret under the construct,
+        not at the start of a long line. Where lines are not mapped, `span` itself."""
+        if self.lines is None or not needle:
+            return span, 1
+        first = span.line - self.locate(0).line
+        for index in range(first, len(self.lines)):
+            column = self.lines[index].find(needle)
+            if column >= 0:
+                return replace(self.locate(index), column=span.column + column), len(needle)
+        return span, 1
+
     def _refuse(self, token: Token, span: Span) -> None:
         rule, what = _REFUSED[token.type]
+        needle = token.content.split("\n", 1)[0] if token.type.startswith("html") else ""
         if token.type == "html_inline":
             if token.content.startswith("</"):
                 return  # the opening tag is reported already
             what = f"raw HTML (`{token.content}`)"
+        span, width = self._pointed(span, needle)
         self.findings.append(
-            Finding.of(rule, f"{what} is not allowed in prose", span, hint=_HINTS[rule])
+            Finding.of(
+                rule, f"{what} is not allowed in prose", span, hint=_HINTS[rule], width=width
+            )
         )
 
     def blocks(
@@ -273,11 +297,13 @@ class _ProseBuilder:
                     )
                 )
             return
+        span, width = self._pointed(span, href)
         self.findings.append(
             Finding.of(
                 rules.UNSAFE_LINK,
                 f"the link `{href}` is not an http, https or mailto address, nor a policy",
                 span,
+                width=width,
                 hint="write a full address, such as https://www.example.dk/side, or link to "
                 "another of the council's policies by its id, such as policy:personalepolitik",
             )

@@ -505,7 +505,10 @@ class _PolicyBuilder:
     def _prose(self, node: YNode | None) -> Prose:
         assert isinstance(node, YScalar)
         prose, findings = parse_prose(
-            str(node.value), self._locator(node), format2=self.format >= 2
+            str(node.value),
+            self._locator(node),
+            format2=self.format >= 2,
+            columns=node.style == "|",
         )
         self.findings.extend(findings)
         return prose
