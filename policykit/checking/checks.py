@@ -17,7 +17,7 @@ from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, Note
 from policykit.model.outline import Entry, numbered, outline, walk
 from policykit.model.policy import Policy, PolicyIdentity, Prose, Span, Status
-from policykit.model.project import Project
+from policykit.model.project import LintOptions, Project
 from policykit.reading.prose import plain_text, policy_links, policy_target, text_units
 
 
@@ -42,7 +42,7 @@ def check_policy(policy: Policy, project: Project | None = None) -> list[Finding
         *_duplicate_goals(policy),
         *_interval(policy),
         *placeholders(policy),
-        *_readability(policy, project.lint.lix_threshold),
+        *_readability(policy, project.lint),
     ]
 
 
@@ -137,33 +137,36 @@ def _status(policy: Policy) -> Iterator[Finding]:
 
 
 def _empty_parts(policy: Policy) -> Iterator[Finding]:
-    def empty(what: str, span: Span) -> Finding:
+    """Each empty entry, where it is written: the empty text, or the empty list's key."""
+
+    def empty(what: str, span: Span | None) -> Finding:
         return Finding.of(
             rules.EMPTY_PART, f"{what} is empty", span, hint="write it, or remove the empty entry"
         )
 
     if policy.purpose is not None and policy.purpose.text.is_empty:
-        yield empty("the purpose", policy.purpose.span)
+        yield empty("the purpose", policy.purpose.text.span)
     if policy.goals is not None and not policy.goals.groups:
-        yield empty("the goals part", policy.goals.span)
+        yield empty("the list of goal groups", policy.goals.list_span or policy.goals.span)
     for group in policy.goal_groups:
         if not group.items:
-            yield empty(
-                f"the goal group `{group.title}`" if group.title else "the goals", group.span
-            )
-        yield from (empty("a goal", i.span) for i in group.items if i.text.is_empty)
+            what = f"the goal group `{group.title}`" if group.title else "the list of goals"
+            yield empty(what, group.list_span or group.span)
+        yield from (empty("a goal", i.text.span) for i in group.items if i.text.is_empty)
     if policy.definitions is not None and not policy.definitions.terms:
-        yield empty("the definitions part", policy.definitions.span)
+        definitions = policy.definitions
+        yield empty("the list of terms", definitions.list_span or definitions.span)
     for term in policy.terms:
         if term.text.is_empty:
-            yield empty(f"the definition of `{term.term}`", term.span)
+            yield empty(f"the definition of `{term.term}`", term.text.span)
     if policy.principles is not None and not policy.principles.items:
-        yield empty("the principles part", policy.principles.span)
+        principles = policy.principles
+        yield empty("the list of principles", principles.list_span or principles.span)
     for principle in policy.principle_items:
         if principle.text.is_empty:
-            yield empty(f"the principle `{principle.id}`", principle.span)
+            yield empty(f"the principle `{principle.id}`", principle.text.span)
     if policy.evaluation is not None and policy.evaluation.rule.is_empty:
-        yield empty("the evaluation rule", policy.evaluation.span)
+        yield empty("the evaluation rule", policy.evaluation.rule.span)
 
 
 def _unused_terms(policy: Policy) -> Iterator[Finding]:
@@ -270,16 +273,19 @@ def _interval(policy: Policy) -> Iterator[Finding]:
         yield Finding.of(
             rules.NO_INTERVAL,
             "the evaluation rule has no machine-readable `interval`",
-            policy.evaluation.span,
+            policy.field_spans.get("evaluation", policy.evaluation.span),
             hint="add `interval: P2Y` (an ISO 8601 duration) or `interval: electoral-period`, "
             "so the review date can be computed",
         )
 
 
-def _readability(policy: Policy, threshold: float) -> Iterator[Finding]:
+def _readability(policy: Policy, lint: LintOptions) -> Iterator[Finding]:
+    threshold = lint.threshold(policy.language)
     for stats in section_stats(policy):
         lix = stats.readability.lix
-        if lix > threshold:
+        # A sentence or two gives a number, not a measure: one long heading-like line
+        # ("Principles.") would read as very hard.
+        if lix > threshold and stats.readability.sentences >= lint.lix_min_sentences:
             heading = stats.heading or stats.key
             name = f"section {stats.number} ({heading})" if stats.number else f"“{heading}”"
             yield Finding.of(

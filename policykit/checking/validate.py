@@ -5,8 +5,8 @@ Pure: the caller reads the files (see `workspace`) and renders the report.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from policykit.checking.checks import (
     SectionStats,
@@ -16,8 +16,9 @@ from policykit.checking.checks import (
     section_stats,
 )
 from policykit.diagnostics.findings import Finding, count
+from policykit.diagnostics.rules import Severity
 from policykit.model.policy import Policy
-from policykit.model.project import Project
+from policykit.model.project import LintOptions, Project
 from policykit.reading.reader import read_policy
 
 
@@ -86,5 +87,22 @@ def validate(
         known = set(policies_in_force) | {i.id for i in identities if not i.draft}
         for policy in report.policies:
             report.findings.extend(check_policy_links(policy, known))
+    report.findings = configured(report.findings, project.lint)
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+def configured(findings: Iterable[Finding], lint: LintOptions) -> list[Finding]:
+    """The findings as `lint.rules` sets them: a rule switched off, or not checked in a
+    file, is dropped; one set to a level is reported at it."""
+    out = []
+    for finding in findings:
+        setting = lint.rules.get(finding.rule.code)
+        if setting is None:
+            out.append(finding)
+        elif setting.level != "off" and setting.applies_to(
+            finding.span.file if finding.span else ""
+        ):
+            level = setting.level and Severity(setting.level)
+            out.append(replace(finding, severity=level) if level else finding)
+    return out

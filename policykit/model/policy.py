@@ -196,6 +196,8 @@ class GoalGroup:
     intro: Prose | None
     items: tuple[GoalItem, ...]
     span: Span
+    #: Where the list of items is written (`items:`), for a finding that it is empty.
+    list_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +206,8 @@ class Goals:
     intro: Prose | None
     groups: tuple[GoalGroup, ...]
     span: Span
+    #: Where the list of groups is written (`groups:`), for a finding that it is empty.
+    list_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +224,8 @@ class Definitions:
     intro: Prose | None
     terms: tuple[Definition, ...]
     span: Span
+    #: Where the list of terms is written (`terms:`), for a finding that it is empty.
+    list_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +242,8 @@ class Principles:
     intro: Prose | None
     items: tuple[Principle, ...]
     span: Span
+    #: Where the list of items is written (`items:`), for a finding that it is empty.
+    list_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Literal
 
 from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar
 
@@ -15,6 +18,7 @@ DRAFTS_FOLDER = "drafts"
 EXPORTS_FOLDER = "exports"
 DEFAULT_LIX_THRESHOLD = 55.0
 DEFAULT_MAX_FILE_SIZE = 5_000_000
+DEFAULT_LIX_MIN_SENTENCES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +30,37 @@ class Organisation:
     web: str | None = None
 
 
+#: A rule's level in `lint.rules`: `off`, or the severity it is reported with.
+RuleLevel = Literal["off", "warning", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    """One rule's entry in `lint.rules`, as yamllint and Vale allow: its level (None for the
+    rule's own), and the files it is not checked in (patterns matched from the right, as
+    `pathlib` does: `personalepolitik.yaml` or `policies/drafts/*.yaml`)."""
+
+    level: RuleLevel | None = None
+    ignore: tuple[str, ...] = ()
+
+    def applies_to(self, file: str) -> bool:
+        path = PurePosixPath(file)
+        return not any(path.match(pattern) for pattern in self.ignore)
+
+
 @dataclass(frozen=True, slots=True)
 class LintOptions:
     lix_threshold: float = DEFAULT_LIX_THRESHOLD
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    #: The LIX threshold by language, where it differs from `lix_threshold`.
+    lix_thresholds: Mapping[str, float] = field(default_factory=dict)
+    #: A section of fewer sentences is too short for LIX to mean much, and is not reported.
+    lix_min_sentences: int = DEFAULT_LIX_MIN_SENTENCES
+    #: Each configured rule's setting, by code (`PK401`).
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+
+    def threshold(self, language: str) -> float:
+        return self.lix_thresholds.get(language, self.lix_threshold)
 
 
 @dataclass(frozen=True, slots=True)

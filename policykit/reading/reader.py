@@ -14,10 +14,11 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding
+from policykit.diagnostics.rules import Severity
 from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar, calendar_from
 from policykit.model.intervals import Interval, parse_interval
 from policykit.model.outline import default_order
@@ -44,7 +45,14 @@ from policykit.model.policy import (
     Span,
     Status,
 )
-from policykit.model.project import BrandingSettings, LintOptions, Organisation, Project
+from policykit.model.project import (
+    BrandingSettings,
+    LintOptions,
+    Organisation,
+    Project,
+    RuleLevel,
+    RuleSetting,
+)
 from policykit.reading.locales import available_languages
 from policykit.reading.prose import parse_prose
 from policykit.reading.schema import SchemaName, check, slug_pattern
@@ -186,6 +194,7 @@ def read_project(data: bytes, path: str) -> ProjectRead:
     root = loaded.root
     org = _mapping(root, "organisation")
     lint = root.get("lint")
+    lint_findings: list[Finding] = []
     project = Project(
         organisation=Organisation(
             name=_text(org, "name"),
@@ -195,11 +204,11 @@ def read_project(data: bytes, path: str) -> ProjectRead:
             web=_opt_text(org, "web"),
         ),
         language=_opt_text(root, "language") or "da",
-        lint=_lint(lint) if isinstance(lint, YMapping) else LintOptions(),
+        lint=_lint(lint, lint_findings) if isinstance(lint, YMapping) else LintOptions(),
         branding=_branding(root.get("branding")),
         path=path,
     )
-    findings = list(loaded.findings)
+    findings = list(loaded.findings) + lint_findings
     language = root.get("language")
     if isinstance(language, YScalar) and project.language not in available_languages():
         findings.append(_unknown_language(project.language, language.span))
@@ -254,17 +263,71 @@ def _branding(node: YNode | None) -> BrandingSettings:
     )
 
 
-def _lint(node: YMapping) -> LintOptions:
+def _lint(node: YMapping, findings: list[Finding]) -> LintOptions:
     defaults = LintOptions()
     threshold, size = node.get("lix_threshold"), node.get("max_file_size")
+    sentences = node.get("lix_min_sentences")
+    per_language = threshold.entries if isinstance(threshold, YMapping) else {}
     return LintOptions(
-        lix_threshold=float(_value(threshold)) if threshold else defaults.lix_threshold,
+        lix_threshold=float(_value(threshold))
+        if isinstance(threshold, YScalar)
+        else defaults.lix_threshold,
+        lix_thresholds={lang: float(_value(value)) for lang, (_, value) in per_language.items()},
+        lix_min_sentences=int(_value(sentences)) if sentences else defaults.lix_min_sentences,
         max_file_size=int(_value(size)) if size else defaults.max_file_size,
+        rules=_rule_settings(_mapping(node, "rules") if node.get("rules") else None, findings),
     )
+
+
+def _rule_settings(node: YMapping | None, findings: list[Finding]) -> dict[str, RuleSetting]:
+    """`lint.rules`, by code. A rule is named by its code or its name; an unknown one, or an
+    error set below `error` (policykit cannot read on past it), is a finding."""
+    settings: dict[str, RuleSetting] = {}
+    by_name = {r.code.casefold(): r for r in rules.ALL_RULES} | {r.name: r for r in rules.ALL_RULES}
+    for name, (key, value) in (node.entries if node else {}).items():
+        rule = by_name.get(name.casefold())
+        if rule is None:
+            guess = difflib.get_close_matches(name, [r.name for r in rules.ALL_RULES], n=1)
+            findings.append(
+                Finding.of(
+                    rules.INVALID_VALUE,
+                    f"`lint.rules` names `{name}`, which is no rule",
+                    key.span,
+                    width=len(name),
+                    hint=f"did you mean `{guess[0]}`?"
+                    if guess
+                    else "docs/rules.md lists every rule, by code and name",
+                )
+            )
+            continue
+        level = value.get("level") if isinstance(value, YMapping) else value
+        setting = RuleSetting(
+            level=cast("RuleLevel", _value(level)) if level is not None else None,
+            ignore=tuple(_texts(value, "ignore")) if isinstance(value, YMapping) else (),
+        )
+        if rule.severity is Severity.ERROR and (setting.level != "error" or setting.ignore):
+            findings.append(
+                Finding.of(
+                    rules.INVALID_VALUE,
+                    f"{rule.code} ({rule.name}) is an error, which cannot be switched off or "
+                    "lowered",
+                    key.span,
+                    width=len(name),
+                    hint="errors stop a policy from being read or exported as it is meant; only "
+                    "warnings can be lowered, and any rule raised to `error`",
+                )
+            )
+            continue
+        settings[rule.code] = setting
+    return settings
 
 
 # --- typed access to schema-checked nodes ----------------------------------------------------
 # The schema has already checked every type, so these only narrow for mypy.
+
+
+def _key_span(node: YMapping, key: str) -> Span | None:
+    return node.key_span(key) if key in node.entries else None
 
 
 def _value(node: YNode | None) -> str | int | float:
@@ -547,8 +610,9 @@ class _PolicyBuilder:
         if node.get("items") is not None:  # a plain list: one group without a title
             self._needs_format_2(node, "items", "goals as one plain list")
             items = tuple(self._goal_item(n) for n in _sequence(node, "items"))
-            groups = (GoalGroup(None, None, None, items, node.span),)
-        return Goals(_opt_text(node, "heading"), self._opt_prose(node, "intro"), groups, node.span)
+            groups = (GoalGroup(None, None, None, items, node.span, _key_span(node, "items")),)
+        heading, intro = _opt_text(node, "heading"), self._opt_prose(node, "intro")
+        return Goals(heading, intro, groups, node.span, _key_span(node, "groups"))
 
     def _goal_group(self, node: YNode) -> GoalGroup:
         assert isinstance(node, YMapping)
@@ -558,6 +622,7 @@ class _PolicyBuilder:
             intro=self._opt_prose(node, "intro"),
             items=tuple(self._goal_item(n) for n in _sequence(node, "items")),
             span=node.span,
+            list_span=_key_span(node, "items"),
         )
 
     def _goal_item(self, node: YNode) -> GoalItem:
@@ -574,7 +639,8 @@ class _PolicyBuilder:
     def _definitions(self, node: YMapping) -> Definitions:
         terms = tuple(self._definition(n) for n in _sequence(node, "terms"))
         intro = self._opt_prose(node, "intro")
-        return Definitions(_opt_text(node, "heading"), intro, terms, node.span)
+        heading, span = _opt_text(node, "heading"), _key_span(node, "terms")
+        return Definitions(heading, intro, terms, node.span, span)
 
     def _definition(self, node: YNode) -> Definition:
         assert isinstance(node, YMapping)
@@ -584,7 +650,8 @@ class _PolicyBuilder:
     def _principles(self, node: YMapping) -> Principles:
         items = tuple(self._principle(n) for n in _sequence(node, "items"))
         intro = self._opt_prose(node, "intro")
-        return Principles(_opt_text(node, "heading"), intro, items, node.span)
+        heading, span = _opt_text(node, "heading"), _key_span(node, "items")
+        return Principles(heading, intro, items, node.span, span)
 
     def _principle(self, node: YNode) -> Principle:
         assert isinstance(node, YMapping)

@@ -209,7 +209,7 @@ def _read_as_key(node: YNode, known: Collection[str]) -> str | None:
     whose value is plain text on the same line."""
     if not isinstance(node, YMapping) or len(node.entries) != 1:
         return None
-    (key, (key_node, value)), = node.entries.items()
+    ((key, (key_node, value)),) = node.entries.items()
     if (
         key in known
         or difflib.get_close_matches(key, known, n=1, cutoff=0.6)
