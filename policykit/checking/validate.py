@@ -15,9 +15,10 @@ from policykit.checking.checks import (
     check_policy_links,
     section_stats,
 )
+from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, count
 from policykit.diagnostics.rules import Severity
-from policykit.model.policy import Policy
+from policykit.model.policy import Policy, Span
 from policykit.model.project import LintOptions, Project
 from policykit.reading.reader import read_policy
 
@@ -82,6 +83,9 @@ def validate(
         if read.policy is not None:
             report.policies.append(read.policy)
             report.findings.extend(check_policy(read.policy, project))
+        elif read.partial is not None:
+            partly = _checked_partly(read.partial, read.left_out, read.findings, project)
+            report.findings.extend(partly)
     report.findings.extend(check_collection(identities))
     if policies_in_force is not None:
         known = set(policies_in_force) | {i.id for i in identities if not i.draft}
@@ -90,6 +94,45 @@ def validate(
     report.findings = configured(report.findings, project.lint)
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+#: Checks of a policy's text, which hold for whatever text was read.
+_OF_TEXT = {rules.HARD_TO_READ.code, rules.PLACEHOLDER.code, rules.DUPLICATE_GOAL.code}
+#: Checks of the decision records, whose dates may not have been read.
+_OF_RECORDS = {r.code for r in (rules.ADOPTION_ORDER, rules.STATUS_WITHOUT_ADOPTION)} | {
+    rules.REPEAL_MISMATCH.code
+}
+
+
+def _checked_partly(
+    policy: Policy, left_out: Collection[str], errors: Sequence[Finding], project: Project
+) -> list[Finding]:
+    """The checks of meaning on a policy read in spite of its errors (`PolicyRead.partial`),
+    less those its errors would mislead: a check of a part with errors of its own (an
+    evaluation with an invalid interval seems to have none), a term used only in a part
+    left out (it seems unused), an evaluation part left out (it seems missing), and the
+    decision records' order and status (a date may not have been read)."""
+    failed = {_part(policy, f.span) for f in errors if f.is_error}
+    kept = []
+    for finding in check_policy(policy, project):
+        code = finding.rule.code
+        if (
+            code in _OF_RECORDS
+            or (code == rules.UNUSED_TERM.code and left_out)
+            or (code == rules.NO_INTERVAL.code and "evaluation" in left_out)
+            or (code not in _OF_TEXT and _part(policy, finding.span) in failed)
+        ):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _part(policy: Policy, span: Span | None) -> str | None:
+    """The top-level key of the file that `span` lies in."""
+    if span is None:
+        return None
+    above = [(s.line, key) for key, s in policy.field_spans.items() if s.line <= span.line]
+    return max(above)[1] if above else None
 
 
 def configured(findings: Iterable[Finding], lint: LintOptions) -> list[Finding]:

@@ -55,7 +55,7 @@ from policykit.model.project import (
 )
 from policykit.reading.locales import available_languages
 from policykit.reading.prose import parse_prose
-from policykit.reading.schema import SchemaName, check, slug_pattern
+from policykit.reading.schema import SchemaName, check, failing_keys, slug_pattern
 from policykit.reading.yamlsource import YMapping, YNode, YScalar, YSequence, parse_yaml
 
 T = TypeVar("T")
@@ -80,9 +80,16 @@ class Loaded:
 class PolicyRead:
     path: str
     text: str
+    #: The policy, when the file has no errors.
     policy: Policy | None
     findings: list[Finding]
     identity: PolicyIdentity | None = None
+    #: The policy as far as it could be read despite its errors, for the checks of meaning
+    #: (`validate` reports a file's warnings with its errors, not on the run after): the
+    #: whole model when only prose or meaning is wrong, or the model without `left_out`,
+    #: the top-level keys that fail the schema.
+    partial: Policy | None = None
+    left_out: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -153,13 +160,40 @@ def read_policy(
     project = project or Project()
     loaded = load(data, path, "policy", project.lint.max_file_size)
     identity = _identity(loaded.root, path, draft) if loaded.root else None
-    if loaded.root is None or not loaded.valid:
+    if loaded.root is None:
         return PolicyRead(path, loaded.text, None, loaded.findings, identity)
+    if not loaded.valid:
+        return _read_partly(loaded, loaded.root, project, draft, identity)
     builder = _PolicyBuilder(path, loaded.text, project)
     policy = builder.build(loaded.root, draft)
     findings = loaded.findings + builder.findings
-    has_errors = any(f.is_error for f in findings)
-    return PolicyRead(path, loaded.text, None if has_errors else policy, findings, identity)
+    if any(f.is_error for f in findings):
+        return PolicyRead(path, loaded.text, None, findings, identity, partial=policy)
+    return PolicyRead(path, loaded.text, policy, findings, identity)
+
+
+#: Findings that leaving parts out would cause: reported for the whole file, or not at all.
+_ARTEFACTS_OF_LEAVING_OUT = {rules.NO_SECTIONS.code, rules.INVALID_ORDER.code}
+
+
+def _read_partly(
+    loaded: Loaded, root: YMapping, project: Project, draft: bool, identity: PolicyIdentity | None
+) -> PolicyRead:
+    """A file that fails the schema, read without its failing top-level keys where the rest
+    passes: their errors are reported, and so are the rest's, prose errors and all."""
+    read = PolicyRead(loaded.path, loaded.text, None, loaded.findings, identity)
+    left_out = failing_keys(root, "policy")
+    if left_out is None:
+        return read
+    rest = YMapping({k: e for k, e in root.entries.items() if k not in left_out}, root.span)
+    if check(rest, "policy"):
+        return read  # a key the format requires failed: nothing stands on its own
+    builder = _PolicyBuilder(loaded.path, loaded.text, project)
+    read.partial, read.left_out = builder.build(rest, draft), left_out
+    read.findings = loaded.findings + [
+        f for f in builder.findings if f.rule.code not in _ARTEFACTS_OF_LEAVING_OUT
+    ]
+    return read
 
 
 def read_title(data: bytes, path: str) -> tuple[str, str] | None:

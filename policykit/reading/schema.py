@@ -138,6 +138,22 @@ def check(root: YMapping, name: SchemaName) -> list[Finding]:
     return findings
 
 
+def failing_keys(root: YMapping, name: SchemaName) -> frozenset[str] | None:
+    """The document's top-level keys with a schema error inside them (or unknown ones): what
+    to leave out to read the rest. None when the document fails as a whole (a required key
+    is missing, say), so that no part of it can be read on its own."""
+    keys: set[str] = set()
+    for error in _validator(name).iter_errors(to_plain(root)):
+        if error.absolute_path:
+            keys.add(str(error.absolute_path[0]))
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = _schema(error).get("properties", {})
+            keys.update(key for key in error.instance if key not in known)
+        else:
+            return None
+    return frozenset(keys)
+
+
 def _schema(error: ValidationError) -> Mapping[str, Any]:
     return error.schema if isinstance(error.schema, Mapping) else {}
 
