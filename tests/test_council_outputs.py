@@ -190,3 +190,60 @@ def test_a_moved_goal_says_where_it_came_from_and_the_legend_explains_the_bar() 
     assert '<li class="moved">Only staff who need a record can read it. ' in html
     assert '<span class="change-note">(moved from place 3)</span>' in html
     assert '<li class="legend-moved">a dashed bar on the left: moved</li>' in html
+
+
+def test_the_brief_names_the_deciding_body_once() -> None:
+    import datetime as dt
+
+    from policykit.planning.brief import Action, make_brief
+
+    titled = dataclasses.replace(policy(), title="18F: An Open Source Team")
+    brief = make_brief(titled, Action.NEW, dt.date(2026, 11, 20), body="18F")
+    assert brief.full_title == "Indstilling til 18F: An Open Source Team"
+    # The organisation is not named beside a title that names it as the body.
+    assert brief.footer("18F") == brief.full_title
+    assert brief.footer("Ikast-Brande Kommune") == f"Ikast-Brande Kommune · {brief.full_title}"
+    # A title that merely begins with the body's name keeps it.
+    plain = make_brief(dataclasses.replace(titled, title="18F Open Source Policy"), Action.NEW,
+                       dt.date(2026, 11, 20), body="18F")  # fmt: skip
+    assert plain.full_title.endswith(": 18F Open Source Policy")
+
+
+def test_the_project_names_the_deciding_body_per_language(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from policykit.planning.brief import Action, make_brief
+    from policykit.reading.reader import read_project
+
+    text = "format: 1\norganisation:\n  name: X\nbody:\n  da: Kommunalbestyrelsen\n  en: Council\n"
+    settings = read_project(text.encode(), "policykit.yaml").project
+    assert (settings.body("da"), settings.body("en"), settings.body("de")) == (
+        "Kommunalbestyrelsen",
+        "Council",
+        None,
+    )
+    one = read_project("format: 1\norganisation:\n  name: X\nbody: Regionsrådet\n".encode(), "p")
+    assert one.findings == [] and one.project.body("en") == "Regionsrådet"
+    new = dataclasses.replace(policy(), adoptions=())
+    brief = make_brief(new, Action.NEW, dt.date(2026, 11, 20), default_body=settings.body("da"))
+    assert brief.heading == "Indstilling til Kommunalbestyrelsen"
+
+
+def test_adopt_records_the_projects_body_when_by_is_not_given(tmp_path: Path) -> None:
+    import sys
+
+    root = tmp_path / "p"
+    run = [sys.executable, "-m", "policykit"]
+    subprocess.run([*run, "init", str(root), "--language", "en", "--organisation", "Springfield"],
+                   check=True, capture_output=True)  # fmt: skip
+    (root / "policykit.yaml").write_text(
+        (root / "policykit.yaml").read_text().replace("body: City Council", "body: Town Board")
+    )
+    target = next((root / "policies").glob("*.yaml"))
+    text = target.read_text()
+    done = subprocess.run([*run, "adopt", str(target), "--date", "2026-01-05", "--version", "1.0"],
+                          capture_output=True, text=True, cwd=root)  # fmt: skip
+    # The example policy adopts cleanly: the project's body is recorded.
+    assert done.returncode == 0, done.stderr
+    assert "adopted by Town Board" in done.stdout
+    assert "body: Town Board" in target.read_text() and target.read_text() != text

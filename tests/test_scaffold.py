@@ -86,10 +86,13 @@ def test_init_creates_the_repository(tmp_path: Path, language: str) -> None:
     folder = tmp_path / "new" / "repo"  # made, parents and all
     code, out = run("init", str(folder), "--language", language)
     assert code == 0, out
-    assert set(tree(folder)) == REPOSITORY_FILES | {EXAMPLES[language]}
+    files = {path for path in tree(folder) if not path.startswith(".git/")}
+    assert files == REPOSITORY_FILES | {EXAMPLES[language]}
     assert (folder / "policies" / "drafts").is_dir()
     assert (folder / "exports").is_dir()
-    assert out.count("created ") == len(REPOSITORY_FILES) + 1
+    # Each file, and the git repository (tmp_path lies in none).
+    assert out.count("created ") == len(REPOSITORY_FILES) + 2
+    assert "created a git repository" in out
     project = load(folder / "policykit.yaml")
     assert isinstance(project, dict)
     assert project["language"] == language
@@ -448,3 +451,31 @@ def test_scaffold_templates_are_package_data() -> None:
         ]
         assert matches, f"{relative} is not in the package data"
     assert scaffold.template_languages() == ["da", "en"]
+
+
+def test_init_makes_a_git_repository_where_there_is_none(tmp_path: Path) -> None:
+    result = scaffold.init_repository(tmp_path / "p", "Testkommune", "da")
+    assert result.git is True
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=tmp_path / "p",
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert Path(top.stdout.strip()) == (tmp_path / "p").resolve()
+
+
+def test_init_never_touches_an_existing_repository(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    before = sorted(p.relative_to(tmp_path) for p in (tmp_path / ".git").rglob("*"))
+    result = scaffold.init_repository(tmp_path / "policies-repo", "Testkommune", "da")
+    assert result.git is False
+    assert not (tmp_path / "policies-repo" / ".git").exists()
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / ".git").rglob("*")) == before
+
+
+def test_init_without_git_says_so_and_writes_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert "git is not installed" in result.output
+    assert (tmp_path / "p" / "policykit.yaml").is_file()
+    assert not (tmp_path / "p" / ".git").exists()

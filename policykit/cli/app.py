@@ -479,8 +479,14 @@ def _record(decide: Callable[[], Recorded]) -> None:
 @app.command()
 def adopt(
     file: Annotated[Path, typer.Argument(help="The policy, or its draft revision in drafts/.")],
-    by: Annotated[str, typer.Option("--by", help="The body that adopted it: Byrådet, say.")],
     date: Annotated[str, typer.Option("--date", help="The date of the decision, YYYY-MM-DD.")],
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="The body that adopted it. Default: the last adopter, or policykit.yaml's `body`.",
+        ),
+    ] = None,
     ref: Annotated[str | None, typer.Option("--ref", help="The case reference.")] = None,
     version: Annotated[
         str | None, typer.Option("--version", help="Default: the bump diff suggests.")
@@ -509,8 +515,14 @@ def evaluate(
 @app.command()
 def repeal(
     file: Annotated[Path, typer.Argument(help="The policy.")],
-    by: Annotated[str, typer.Option("--by", help="The body that repealed it.")],
     date: Annotated[str, typer.Option("--date", help="The date of the decision.")],
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="The body that repealed it. Default: the last adopter, or policykit.yaml's body.",
+        ),
+    ] = None,
     ref: Annotated[str | None, typer.Option("--ref", help="The case reference.")] = None,
 ) -> None:
     """Record a repeal: status repealed, and the decision under `repeal:`."""
@@ -597,7 +609,11 @@ def brief(
         str | None, typer.Option("--date", help="The meeting date, YYYY-MM-DD. Default: today.")
     ] = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="The deciding body. Default: the last adopter.")
+        str | None,
+        typer.Option(
+            "--by",
+            help="The deciding body. Default: the last adopter, or `body` in policykit.yaml.",
+        ),
     ] = None,
     ref: Annotated[str | None, typer.Option("--ref", help="The case reference (sagsnr.).")] = None,
     version: Annotated[
@@ -663,6 +679,13 @@ def init(
         console.print(f"created {escape(display_path(path))}")
     for path in result.kept:
         console.print(f"kept {escape(display_path(path))}: it exists already")
+    if result.git:
+        console.print(f"created a git repository in {escape(display_path(folder))}")
+    elif result.git is None:
+        console.print(
+            "   [cyan]= note:[/] git is not installed, so no repository was made; "
+            "`diff FILE@REV` and `brief` read earlier versions from git"
+        )
     here = folder.resolve() == Path.cwd().resolve()
     step = "" if here else f"`cd {escape(display_path(folder))}`, then "
     console.print(f'next: {step}`policykit validate`, and `policykit new ID --title "Title"`')

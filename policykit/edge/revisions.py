@@ -95,6 +95,17 @@ def _read_revision(path: Path, revision: str) -> VersionSource:
     return VersionSource(shown, path, data, revision)
 
 
+def start_repository(folder: Path) -> bool | None:
+    """`git init` in `folder` unless it lies in a git repository already: True when one was
+    made, False when there is one, None when git is not installed (or fails). An existing
+    repository is never touched: `git rev-parse` only reads."""
+    if _git(["--version"], folder) is None:
+        return None
+    if _git(["rev-parse", "--show-toplevel"], folder) is not None:
+        return False
+    return True if _git(["init", "--quiet"], folder) is not None else None
+
+
 def _git(arguments: list[str], cwd: Path) -> bytes | None:
     """git's output, or None when git fails (or is not installed)."""
     try:

@@ -84,3 +84,12 @@ class Project:
     electoral_calendar: ElectoralCalendar = DANISH_MUNICIPAL
     #: The project file's path, or None when the defaults are in use.
     path: str | None = None
+    #: The body that decides on policies, by language (`body:`); a single name applies to
+    #: every language.
+    bodies: Mapping[str, str] = field(default_factory=dict)
+    #: The name given for every language, when `body:` is one name.
+    body_name: str | None = None
+
+    def body(self, language: str) -> str | None:
+        """The body that decides on a policy in `language`, as the project file names it."""
+        return self.bodies.get(language, self.body_name)

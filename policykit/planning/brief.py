@@ -66,6 +66,31 @@ class Brief:
         return self.locale["brief_heading"].format(body=self.body)
 
     @property
+    def full_title(self) -> str:
+        """ "Indstilling til Byrådet: Kommunikationspolitik", naming the body once: for a
+        policy titled "18F: An Open Source Team" and decided by 18F, "Report to 18F: An
+        Open Source Team"."""
+        title = self.title
+        for separator in (":", " –", " -", ","):
+            prefix = f"{self.body}{separator}"
+            if title.casefold().startswith(prefix.casefold()) and title[len(prefix) :].strip():
+                title = title[len(prefix) :].strip()
+                break
+        return f"{self.heading}: {title}"
+
+    def footer(self, organisation: str | None) -> str:
+        """ "Ikast-Brande Kommune · Indstilling til Byrådet: Kommunikationspolitik", on every
+        page of the PDF and the Word file."""
+        return " · ".join(x for x in (self.organisation_shown(organisation), self.full_title) if x)
+
+    def organisation_shown(self, organisation: str | None) -> str | None:
+        """The organisation, to name beside the title, unless the body that decides is it:
+        "Report to 18F: …" names 18F already."""
+        if organisation and organisation.casefold() != self.body.casefold():
+            return organisation
+        return None
+
+    @property
     def action_label(self) -> str:
         """ "Godkendelse af revideret politik" / "Adopt a revision"."""
         return self.locale[f"brief_action_{self.action.value}"]
@@ -162,6 +187,7 @@ def make_brief(
     reference: str | None = None,
     version: str | None = None,
     calendar: ElectoralCalendar = DANISH_MUNICIPAL,
+    default_body: str | None = None,
 ) -> Brief:
     """The brief for deciding on `policy` at the meeting. A revision needs the change set
     against the version in force (`changes.old`). UnknownLanguageError if the policy's
@@ -181,7 +207,9 @@ def make_brief(
             f"{last.isoformat()}",
             hint="give the date of the meeting that decides, with --date YYYY-MM-DD",
         )
-    deciding = body or (decided.body if decided else None) or labels["brief_council"]
+    # The body given; else the one that adopted the version in force; else the project's.
+    deciding = body or (decided.body if decided else None) or default_body
+    deciding = deciding or labels["brief_council"]
     if reference is None and decided is not None:
         reference = decided.reference
     if version is None or action is Action.REPEAL:

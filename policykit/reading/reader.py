@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding
@@ -241,6 +241,7 @@ def read_project(data: bytes, path: str) -> ProjectRead:
         lint=_lint(lint, lint_findings) if isinstance(lint, YMapping) else LintOptions(),
         branding=_branding(root.get("branding")),
         path=path,
+        **_bodies(root.get("body")),
     )
     findings = list(loaded.findings) + lint_findings
     language = root.get("language")
@@ -311,6 +312,13 @@ def _lint(node: YMapping, findings: list[Finding]) -> LintOptions:
         max_file_size=int(_value(size)) if size else defaults.max_file_size,
         rules=_rule_settings(_mapping(node, "rules") if node.get("rules") else None, findings),
     )
+
+
+def _bodies(node: YNode | None) -> dict[str, Any]:
+    """`body:` as `Project` keeps it: one name, or a name per language."""
+    if isinstance(node, YMapping):
+        return {"bodies": {lang: _text(node, lang) for lang in node.entries}}
+    return {"body_name": str(_value(node))} if node is not None else {}
 
 
 def _rule_settings(node: YMapping | None, findings: list[Finding]) -> dict[str, RuleSetting]:

@@ -93,6 +93,7 @@ def load_brief(
         reference=reference,
         version=version,
         calendar=project.electoral_calendar,
+        default_body=project.body(policy.language),
     )
     return LoadedBrief(brief, project, path)
 
@@ -121,6 +122,7 @@ def _revision(
         reference=reference,
         version=version,
         calendar=project.electoral_calendar,
+        default_body=project.body(comparison.changes.new.language),
     )
     return LoadedBrief(brief, project, path)
 

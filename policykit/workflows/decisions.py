@@ -55,7 +55,7 @@ class Recorded:
 
 def adopt(
     path: Path,
-    body: str,
+    body: str | None,
     date: dt.date,
     reference: str | None = None,
     version: str | None = None,
@@ -74,6 +74,7 @@ def adopt(
             )
         in_force = _in_force(path, policy, project)
         new_version, note = _new_version(path, policy, in_force, version)
+        body = _deciding(body, policy, project, "adopted")
         record: dict[str, Any] = {"date": date, "body": body}
         if reference:
             record["reference"] = reference
@@ -125,9 +126,9 @@ def evaluate(path: Path, date: dt.date, note: str | None = None) -> Recorded:
         return Recorded(path, f"evaluation of {date.isoformat()} recorded")
 
 
-def repeal(path: Path, body: str, date: dt.date, reference: str | None = None) -> Recorded:
+def repeal(path: Path, body: str | None, date: dt.date, reference: str | None = None) -> Recorded:
     """Record a repeal: `repeal:` set and the status repealed."""
-    with _editing(path) as (policy, _, document):
+    with _editing(path) as (policy, project, document):
         _refuse_repealed(policy, "repeal")
         if policy.last_adoption is None or policy.is_draft_revision:
             raise DecisionError(
@@ -135,6 +136,7 @@ def repeal(path: Path, body: str, date: dt.date, reference: str | None = None) -
                 hint="a draft that is not wanted can simply be deleted",
             )
         _refuse_before(policy, date, "repeal")
+        body = _deciding(body, policy, project, "repealed")
         record: dict[str, Any] = {"date": date, "body": body}
         if reference:
             record["reference"] = reference
@@ -162,6 +164,20 @@ def _refuse_before(policy: Policy, date: dt.date, what: str) -> None:
             f"adoption on {last.date.isoformat()}",
             hint="decisions are recorded in the order they were made",
         )
+
+
+def _deciding(body: str | None, policy: Policy, project: Project, done: str) -> str:
+    """The body that decided: `--by`; else the one that adopted the policy last, as `brief`
+    proposes; else the project's body for the policy's language."""
+    last = policy.last_adoption
+    deciding = body or (last.body if last else None) or project.body(policy.language)
+    if deciding is None:
+        raise DecisionError(
+            f"say which body {done} it, with --by (Byrådet, say)",
+            hint="or name the council once, in policykit.yaml: `body: Byrådet`, or one name "
+            "per language (`body: {da: Byrådet, en: City Council}`)",
+        )
+    return deciding
 
 
 def _in_force(path: Path, policy: Policy, project: Project) -> tuple[Path, Policy] | None:

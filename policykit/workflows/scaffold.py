@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from policykit.diagnostics.errors import UsageError
 from policykit.edge.files import display_path, write_atomic
+from policykit.edge.revisions import start_repository
 from policykit.edge.workspace import POLICY_SUFFIXES, find_project_file, load_settings
 from policykit.model.project import (
     DRAFTS_FOLDER,
@@ -44,6 +45,9 @@ class Initialised:
     folder: Path
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
+    #: True when a git repository was made, False when the folder was in one already, None
+    #: when git is not there: `FILE@REV` (diff, brief) reads versions from git.
+    git: bool | None = None
 
 
 # --- init -----------------------------------------------------------------------------------
@@ -83,6 +87,7 @@ def init_repository(
             result.kept.append(path)
             continue
         result.written.append(path)
+    result.git = start_repository(folder)
     return result
 
 

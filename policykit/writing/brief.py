@@ -172,12 +172,11 @@ class BriefDocxWriter(DocxWriter):
     def footer_text(self) -> str:
         """As the PDF's: "Ikast-Brande Kommune · Indstilling til Byrådet: Kommunikationspolitik"
         (the brief is no draft of the policy, so it has no draft mark)."""
-        heading = f"{self.brief.heading}: {self.brief.title}"
-        return " · ".join(x for x in (self.document.author, heading) if x)
+        return self.brief.footer(self.document.author)
 
     def properties(self) -> None:
         """The policy's properties, titled as the brief."""
         super().properties()
         properties = self.word.core_properties
-        properties.title = f"{self.brief.heading}: {self.brief.title}"
+        properties.title = self.brief.full_title
         properties.subject = self.brief.recommendation
