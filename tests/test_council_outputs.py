@@ -247,3 +247,46 @@ def test_adopt_records_the_projects_body_when_by_is_not_given(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     assert "adopted by Town Board" in done.stdout
     assert "body: Town Board" in target.read_text() and target.read_text() != text
+
+
+def test_every_adoption_and_evaluation_is_in_the_history() -> None:
+    """The English example: adopted twice, evaluated once; with a repeal added, it has four
+    lines, oldest first, in HTML, Word and Markdown alike."""
+    import datetime as dt
+    import io
+
+    import docx
+
+    from policykit.model.policy import Decision, Status
+    from policykit.writing.docx import write_docx
+    from policykit.writing.markdown import write_markdown
+    from tests.examples import ENGLISH
+
+    english = policy(ENGLISH)
+    repeal = Decision(dt.date(2026, 6, 1), "City Council", "case 26/1", None, english.span)
+    repealed = dataclasses.replace(english, status=Status.REPEALED, repeal=repeal)
+    document = layout(repealed, project())
+    header, rows = document.history_table
+    assert header == ("Date", "Event", "Decided by", "Case", "Note")
+    assert [row[:2] for row in rows] == [
+        ("12 March 2019", "Adopted"),
+        ("20 June 2023", "Adopted"),
+        ("14 May 2025", "Evaluated"),
+        ("1 June 2026", "Repealed"),
+    ]
+    html = write_html(document)
+    assert html.count("<tr>") >= 5 and '<h2 id="history-heading">History</h2>' in html
+    history = html[html.index("history-heading") :]
+    assert history.index("20 June 2023") < history.index("14 May 2025") < history.index("1 June")
+    (table,) = docx.Document(io.BytesIO(write_docx(document))).tables
+    assert [cell.text for cell in table.rows[4].cells][:4] == [
+        "1\u00a0June\u00a02026", "Repealed", "City Council", "case 26/1"
+    ]  # fmt: skip
+    assert "| 1 June 2026 | Repealed | City Council | case 26/1 |" in write_markdown(document)
+
+
+def test_a_policy_never_decided_has_no_history() -> None:
+    new = dataclasses.replace(policy(), adoptions=(), evaluation=None)
+    document = layout(new, project())
+    assert document.history == ()
+    assert "history-heading" not in write_html(document)

@@ -242,7 +242,8 @@ def test_title_and_numbered_headings(seed_docx: bytes) -> None:
     assert "Evalueres: mindst én gang i hver valgperiode" in texts
     assert "Metoder: kvalitative metoder, kvantitative metoder" in texts
     assert "Ansvarlig for evaluering: Byrådet" in texts
-    # Related documents and the contact block close the document.
+    # Related documents, the history (a table, whose cells are not body paragraphs) and the
+    # contact block close the document.
     closing = texts[texts.index("Relaterede dokumenter") :]
     assert closing[:3] == [
         "Relaterede dokumenter",
@@ -250,6 +251,7 @@ def test_title_and_numbered_headings(seed_docx: bytes) -> None:
         "MED-aftalen",
     ]
     assert closing[3:] == [
+        "Historik",
         "Kontakt",
         "Ikast-Brande Kommune",
         "Rådhusstrædet 6",
@@ -264,7 +266,8 @@ def test_draft_mark_only_on_proposals(seed_docx: bytes) -> None:
         return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
 
     def footer(data: bytes) -> str:
-        return docx.Document(io.BytesIO(data)).sections[0].footer.paragraphs[0].text
+        # The footer's layout table: the title's cell, then the page number's.
+        return docx.Document(io.BytesIO(data)).sections[0].footer.tables[0].cell(0, 0).text
 
     assert not any("UDKAST" in text for text in texts(seed_docx))
     assert "UDKAST" not in footer(seed_docx)
@@ -381,9 +384,10 @@ def test_footer_has_page_x_of_y_fields(seed_docx: bytes) -> None:
     footer = part(seed_docx, "word/footer1.xml")
     codes = [code.text.strip() for code in footer.iter(f"{W}instrText")]
     assert codes == ["PAGE", "NUMPAGES"]
-    assert "side 1 af 1" in text_of(footer)
+    # No-break spaces hold the page number together.
+    assert "side\u00a01\u00a0af\u00a01" in text_of(footer)
     english = part(write_docx(document(ENGLISH)), "word/footer1.xml")
-    assert "page 1 of 1" in text_of(english)
+    assert "page\u00a01\u00a0of\u00a01" in text_of(english)
 
 
 def test_links_emphasis_and_strong() -> None:
@@ -664,3 +668,21 @@ def test_python_docx_is_not_imported_until_a_docx_is_written() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_a_long_footer_never_splits_the_page_number(tmp_path: Path) -> None:
+    """A title too long for one line wraps in its own cell; "page 1 of 1" stays whole at
+    the right, on the first line, as LibreOffice lays the page out."""
+    require("soffice")
+    title = "An Information Security Policy for Every Department and Every Service"
+    long = dataclasses.replace(policy(ENGLISH), title=title)
+    path = tmp_path / "long.docx"
+    path.write_bytes(write_docx(dataclasses.replace(document(ENGLISH), policy=long)))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(path)], check=True, capture_output=True, timeout=180)  # fmt: skip
+    text = subprocess.run(["pdftotext", "-layout", "-l", "1", str(tmp_path / "long.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    lines = [line for line in text.splitlines() if line.strip()]
+    footer = next(i for i, line in enumerate(lines) if "Ikast-Brande Kommune ·" in line)
+    assert re.search(r"page \d of \d$", lines[footer].rstrip()), lines[footer:]
+    assert all("page" not in line and " of " not in line for line in lines[footer + 1 :])

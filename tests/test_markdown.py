@@ -87,6 +87,8 @@ def expected_headings(doc: Document) -> list[tuple[int, str]]:
             headings.extend((2, group.title) for group in doc.policy.goals.groups)
     if doc.policy.related:
         headings.append((1, doc.locale["related"]))
+    if doc.history:
+        headings.append((1, doc.locale["history"]))
     return headings
 
 

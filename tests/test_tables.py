@@ -127,7 +127,7 @@ def test_a_paragraph_that_only_looks_like_a_caption_stays_a_paragraph() -> None:
 def test_html_has_column_headers_a_caption_and_a_named_scrolling_box(tmp_path: Path) -> None:
     html = write_html(layout(policy(STAFF), project()))
     tree = etree.HTML(html)
-    box = tree.find(".//div[@class='prose-table']")
+    box = tree.find(".//div[@class='prose-table scroll-box']")
     assert box is not None
     assert box.get("tabindex") == "0" and box.get("role") == "region"
     assert box.get("aria-label") == "Hvem har ansvaret for arbejdsmiljøet"
@@ -225,7 +225,8 @@ def test_word_has_a_real_table_whose_header_repeats() -> None:
         capture_output=True,
         check=True,
     ).stdout.decode()
-    assert "Opgave" in plain and "Hvert år i marts" in plain and "**" not in plain
+    # (A cell may wrap onto two lines of pandoc's plain text.)
+    assert "Opgave" in plain and "Hvert år" in plain and "marts" in plain and "**" not in plain
     assert "Strong" in json.dumps(found["c"][4])  # the bold cell, in the body
 
 
@@ -238,7 +239,7 @@ def test_libreoffice_reads_the_word_table(tmp_path: Path) -> None:
         capture_output=True, check=True, timeout=180,
     )  # fmt: skip
     tree = etree.HTML((tmp_path / "staff.html").read_bytes())
-    rows = tree.findall(".//table//tr")
+    rows = tree.find(".//table").findall(".//tr")  # the policy's; the footer's layout follows
     assert len(rows) == 5
     assert [" ".join("".join(c.itertext()).split()) for c in rows[3]] == [
         "Handleplan efter målingen",
@@ -313,7 +314,7 @@ def test_the_html_redline_shows_the_changed_cells(changes: Any, tmp_path: Path) 
         changes, layout(policy(STAFF), settings), layout(read(REVISED), settings)
     )
     tree = etree.HTML(html)
-    tables = tree.findall(".//div[@class='prose-table']/table")
+    tables = tree.findall(".//div[@class='prose-table scroll-box']/table")
     assert len(tables) == 1
     changed = tables[0].findall(".//td[@class='changed']")
     assert ["".join(td.itertext()) for td in changed] == [

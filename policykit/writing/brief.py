@@ -15,6 +15,7 @@ from policykit.comparing.summary import KINDS
 from policykit.planning.brief import Action, Brief
 from policykit.writing.docx import BOLD, DocxWriter, Segment
 from policykit.writing.docx.ooxml import W_NS, w
+from policykit.writing.docx.tables import room
 from policykit.writing.html import prose_html
 from policykit.writing.layout import Document
 from policykit.writing.reasons import ReasonRow, reason_rows
@@ -156,7 +157,9 @@ class BriefDocxWriter(DocxWriter):
         ]
         totals = [labels["total"], *(str(total) for total in self.brief.totals)]
         cells = [[[Segment(text)] for text in row] for row in (header, *rows, totals)]
-        widths = [PART_COLUMN, *[COUNT_COLUMN] * 4]
+        # Each count column as wide as its bold heading ("Removed", "Tilføjet") needs.
+        counts = max(COUNT_COLUMN, *(room(len(label), bold=True) for label in header[1:]))
+        widths = [PART_COLUMN, *[counts] * 4]
         self.table(
             cells, widths, style="Policy Facts", align=[None, *["right"] * 4], total_row=True
         )

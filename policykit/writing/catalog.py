@@ -101,6 +101,9 @@ class Marker:
     anchor: str
     #: The shape, as an SVG path centred on (x, y).
     shape: str
+    #: The track's pieces, (x1, x2): the line stops short of the date and state beside the
+    #: marker, so that it never runs through them as a strike-through.
+    track: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +279,22 @@ LABEL_ROOM = 64.0
 COLOURS = {State.OVERDUE: "overdue", State.DUE: "due", State.OK: "ok"}
 
 
+#: About the width of a character of the date text (14 px, bold when overdue), and the room
+#: kept around it.
+TEXT_CHARACTER = 8.0
+TEXT_ROOM = 6.0
+
+
+def _track(
+    left: float, right: float, text_x: float, characters: int, before: bool
+) -> tuple[tuple[float, float], ...]:
+    """The track from `left` to `right`, less the stretch the date text takes up."""
+    width = characters * TEXT_CHARACTER
+    start, end = (text_x - width, text_x) if before else (text_x, text_x + width)
+    pieces = ((left, start - TEXT_ROOM), (end + TEXT_ROOM, right))
+    return tuple((a, b) for a, b in pieces if b > a)
+
+
 def _shape(state: State, x: float, y: float) -> str:
     """A triangle (warning) when overdue, a diamond when due soon, a circle when ok: the shape
     says what the colour says."""
@@ -323,6 +342,7 @@ def _timeline(
         state_word = loc[f"catalog_state_{review.state.value}"].lower()
         text = f"{words} · {state_word}"
         before = at > (left + right) / 2
+        text_x = at - 14 if before else at + 14
         markers.append(
             Marker(
                 title=row.policy.title,
@@ -332,9 +352,10 @@ def _timeline(
                 y=y,
                 x=at,
                 text=text,
-                text_x=at - 14 if before else at + 14,
+                text_x=text_x,
                 anchor="end" if before else "start",
                 shape=_shape(review.state, at, y),
+                track=_track(left, right, text_x, len(text), before),
             )
         )
         lines.append(loc["catalog_timeline_item"].format(title=row.policy.title, date=text))

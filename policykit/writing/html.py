@@ -77,7 +77,21 @@ def write_html(document: Document, *, for_print: bool = False) -> str:
         branding_css=Markup(branding.css),
         logo=branding.logo_uri,
         prose=page.prose,
+        history=Markup(history_html(document)),
     )
+
+
+def history_html(document: Document) -> str:
+    """The "Historik" table, or "" for a policy with no decision or evaluation yet."""
+    from markupsafe import escape
+
+    header, rows = document.history_table
+    if not rows:
+        return ""
+    cells = [[("", str(escape(text))) for text in row] for row in rows]
+    label = document.locale["history"]
+    heads = [("", str(escape(h))) for h in header]
+    return table_html(heads, cells, None, label, box="history-table scroll-box")
 
 
 # --- the sections, for the part macros ---------------------------------------------------------
@@ -304,19 +318,20 @@ def table_html(
     row_classes: Sequence[str] = (),
     *,
     css: str = "",
+    box: str = "prose-table scroll-box",
 ) -> str:
     """A table of HTML cells, each (class, content), in a box of its own that scrolls
     sideways when the table is wider than the screen; keyboard users can focus the box to
     scroll it, and screen readers hear it named by `label`. The header cells are column
     headers (`th scope="col"`). `row_classes` marks body rows and `css` the box (a redline's
-    deleted or inserted ones)."""
+    deleted or inserted ones); `box` is the box's own class, which its stylesheet styles."""
     from markupsafe import escape
 
     def cell(tag: str, css: str, content: str, scope: str = "") -> str:
         attributes = (f' scope="{scope}"' if scope else "") + (f' class="{css}"' if css else "")
         return f"<{tag}{attributes}>{content}</{tag}>"
 
-    box = f"prose-table {css}".strip()
+    box = f"{box} {css}".strip()
     out = [f'<div class="{box}" role="region" aria-label="{escape(label)}" tabindex="0">']
     out.append("<table>")
     if caption is not None:

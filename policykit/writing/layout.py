@@ -129,6 +129,18 @@ class ExportOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of a policy's history: a decision or an evaluation."""
+
+    date: dt.date
+    #: "Vedtaget", "Evalueret", "Ophævet".
+    event: str
+    body: str | None
+    reference: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     policy: Policy
     locale: Locale
@@ -150,6 +162,46 @@ class Document:
             for prose in node_prose(section.part)
             for block in prose.blocks
         )
+
+    @property
+    def history(self) -> tuple[HistoryEntry, ...]:
+        """Every adoption, evaluation and the repeal, oldest first: the "Historik" block."""
+        policy, labels = self.policy, self.locale
+        entries = [
+            HistoryEntry(a.date, labels["history_adopted"], a.body, a.reference, a.note)
+            for a in policy.adoptions
+        ]
+        entries += [
+            HistoryEntry(r.date, labels["history_evaluated"], None, None, r.note)
+            for r in policy.evaluation_records
+        ]
+        if policy.repeal is not None:
+            repeal = policy.repeal
+            entries.append(
+                HistoryEntry(
+                    repeal.date,
+                    labels["history_repealed"],
+                    repeal.body,
+                    repeal.reference,
+                    repeal.note,
+                )
+            )
+        # Stable: on one day, the adoption comes before the evaluation, as it was made.
+        return tuple(sorted(entries, key=lambda entry: entry.date))
+
+    @property
+    def history_table(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """The history as a table, in the policy's language: its column headings and rows,
+        without the columns no entry fills (most records have no case or note)."""
+        labels = self.locale
+        rows = [
+            (labels.date(e.date), e.event, e.body or "", e.reference or "", e.note or "")
+            for e in self.history
+        ]
+        names = ("history_date", "history_event", "history_body", "history_case", "history_note")
+        kept = [i for i in range(len(names)) if i < 2 or any(row[i] for row in rows)]
+        header = tuple(labels[names[i]] for i in kept)
+        return header, tuple(tuple(row[i] for i in kept) for row in rows)
 
     def policy_links(self, extension: str) -> PolicyLinks:
         """Links to other policies, written with `extension` (see `PolicyLinks`)."""

@@ -12,7 +12,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from policykit.model.policy import Definitions, Evaluation, Goals, Prose, Section
+from policykit.model.policy import (
+    Definitions,
+    Evaluation,
+    Goals,
+    Prose,
+    Section,
+    Table,
+    TableCell,
+    Text,
+)
 from policykit.reading.prose import commonmark, escape_inline, link_destination
 from policykit.writing.layout import Document, NumberedSection, evaluation_facts
 
@@ -30,7 +39,23 @@ def write_markdown(document: Document) -> str:
     if related:
         blocks.append(_heading(1, document.locale["related"]))
         blocks.append("\n".join(_related(document)))
+    if document.history:
+        blocks.append(_heading(1, document.locale["history"]))
+        blocks.append(_history(document))
     return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _history(document: Document) -> str:
+    """The history as a pipe table, written as prose tables are."""
+    header, rows = document.history_table
+    span = document.policy.span
+
+    def cell(text: str) -> TableCell:
+        return TableCell((Text(text, span),), span)
+
+    cells = tuple(tuple(cell(text) for text in row) for row in rows)
+    table = Table(tuple(cell(h) for h in header), cells, (None,) * len(header), (), span)
+    return commonmark(Prose("", (table,), span))
 
 
 def _heading(level: int, text: str) -> str:

@@ -469,12 +469,14 @@ class _Redline(DocxWriter):
         new_footer = self.word.sections[0].footer
         if old_footer.is_linked_to_previous or new_footer.is_linked_to_previous:
             return
-        old_root, root = old_footer._element, new_footer._element
-        new = [child for child in root if local(child) == "p"]
+        # The title's cell of the footer's layout table (see `DocxWriter.footer`) holds what
+        # changes: the draft mark and the title.
+        old_cell, cell = _title_cell(old_footer._element), _title_cell(new_footer._element)
+        new = [child for child in cell if local(child) == "p"]
         for child in new:
-            root.remove(child)
-        for p in self._merge([p for p in old_root if local(p) == "p"], new):
-            root.append(p)
+            cell.remove(child)
+        for p in self._merge([p for p in old_cell if local(p) == "p"], new):
+            cell.append(p)
 
     # --- merging ----------------------------------------------------------------------------
 
@@ -777,3 +779,10 @@ def _link_groups(
         group.append(piece)
     if group:
         yield current, group
+
+
+def _title_cell(footer: BaseOxmlElement) -> BaseOxmlElement:
+    """The first cell of a footer's layout table, or the footer itself (a reference
+    document's footer, laid out with paragraphs)."""
+    cell = footer.find(f"{{{W_NS}}}tbl/{{{W_NS}}}tr/{{{W_NS}}}tc")
+    return cell if cell is not None else footer

@@ -53,6 +53,9 @@ from policykit.writing.docx.tables import (
     JUSTIFICATION,
     cell_element,
     column_widths,
+    footer_table,
+    footer_widths,
+    room,
     row_element,
     table_element,
 )
@@ -411,6 +414,7 @@ class DocxWriter:
             for item in related:
                 p = self.paragraph("List Paragraph", numbering=(num, 0))
                 self.segments(p, [Segment(item.title, PLAIN, item.url)])
+        self.history()
         org = self.document.contact_organisation
         person = self.document.policy.contact
         if org is None and person is None:
@@ -420,6 +424,19 @@ class DocxWriter:
             self.contact_lines(person.name, (), person.phone, person.email, None)
         if org is not None:
             self.contact_lines(org.name, org.address, org.phone, org.email, org.web)
+
+    def history(self) -> None:
+        """The "Historik" table: every adoption, evaluation and the repeal, oldest first."""
+        header, rows = self.document.history_table
+        if not rows:
+            return
+        self.text(self.paragraph("Closing Heading"), self.locale["history"])
+        # A date reads best on one line: its spaces do not break, and its column is as wide.
+        table = [header, *((row[0].replace(" ", "\u00a0"), *row[1:]) for row in rows)]
+        columns = [[row[c] for row in table] for c in range(len(header))]
+        cells = [[[Segment(text, PLAIN)] for text in row] for row in table]
+        widths = column_widths(columns, text_width(self.end))
+        self.table(cells, widths, style="Table Text", header_style="Table Heading")
 
     def contact_lines(
         self,
@@ -547,18 +564,28 @@ class DocxWriter:
         root = footer._element
         for child in list(root):
             root.remove(child)
-        p = w("p", root)
-        properties = w("pPr", p)
-        w("pStyle", properties, val=self.styles["footer"])
-        w("tab", w("tabs", properties), val="right", pos=str(text_width(self.end)))
-        self.text(p, f"{self.footer_text()}\t")
-        for piece in re.split(r"(\{page\}|\{pages\})", self.locale["page_x_of_y"]):
+        # Two cells of one borderless row: a long title wraps in its own cell, and "side 2
+        # af 5" keeps to the right on the first line, whole (a tab would let it split or
+        # drift to a line of its own).
+        page_text = self.locale["page_x_of_y"]
+        longest = page_text.format(page="999", pages="999")
+        widths = footer_widths(text_width(self.end), room(len(longest)))
+        row = w("tr", footer_table(root, widths))
+        left = self.paragraph("footer", into=cell_element(row, widths[0], header=False))
+        self.text(left, self.footer_text())
+        right = self.paragraph("footer", into=cell_element(row, widths[1], header=False))
+        w("jc", right[0], val="right")
+        for piece in re.split(r"(\{page\}|\{pages\})", page_text):
             if piece in ("{page}", "{pages}"):
-                self._field_begin(p, " PAGE " if piece == "{page}" else " NUMPAGES ")
-                self.text(p, "1")
-                field_char(p, "end")
+                self._field_begin(right, " PAGE " if piece == "{page}" else " NUMPAGES ")
+                self.text(right, "1")
+                field_char(right, "end")
             elif piece:
-                self.text(p, piece)
+                self.text(right, piece.replace(" ", "\u00a0"))
+        # A footer ends with a paragraph, as Word writes it; this one takes no room.
+        end = self.paragraph("footer", into=root)
+        w("spacing", end[0], before="0", after="0", line="20", lineRule="exact")
+        w("sz", w("rPr", end[0]), val="2")
 
     def footer_text(self) -> str:
         """The footer's left part: the draft mark, the organisation and the title."""

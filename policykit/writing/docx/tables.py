@@ -4,6 +4,7 @@ other paragraph."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -14,9 +15,13 @@ if TYPE_CHECKING:
 
 BORDER = "BFBFBF"
 SHADING = "F3F6F9"
-#: About one character of 11 pt text, and a cell's margins, in twentieths of a point.
-CHARACTER = 120
+#: About one character of 11 pt text, and a cell's margins, in twentieths of a point. The
+#: character is measured on DejaVu Sans, LibreOffice's stand-in for a font it lacks and
+#: the widest likely one (its digits are 0.64 em): Calibri is narrower.
+CHARACTER = 130
 PADDING = 240
+#: Bold text is wider, by about a quarter in DejaVu Sans Bold.
+BOLD = 1.25
 #: A column wants room for its longest cell on one line, up to this many characters.
 WIDEST = 40
 
@@ -45,6 +50,30 @@ def table_element(widths: Sequence[int], *, total_row: bool = False) -> BaseOxml
     return table
 
 
+def footer_table(parent: BaseOxmlElement, widths: Sequence[int]) -> BaseOxmlElement:
+    """A borderless table of fixed widths and no cell margins, for a footer's layout."""
+    table = w("tbl", parent)
+    properties = w("tblPr", table)
+    w("tblW", properties, w=str(sum(widths)), type="dxa")
+    borders = w("tblBorders", properties)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        w(side, borders, val="nil")
+    w("tblLayout", properties, type="fixed")
+    margins = w("tblCellMar", properties)
+    for side in ("left", "right"):
+        w(side, margins, w="0", type="dxa")
+    w("tblLook", properties, val="0000", firstRow="0", lastRow="0", firstColumn="0")
+    grid = w("tblGrid", table)
+    for width in widths:
+        w("gridCol", grid, w=str(width))
+    return table
+
+
+def footer_widths(total: int, page: int) -> list[int]:
+    """The footer's two columns: the title's, and the page number's at the right."""
+    return [total - page, page]
+
+
 def row_element(table: BaseOxmlElement, *, header: bool) -> BaseOxmlElement:
     """A new row at the end of `table`. A header row repeats at the top of every page the
     table runs onto (`w:tblHeader`)."""
@@ -64,16 +93,28 @@ def cell_element(row: BaseOxmlElement, width: int, *, header: bool) -> BaseOxmlE
     return cell
 
 
+#: Where a line may break: white space, but not a no-break space (a date kept whole).
+_BREAK = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def column_widths(columns: Sequence[Sequence[str]], total: int) -> list[int]:
-    """Widths that share `total` among the columns: each needs room for its longest word,
-    so that no word breaks, and wants room for its longest cell (up to WIDEST characters).
-    What is left after the needs goes by what each wants beyond its need."""
+    """Widths that share `total` among the columns, given each column's texts, its bold
+    header first: each needs room for its longest word, so that no word breaks, and wants
+    room for its longest cell (up to WIDEST characters). What is left after the needs goes
+    by what each wants beyond its need."""
     need = [
-        _room(max((len(word) for t in column for word in t.split()), default=1))
+        max(
+            (
+                room(len(word), bold=i == 0)
+                for i, t in enumerate(column)
+                for word in _BREAK.split(t)
+            ),
+            default=room(1),
+        )
         for column in columns
     ]
     want = [
-        max(_room(min(max((len(t) for t in column), default=1), WIDEST)), n)
+        max(room(min(max((len(t) for t in column), default=1), WIDEST)), n)
         for column, n in zip(columns, need, strict=True)
     ]
     if sum(want) <= total:
@@ -84,8 +125,9 @@ def column_widths(columns: Sequence[Sequence[str]], total: int) -> list[int]:
     return _fill([n + (w - n) * spare // extra for n, w in zip(need, want, strict=True)], total)
 
 
-def _room(characters: int) -> int:
-    return characters * CHARACTER + PADDING
+def room(characters: int, *, bold: bool = False) -> int:
+    """The width a cell needs for a word of `characters`, in twentieths of a point."""
+    return round(characters * CHARACTER * (BOLD if bold else 1)) + PADDING
 
 
 def _fill(widths: list[int], total: int) -> list[int]:
