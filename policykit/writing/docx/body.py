@@ -73,7 +73,9 @@ if TYPE_CHECKING:
 
 #: Headings 1–3 as hyperlinks (\h), no page numbers in web view (\z), and paragraphs with
 #: an outline level (\u).
-TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+#: The contents list the numbered sections (Heading 1), as the PDF's do; goal groups and
+#: subsections are in Word's navigation pane.
+TOC_INSTRUCTION = ' TOC \\o "1-1" \\h \\z \\u '
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,33 +292,24 @@ class DocxWriter:
         self.text(p, f" {value}")
 
     def contents(self) -> None:
-        """The table of contents: a TOC field whose result lists the sections and goal
-        groups, as Word's update will, so it reads well before that adds page numbers.
-        Word is asked to update it when it opens the file."""
+        """The table of contents: a TOC field whose result already lists the sections, as
+        Word's update will, each linked to its heading, so that it reads well when the file
+        opens, with no prompt to update. It has no page numbers: where Word breaks the pages
+        depends on the fonts of the machine that opens the file, so no number written here
+        could be known to be right. Updating the field (F9) adds them."""
         self.text(self.paragraph("TOC Heading"), self.locale["contents"])
-        entries = list(self._contents_entries())
-        for index, (level, anchor, title) in enumerate(entries):
-            p = self.paragraph(f"toc {level}")
+        sections = self.document.sections
+        for index, section in enumerate(sections):
+            p = self.paragraph("toc 1")
             if index == 0:
-                self._field_begin(p, TOC_INSTRUCTION, dirty=True)
-            link = w("hyperlink", p, anchor=bookmark_name(anchor), history="1")
-            self.text(link, title)
-            if index == len(entries) - 1:
+                self._field_begin(p, TOC_INSTRUCTION)
+            link = w("hyperlink", p, anchor=bookmark_name(section.anchor), history="1")
+            self.text(link, section.title)
+            if index == len(sections) - 1:
                 field_char(p, "end")
 
-    def _contents_entries(self) -> Iterable[tuple[int, str, str]]:
-        for section in self.document.sections:
-            yield 1, section.anchor, section.title
-            if isinstance(section.part, Goals):
-                for index, group in enumerate(section.part.groups, start=1):
-                    if group.title:
-                        yield 2, _group_anchor(group, index), group.title
-            if isinstance(section.part, Section):
-                for index, child in enumerate(section.part.subsections, start=1):
-                    yield 2, subsection_anchor(child, section.anchor, index), child.heading
-
-    def _field_begin(self, p: BaseOxmlElement, instruction: str, *, dirty: bool = False) -> None:
-        field_char(p, "begin", dirty=dirty)
+    def _field_begin(self, p: BaseOxmlElement, instruction: str) -> None:
+        field_char(p, "begin")
         code = w("instrText", w("r", p))
         code.text = instruction
         code.set(f"{{{XML_NS}}}space", "preserve")

@@ -63,10 +63,8 @@ def local(element: BaseOxmlElement) -> str:
     return str(element.tag).rsplit("}", 1)[-1]
 
 
-def field_char(p: BaseOxmlElement, kind: str, *, dirty: bool = False) -> None:
-    char = w("fldChar", w("r", p), fldCharType=kind)
-    if dirty:  # Word offers to update the field when it opens the file
-        char.set(f"{{{W_NS}}}dirty", "true")
+def field_char(p: BaseOxmlElement, kind: str) -> None:
+    w("fldChar", w("r", p), fldCharType=kind)
 
 
 def append_text(run: BaseOxmlElement, text: str, *, deleted: bool = False) -> None:

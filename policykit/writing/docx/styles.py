@@ -68,11 +68,6 @@ STYLES = {
         '<w:rPr><w:b/><w:sz w:val="28"/></w:rPr>',
     ),
     "toc 1": StyleSpec("paragraph", "TOC1", '<w:pPr><w:spacing w:after="60"/></w:pPr>'),
-    "toc 2": StyleSpec(
-        "paragraph",
-        "TOC2",
-        '<w:pPr><w:spacing w:after="60"/><w:ind w:left="284"/></w:pPr>',
-    ),
     "caption": StyleSpec(
         "paragraph",
         "Caption",
