@@ -290,3 +290,43 @@ def test_a_policy_never_decided_has_no_history() -> None:
     document = layout(new, project())
     assert document.history == ()
     assert "history-heading" not in write_html(document)
+
+
+def _pdf_pages(document: object, tmp_path: Path) -> list[str]:
+    pdf = tmp_path / "short.pdf"
+    pdf.write_bytes(write_pdf(document))  # type: ignore[arg-type]
+    text = subprocess.run([require("pdftotext"), "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return text.split("\f")[:-1]
+
+
+def test_a_short_policy_starts_on_its_first_page(tmp_path: Path) -> None:
+    """The English example: 329 words in 7 sections. Under the default 500 words its title
+    block shares the first page with the text; with 7 sections it keeps its contents."""
+    from tests.examples import ENGLISH
+
+    pages = _pdf_pages(layout(policy(ENGLISH), project()), tmp_path)
+    assert len(pages) == 3
+    first = pages[0]
+    assert "Information Security Policy" in first and "Contents" in first
+    assert "This policy tells how we protect our data" in first
+
+
+def test_a_policy_of_few_sections_has_no_contents_and_the_limits_are_settings(
+    tmp_path: Path,
+) -> None:
+    from policykit.reading.reader import read_project
+    from policykit.writing.layout import ExportOptions
+    from tests.examples import ENGLISH
+
+    none = layout(policy(ENGLISH), project(), ExportOptions(contents_min_sections=8))
+    pages = _pdf_pages(none, tmp_path)
+    assert "Contents" not in "".join(pages) and len(pages) == 3
+    # Both limits at 0: a title page of its own, then the contents, then the text.
+    text = "format: 1\norganisation:\n  name: X\npdf:\n  contents_min_sections: 0\n"
+    settings = read_project((text + "  title_page_min_words: 0\n").encode(), "p").project
+    assert (settings.contents_min_sections, settings.title_page_min_words) == (0, 0)
+    formal = ExportOptions(contents_min_sections=0, title_page_min_words=0)
+    pages = _pdf_pages(layout(policy(ENGLISH), project(), formal), tmp_path)
+    assert "This policy tells how we protect" not in pages[0]
+    assert "Contents" in pages[1] and len(pages) == 5

@@ -49,7 +49,13 @@ def export_options(
         logo_media_type=media_type,
     )
     templates = _templates(template_dir) if template_dir else Templates()
-    options = ExportOptions(branding=branding, templates=templates, pdf_variant=pdf_variant)
+    options = ExportOptions(
+        branding=branding,
+        templates=templates,
+        pdf_variant=pdf_variant,
+        contents_min_sections=project.contents_min_sections,
+        title_page_min_words=project.title_page_min_words,
+    )
     return with_policies(options, policy_titles(root, known))
 
 

@@ -19,6 +19,10 @@ EXPORTS_FOLDER = "exports"
 DEFAULT_LIX_THRESHOLD = 55.0
 DEFAULT_MAX_FILE_SIZE = 5_000_000
 DEFAULT_LIX_MIN_SENTENCES = 3
+#: A policy of fewer numbered sections gets a PDF without a contents list.
+DEFAULT_CONTENTS_MIN_SECTIONS = 6
+#: A policy of fewer words gets a PDF without a title page of its own: about a page of text.
+DEFAULT_TITLE_PAGE_MIN_WORDS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,9 @@ class Project:
     electoral_calendar: ElectoralCalendar = DANISH_MUNICIPAL
     #: The project file's path, or None when the defaults are in use.
     path: str | None = None
+    #: `pdf.contents_min_sections` and `pdf.title_page_min_words`: see the defaults.
+    contents_min_sections: int = DEFAULT_CONTENTS_MIN_SECTIONS
+    title_page_min_words: int = DEFAULT_TITLE_PAGE_MIN_WORDS
     #: The body that decides on policies, by language (`body:`); a single name applies to
     #: every language.
     bodies: Mapping[str, str] = field(default_factory=dict)

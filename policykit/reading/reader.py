@@ -242,6 +242,7 @@ def read_project(data: bytes, path: str) -> ProjectRead:
         branding=_branding(root.get("branding")),
         path=path,
         **_bodies(root.get("body")),
+        **_pdf(root.get("pdf")),
     )
     findings = list(loaded.findings) + lint_findings
     language = root.get("language")
@@ -319,6 +320,14 @@ def _bodies(node: YNode | None) -> dict[str, Any]:
     if isinstance(node, YMapping):
         return {"bodies": {lang: _text(node, lang) for lang in node.entries}}
     return {"body_name": str(_value(node))} if node is not None else {}
+
+
+def _pdf(node: YNode | None) -> dict[str, Any]:
+    """`pdf:` as `Project` keeps it."""
+    if not isinstance(node, YMapping):
+        return {}
+    keys = ("contents_min_sections", "title_page_min_words")
+    return {key: int(_value(node.get(key))) for key in keys if node.get(key) is not None}
 
 
 def _rule_settings(node: YMapping | None, findings: list[Finding]) -> dict[str, RuleSetting]:

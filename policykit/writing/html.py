@@ -78,6 +78,10 @@ def write_html(document: Document, *, for_print: bool = False) -> str:
         logo=branding.logo_uri,
         prose=page.prose,
         history=Markup(history_html(document)),
+        # On paper, a short policy starts its text on the first page, and one of a few
+        # sections has no contents list.
+        title_page=not for_print or document.printed_title_page,
+        contents=not for_print or document.printed_contents,
     )
 
 

@@ -15,7 +15,12 @@ from dataclasses import dataclass, field, replace
 
 from policykit.model.outline import Kind, Node, node_prose, numbered, outline
 from policykit.model.policy import Evaluation, Policy, Section, Status, Table
-from policykit.model.project import Organisation, Project
+from policykit.model.project import (
+    DEFAULT_CONTENTS_MIN_SECTIONS,
+    DEFAULT_TITLE_PAGE_MIN_WORDS,
+    Organisation,
+    Project,
+)
 from policykit.reading.locales import Locale, locale
 
 
@@ -126,6 +131,10 @@ class ExportOptions:
     pdf_variant: str = "pdf/ua-1"
     #: The council's policies by id, with their titles: what `policy:ID` links name.
     policies: tuple[tuple[str, str], ...] = ()
+    #: On paper, a policy of fewer numbered sections has no contents list, and one of
+    #: fewer words no title page of its own (`pdf:` in policykit.yaml).
+    contents_min_sections: int = DEFAULT_CONTENTS_MIN_SECTIONS
+    title_page_min_words: int = DEFAULT_TITLE_PAGE_MIN_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +160,21 @@ class Document:
     @property
     def language(self) -> str:
         return self.policy.language
+
+    @property
+    def printed_contents(self) -> bool:
+        """Whether the PDF has a contents list: a policy of a few sections needs none."""
+        return len(self.sections) >= self.options.contents_min_sections
+
+    @property
+    def printed_title_page(self) -> bool:
+        """Whether the PDF has a title page of its own: a short policy's text starts on the
+        first page, under its title block."""
+        from policykit.reading.prose import text_units
+
+        prose = (prose for entry in outline(self.policy) for prose in entry.prose)
+        words = sum(len(unit.text.split()) for each in prose for unit in text_units(each))
+        return words >= self.options.title_page_min_words
 
     @property
     def has_tables(self) -> bool:
