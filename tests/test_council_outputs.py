@@ -4,6 +4,7 @@ failed before its fix."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 from pathlib import Path
 
@@ -330,3 +331,25 @@ def test_a_policy_of_few_sections_has_no_contents_and_the_limits_are_settings(
     pages = _pdf_pages(layout(policy(ENGLISH), project(), formal), tmp_path)
     assert "This policy tells how we protect" not in pages[0]
     assert "Contents" in pages[1] and len(pages) == 5
+
+
+def test_the_html_and_pdf_redlines_number_a_reworded_item_as_it_is(tmp_path: Path) -> None:
+    """Item 2 reworded is one item 2, in the browser and in print (WeasyPrint ignores `li
+    value`, so the PDF numbered a 3-item list 1, 2, 3, 4)."""
+    from policykit.comparing.diff import compare
+    from policykit.writing.pdf import html_to_pdf
+    from policykit.writing.redline_html import write_redline_html
+    from tests.test_redline_docx import reworded_list_pair
+
+    old, new = reworded_list_pair()
+    old_doc, new_doc = layout(old, project()), layout(new, project())
+    html = write_redline_html(compare(old, new), old_doc, new_doc)
+    purpose = html[html.index("We do three things") :]
+    purpose = purpose[: purpose.index("</ol>")]
+    assert purpose.count("<li") == 3
+    pdf = tmp_path / "redline.pdf"
+    pdf.write_bytes(html_to_pdf(html, new_doc))
+    text = subprocess.run([require("pdftotext"), "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    numbers = re.findall(r"^\s*(\d)\. (Collect|Publish|Review)", text, re.M)
+    assert numbers == [("1", "Collect"), ("2", "Publish"), ("3", "Review")]

@@ -582,6 +582,20 @@ def test_each_change_and_why_is_a_comment_on_its_section() -> None:
     assert "ændrer et tal" not in accepted
 
 
+def test_a_moved_goal_says_in_its_comment_where_it_came_from() -> None:
+    """The Word redline, as the HTML and PDF ones: "moved from place 3", and which goal."""
+    cases = DATA / "diff"
+    old = layout(_load(cases / "base.yaml"), project())
+    new = layout(_load(cases / "goal-items-shuffled.yaml"), project())
+    comments = part(redline_of(old, new), "word/comments.xml")
+    texts = ["".join(c.itertext()) for c in comments.iter(f"{W}comment")]
+    assert any(
+        "moved, editorial – only the order; moved from place 3: “Only staff who need a record "
+        "can read it.”" in text
+        for text in texts
+    ), texts
+
+
 COMMENT_MARKS = re.compile(
     r'<w:commentRange(?:Start|End) w:id="\d+"/>|<w:r><w:rPr><w:rStyle w:val="CommentReference"/>'
     r'</w:rPr><w:commentReference w:id="\d+"/></w:r>'
@@ -616,6 +630,42 @@ def test_libreoffice_converts_the_commented_redline(tmp_path: Path) -> None:
 # --- LibreOffice: Accept All and Reject All, exactly ----------------------------------------
 
 
+#: A numbered list whose second item is reworded beyond the similarity threshold.
+OLD_LIST = (
+    "We do three things:\n\n1. Collect the data.\n2. Publish the report every year.\n"
+    "3. Review it.\n"
+)
+NEW_LIST = OLD_LIST.replace("the report every year", "a short summary online, with the figures")
+
+
+def reworded_list_pair() -> tuple[Policy, Policy]:
+    english = read("policies/information-security-policy.yaml")
+    assert english.purpose is not None
+
+    def with_purpose(text: str) -> Policy:
+        prose, findings = parse_prose(text, lambda line: Span("x.yaml", line + 1, 1))
+        assert findings == []
+        return dataclasses.replace(
+            english, purpose=dataclasses.replace(english.purpose, text=prose)
+        )
+
+    return with_purpose(OLD_LIST), with_purpose(NEW_LIST)
+
+
+def test_a_reworded_numbered_item_is_one_item_that_keeps_its_number() -> None:
+    """Item 2 rewritten is item 2 with its words changed, not a deleted item 2 and an
+    inserted one: as two, LibreOffice showed "[2.] … [3.] …" and then "2." for item 3."""
+    old, new = reworded_list_pair()
+    body = part(redline_of(layout(old, project()), layout(new, project())), "word/document.xml")
+    items = [p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}numPr") is not None]
+    texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in items[:3]]
+    assert texts == ["Collect the data.", "Publish a short summary online, with the figures.",
+                     "Review it."]  # fmt: skip
+    # Its old words are tracked deletions inside it, and no paragraph mark is.
+    assert "report every year" in "".join(t.text or "" for t in items[1].iter(f"{W}delText"))
+    assert not any(p.find(f"{W}pPr/{W}rPr/{W}del") is not None for p in items[:3])
+
+
 def test_libreoffice_accept_all_and_reject_all_give_the_two_exports(tmp_path: Path) -> None:
     """Writer's own Accept All gives exactly the new export's text, Reject All exactly the
     old one's, lists and numbers included: for the seed against its revision both ways, and
@@ -628,6 +678,7 @@ def test_libreoffice_accept_all_and_reject_all_give_the_two_exports(tmp_path: Pa
     pairs += [(base, _load(case)) for case in sorted(cases.glob("*.yaml")) if case.stem != "base"]
     # Format 2: a free section moved, a subsection reworded and one removed, a section added.
     pairs += [table_pair(revision) for revision in TABLE_REVISIONS.values()]
+    pairs.append(reworded_list_pair())
     staff = read("policies/personalepolitik.yaml")
     pairs += [(staff, read("tests/data/format2/personalepolitik-revised.yaml"))]
     jobs: list[str] = []

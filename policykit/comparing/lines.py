@@ -238,11 +238,22 @@ def merge_lines(old: Sequence[Line], new: Sequence[Line]) -> list[MergedLine]:
         [x.key for x in new],
         lambda i, j: similarity(old[i].text, new[j].text),
         lambda i, j: (old[i].kind, old[i].depth) == (new[j].kind, new[j].depth),
+        lambda i, j: _same_numbered_item(old[i], new[j]),
     )
     return [
         _merged(old[i] if i is not None else None, new[j] if j is not None else None)
         for i, j in aligned
     ]
+
+
+def _same_numbered_item(old: Line, new: Line) -> bool:
+    """Items of a numbered list at one depth with one number: the same item, reworded."""
+    return (
+        old.kind == new.kind == "li"
+        and old.ordered
+        and new.ordered
+        and (old.depth, old.number) == (new.depth, new.number)
+    )
 
 
 def _merged(old: Line | None, new: Line | None) -> MergedLine:

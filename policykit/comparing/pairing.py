@@ -65,11 +65,16 @@ def align(
     new: Sequence[Hashable],
     score: Callable[[int, int], float],
     may_pair: Callable[[int, int], bool] = lambda i, j: True,
+    by_place: Callable[[int, int], bool] | None = None,
 ) -> list[Aligned]:
     """Two sequences in one, in order, by their keys: equal runs as `difflib` finds them,
     and within each stretch that changed, the most alike elements paired (`pair_similar`,
     in order, only where `may_pair`); the rest deleted, then inserted, where they stand.
-    `score` and `may_pair` take indexes into `old` and `new`."""
+    `score` and `may_pair` take indexes into `old` and `new`.
+
+    `by_place` pairs what is left between two pairs by place, however reworded, where each
+    side has as many and every one is `by_place` with its counterpart: the items of a
+    numbered list, whose number says which item is which ("2." rewritten is still item 2)."""
     out: list[Aligned] = []
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -82,8 +87,12 @@ def align(
         made = sorted(pair_similar(candidates, score, ordered=True).items())
         next_old, next_new = i1, j1
         for i, j in [*made, (i2, j2)]:
-            out.extend((k, None) for k in range(next_old, i))
-            out.extend((None, k) for k in range(next_new, j))
+            gap = list(zip(range(next_old, i), range(next_new, j), strict=False))
+            if by_place and i - next_old == j - next_new and all(by_place(*p) for p in gap):
+                out.extend(gap)
+            else:
+                out.extend((k, None) for k in range(next_old, i))
+                out.extend((None, k) for k in range(next_new, j))
             if i < i2:
                 out.append((i, j))
             next_old, next_new = i + 1, j + 1

@@ -225,7 +225,8 @@ class Document:
         names = ("history_date", "history_event", "history_body", "history_case", "history_note")
         kept = [i for i in range(len(names)) if i < 2 or any(row[i] for row in rows)]
         header = tuple(labels[names[i]] for i in kept)
-        return header, tuple(tuple(row[i] for i in kept) for row in rows)
+        # A cell a record leaves empty (an evaluation has no deciding body) shows a dash.
+        return header, tuple(tuple(row[i] or "–" for i in kept) for row in rows)
 
     def policy_links(self, extension: str) -> PolicyLinks:
         """Links to other policies, written with `extension` (see `PolicyLinks`)."""

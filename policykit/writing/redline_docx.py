@@ -46,7 +46,7 @@ from difflib import SequenceMatcher
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from policykit.comparing.diff import ChangeSet
+from policykit.comparing.diff import Change, ChangeSet, Kind
 from policykit.comparing.pairing import SIMILAR, Aligned, align
 from policykit.comparing.words import Op, styled_diff
 from policykit.comparing.words import words as word_tokens
@@ -98,12 +98,19 @@ def _comments(changes: ChangeSet, old: Document, new: Document) -> dict[str | No
     for change, row in zip(changes.changes, rows, strict=True):
         section = section_of(change, old, new)
         where = section.anchor if section is not None else None
-        overruled = f" ({row.overruled})" if row.overruled else ""
         label = "" if section is not None else f"{row.place}: "
-        out.setdefault(where, []).append(
-            f"{label}{row.kind}, {row.category}{overruled} – {row.reason}"
-        )
+        out.setdefault(where, []).append(f"{label}{row.line}{_moved_goal(change, new)}")
     return out
+
+
+def _moved_goal(change: Change, new: Document) -> str:
+    """For a goal moved within its group, where it came from and which it is, as the HTML
+    redline says beside it: "; flyttet fra plads 3: “Kun medarbejdere, der …”"."""
+    if change.kind is not Kind.MOVED or change.moved is None or change.part != "goals":
+        return ""
+    text = " ".join((change.new or change.old or "").split())
+    quoted = text if len(text) <= 60 else text[:59].rstrip() + "…"
+    return f"; {new.locale['goal_moved_from'].format(number=change.moved[0])}: “{quoted}”"
 
 
 def _xml(element: BaseOxmlElement) -> str:
@@ -366,10 +373,20 @@ def _align(old: Sequence[Unit], new: Sequence[Unit]) -> list[Pair]:
         [p.key for p in new],
         lambda i, j: _alike(old[i], new[j]),
         lambda i, j: old[i].shape == new[j].shape and _same_identity(old[i], new[j]),
+        lambda i, j: _numbered_item(old[i]) and old[i].shape == new[j].shape,
     )
     return [
         (old[i] if i is not None else None, new[j] if j is not None else None) for i, j in aligned
     ]
+
+
+def _numbered_item(unit: Unit) -> bool:
+    """An item of a numbered (not bulleted) list: one reworded in place of another at its
+    place is that item, reworded (see `pairing.align`), and keeps its number in the redline:
+    a deletion and an insertion would show in LibreOffice as "[2.] … [3.] …" and renumber
+    the rest."""
+    # The shape holds the list's format as "numFmt|start|lvlText" (`_Version.list_format`).
+    return isinstance(unit, _Para) and unit.num is not None and '"bullet|' not in unit.shape
 
 
 def _alike(old: Unit, new: Unit) -> float:

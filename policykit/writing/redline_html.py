@@ -477,7 +477,13 @@ def _render_lines(lines: Sequence[MergedLine]) -> str:
             while len(open_lists) < line.depth:
                 open_lists.append(tag)
                 out.append(f"<{tag}>")
-            value = f' value="{line.number}"' if line.ordered else ""
+            # `value` for browsers; the counter for WeasyPrint, which ignores `value`: reset
+            # to one less, since the item then counts itself.
+            value = (
+                f' value="{line.number}" style="counter-reset: list-item {line.number - 1}"'
+                if line.ordered
+                else ""
+            )
             out.append(f"<li{value}{css}>{_pieces_html(merged.pieces)}")
     out.extend(f"</li></{tag}>" for tag in reversed(open_lists))
     return "\n".join(out)
