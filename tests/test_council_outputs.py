@@ -147,17 +147,21 @@ def test_a_decision_after_today_is_refused_and_nothing_is_written(tmp_path: Path
 
 def test_nothing_runs_off_a_phone_screen(tmp_path: Path) -> None:
     """At 390 px, the page does not scroll sideways, no heading is wider than its box, and
-    the redline's summary table fits; wider tables scroll in their own box."""
+    the redline's summary table fits; wider tables (the history, the register and its
+    timeline) scroll in their own box, which shows a shadow at the edge that has more."""
     from policykit.comparing.diff import compare
     from policykit.writing.redline_html import write_redline_html
-    from tests.examples import draft
+    from tests.examples import ENGLISH, draft
+    from tests.test_catalog import page as register
 
     settings = project()
     pages = {
-        "policy.html": write_html(layout(policy(), settings)),
+        "policy.html": write_html(layout(policy(ENGLISH), settings)),
+        "seed.html": write_html(layout(policy(), settings)),
         "redline.html": write_redline_html(
             compare(policy(), draft()), layout(policy(), settings), layout(draft(), settings)
         ),
+        "register.html": register(),
     }
     with chromium_page() as browser:
         browser.set_viewport_size({"width": 390, "height": 800})
@@ -171,6 +175,21 @@ def test_nothing_runs_off_a_phone_screen(tmp_path: Path) -> None:
                 ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
             )
             assert wide == [], (name, wide)
+            # Whatever scrolls sideways is a box with the cue: its shadow is a background
+            # that scrolls with it (see policy.css), not a plain box.
+            bare = browser.evaluate(
+                "[...document.querySelectorAll('body *')].filter(e => e.scrollWidth > "
+                "e.clientWidth + 1 && getComputedStyle(e).overflowX === 'auto' && "
+                "!getComputedStyle(e).backgroundImage.includes('radial-gradient'))"
+                ".map(e => e.className)"
+            )
+            assert bare == [], (name, bare)
+            scrolling = browser.evaluate(
+                "[...document.querySelectorAll('.scroll-box')]"
+                ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className)"
+            )
+            if name in ("policy.html", "register.html"):  # a history, a register this wide
+                assert scrolling, name
 
 
 def test_a_moved_goal_says_where_it_came_from_and_the_legend_explains_the_bar() -> None:
