@@ -32,6 +32,9 @@ MAX_EXPANDED_NODES = 500_000
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _NULL = re.compile(r"~|null|Null|NULL|")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+#: A plain whole number longer than this is refused (see `_huge_number`): the largest value a
+#: setting takes has 10 digits.
+MAX_NUMBER_DIGITS = 30
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 # A `%YAML` directive opens the file, before any content or `---`.
@@ -235,6 +238,19 @@ def _syntax_finding(error: Any, text: str, path: str) -> Finding:
     )
 
 
+def _huge_number(text: str, span: Span) -> Finding:
+    """A whole number longer than any setting takes, which Python would refuse to read as
+    one beyond 4,300 digits: a finding, never a ValueError."""
+    return Finding.of(
+        rules.INVALID_VALUE,
+        f"the number `{text[:12]}…` has {len(text):,} digits, more than any value in a "
+        "policy file can have",
+        span,
+        width=min(len(text), 40),
+        hint=f'if it is meant as text, put it in quotes: `"{text[:12]}…"`',
+    )
+
+
 def _control_character(char: str, span: Span) -> Finding:
     return Finding.of(
         rules.CONTROL_CHARACTER,
@@ -332,6 +348,8 @@ class _TreeBuilder:
         bad = _FORBIDDEN.search(text)
         if bad:
             raise _Abort(_control_character(f"U+{ord(bad.group()):04X}", span))
+        if plain and len(text) > MAX_NUMBER_DIGITS and _INT.fullmatch(text):
+            raise _Abort(_huge_number(text, span))
         value = resolve_plain(text) if plain else text
         style = event.style if event.style in ("|", ">") else None
         return YScalar(value, text, plain, style, span)
