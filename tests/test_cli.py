@@ -117,7 +117,7 @@ def test_folder_without_policies_is_a_usage_error(repo: Path) -> None:
 def test_unreadable_file_exits_2(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_policy(repo / "policies" / "a.yaml", "a")
 
-    def denied(path: Path, limit: int) -> bytes:
+    def denied(path: Path, limit: int, within: Path | None = None) -> bytes:
         raise PermissionError(13, "Permission denied", str(path))
 
     # Tests may run as root, who reads any file; so the refusal is simulated at the edge.

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from policykit.diagnostics.errors import UsageError
+from policykit.edge.files import display_path, read_limited
 from policykit.edge.workspace import policy_titles
 from policykit.model.policy import Policy
 from policykit.model.project import Project
@@ -76,10 +77,7 @@ def _logo(reference: str, root: Path) -> tuple[bytes, str]:
     media_type = LOGO_TYPES.get(path.suffix.lower())
     if media_type is None:
         raise ExportError(f"the logo `{reference}` is not an SVG or PNG file")
-    try:
-        return path.read_bytes(), media_type
-    except OSError as error:
-        raise ExportError(f"cannot read the logo `{reference}`: {error.strerror}") from None
+    return _read(base / reference, base, f"the logo `{reference}`"), media_type
 
 
 def _templates(folder: Path) -> Templates:
@@ -88,12 +86,12 @@ def _templates(folder: Path) -> Templates:
     if not folder.is_dir():
         raise ExportError(f"the template folder {folder} does not exist")
     texts = {
-        name: (folder / name).read_text("utf-8")
+        name: _text(_read(folder / name, folder, f"the template {name}"), folder / name)
         for name in TEMPLATE_NAMES
-        if (folder / name).is_file()
+        if (folder / name).exists()
     }
     reference = folder / REFERENCE_DOCX
-    if not texts and not reference.is_file():
+    if not texts and not reference.exists():
         raise ExportError(
             f"the template folder {folder} holds none of the files a template folder may hold",
             hint=f"add any of {', '.join(TEMPLATE_NAMES)} or {REFERENCE_DOCX}",
@@ -101,6 +99,31 @@ def _templates(folder: Path) -> Templates:
     return Templates(
         html=texts.pop("policy.html.j2", None),
         css=texts.pop("policy.css", None),
-        reference_docx=reference.read_bytes() if reference.is_file() else None,
+        reference_docx=_read(reference, folder, REFERENCE_DOCX) if reference.exists() else None,
         files=tuple(sorted(texts.items())),
     )
+
+
+#: No logo, template or reference document is larger than this.
+MAX_ASSET_SIZE = 10_000_000
+
+
+def _read(path: Path, within: Path, what: str) -> bytes:
+    """An asset's bytes: a regular file inside `within`, of at most MAX_ASSET_SIZE bytes."""
+    try:
+        data = read_limited(path, MAX_ASSET_SIZE, within=within)
+    except OSError as error:
+        raise ExportError(
+            f"cannot read {what}: {error.strerror or error}",
+            hint=getattr(error, "hint", "check that the file exists and that you may read it"),
+        ) from None
+    if len(data) > MAX_ASSET_SIZE:
+        raise ExportError(f"{what} is larger than the limit of {MAX_ASSET_SIZE:,} bytes")
+    return data
+
+
+def _text(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ExportError(f"the template {display_path(path)} is not UTF-8 text") from None

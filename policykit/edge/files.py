@@ -6,7 +6,9 @@ as it was and no stray file behind.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -102,7 +104,52 @@ def display_path(path: Path) -> str:
     return absolute.as_posix()
 
 
-def read_limited(path: Path, limit: int) -> bytes:
-    """At most `limit + 1` bytes: enough to tell that a file is too large without reading it."""
-    with path.open("rb") as handle:
-        return handle.read(limit + 1)
+class UnsafeInputError(OSError):
+    """An input policykit will not read: one whose real path leaves the folder it must stay
+    in (a symlink to /etc/passwd in policies/), or that is no regular file (a FIFO, which
+    would hang the read, or a device). An OSError, so that every reader reports it as a
+    file it cannot read, with `strerror` saying why."""
+
+    def __init__(self, reason: str, hint: str) -> None:
+        super().__init__(errno.EPERM, reason)
+        self.hint = hint
+
+
+#: Reads go in pieces of this size, so that a large limit asks for no memory up front.
+_CHUNK = 1 << 20
+
+
+def confined(path: Path, within: Path) -> Path:
+    """`path` if its real path (every symlink followed) lies inside `within`'s; else
+    UnsafeInputError."""
+    base = within.resolve()
+    real = path.resolve()
+    if not real.is_relative_to(base):
+        raise UnsafeInputError(
+            f"it leads to {real}, outside {base}",
+            "policykit reads only files inside the repository (or the template folder); "
+            "copy the file in instead of linking to it",
+        )
+    return real
+
+
+def read_limited(path: Path, limit: int, within: Path | None = None) -> bytes:
+    """At most `limit + 1` bytes of a regular file: enough to tell that it is too large
+    without reading it all. With `within`, the file's real path must lie inside it."""
+    real = confined(path, within) if within is not None else path
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+    fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UnsafeInputError(
+                "it is not a regular file (a pipe, a device or a socket)",
+                "name a file; policykit reads no pipes or devices",
+            )
+        pieces, size = [], 0
+        while size <= limit:
+            piece = handle.read(min(_CHUNK, limit + 1 - size))
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+        return b"".join(pieces)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from policykit.diagnostics.errors import PolicykitError
 from policykit.edge.files import display_path
+from policykit.edge.workspace import read_named
 from policykit.model.project import DRAFTS_FOLDER
 
 
@@ -56,7 +57,7 @@ def _read_file(path: Path) -> VersionSource:
     if path.is_dir():
         raise RevisionError(f"{shown}: is a folder; diff compares two policy files")
     try:
-        return VersionSource(shown, path, path.read_bytes())
+        return VersionSource(shown, path, read_named(path))
     except OSError as error:
         raise RevisionError(f"{shown}: cannot read the file: {error.strerror or error}") from None
 

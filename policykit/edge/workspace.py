@@ -89,9 +89,17 @@ def load_project(start: Path) -> ProjectRead | Finding | None:
         return None
     shown = display_path(project_file)
     try:
-        return read_project(read_limited(project_file, DEFAULT_MAX_FILE_SIZE), shown)
+        data = read_limited(project_file, DEFAULT_MAX_FILE_SIZE, within=project_file.parent)
+        return read_project(data, shown)
     except OSError as error:
         return _unreadable(shown, error)
+
+
+def read_named(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """A policy file a command names (`diff`, `adopt`, `brief`): a regular file inside its
+    repository (with none, its own folder), of at most `limit + 1` bytes."""
+    project_file = find_project_file(path)
+    return read_limited(path, limit, within=project_file.parent if project_file else path.parent)
 
 
 def load_workspace(paths: Sequence[Path]) -> Workspace:
@@ -105,16 +113,22 @@ def load_workspace(paths: Sequence[Path]) -> Workspace:
         if project is not None:
             workspace.setup.extend(f for f in project.findings if f.is_error)
     limit = workspace.settings.lint.max_file_size
-    for path in policy_paths(paths):
-        if path.name == PROJECT_FILE:  # named explicitly: it is read above, as the project file
-            continue
-        shown = display_path(path)
-        try:
-            data = read_limited(path, limit)
-        except OSError as error:
-            workspace.unreadable.append(_unreadable(shown, error))
-            continue
-        workspace.files.append(SourceFile(shown, data, draft=path.parent.name == DRAFTS_FOLDER))
+    project_file = find_project_file(paths[0]) if paths else None
+    root = project_file.parent if project_file else None
+    for named in paths:
+        # Inside the repository; without one, inside the folder named (or the file's own).
+        within = root or (named if named.is_dir() else named.parent)
+        for path in policy_paths([named]):
+            if path.name == PROJECT_FILE:  # named explicitly: it is read above, as such
+                continue
+            shown = display_path(path)
+            try:
+                data = read_limited(path, limit, within=within)
+            except OSError as error:
+                workspace.unreadable.append(_unreadable(shown, error))
+                continue
+            draft = path.parent.name == DRAFTS_FOLDER
+            workspace.files.append(SourceFile(shown, data, draft=draft))
     return workspace
 
 
@@ -209,7 +223,8 @@ def policy_titles(root: Path, known: Sequence[Policy] = ()) -> tuple[tuple[str, 
         if path.parent.name == DRAFTS_FOLDER or display_path(path) in read:
             continue
         try:
-            found = read_title(read_limited(path, DEFAULT_MAX_FILE_SIZE), path.name)
+            data = read_limited(path, DEFAULT_MAX_FILE_SIZE, within=root)
+            found = read_title(data, path.name)
         except OSError:
             continue
         if found is not None:
@@ -228,9 +243,8 @@ def checked_settings(report: Report) -> Project:
 
 def _unreadable(shown: str, error: OSError) -> Finding:
     reason = error.strerror or str(error)
+    hint = getattr(error, "hint", "check that the file exists and that you may read it")
     return Finding.of(
-        rules.UNREADABLE_FILE,
-        f"cannot read the file: {reason.lower()}",
-        Span(shown, 1, 1),
-        hint="check that the file exists and that you may read it",
-    )
+        rules.UNREADABLE_FILE, f"cannot read the file: {reason[:1].lower()}{reason[1:]}",
+        Span(shown, 1, 1), hint=hint,
+    )  # fmt: skip

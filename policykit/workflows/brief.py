@@ -13,7 +13,7 @@ from policykit.checking.checks import placeholder_errors
 from policykit.comparing.diff import Overruling
 from policykit.diagnostics.errors import InvalidInputError, UsageError
 from policykit.edge.files import display_path
-from policykit.edge.workspace import checked_settings, validate_paths
+from policykit.edge.workspace import checked_settings, read_named, validate_paths
 from policykit.model.policy import Policy, Status
 from policykit.model.project import DRAFTS_FOLDER, Project
 from policykit.planning.brief import Action, Brief, make_brief
@@ -132,7 +132,7 @@ def _refuse_placeholders(policy: Policy, path: Path) -> None:
     errors = placeholder_errors(policy)
     if errors:
         shown = display_path(path)
-        text = path.read_text("utf-8-sig", errors="replace")
+        text = read_named(path).decode("utf-8-sig", errors="replace")
         raise InvalidInputError(shown, NOT_WRITTEN, errors, {shown: text})
 
 

@@ -26,7 +26,7 @@ from policykit.checking.validate import SourceFile, validate
 from policykit.comparing.diff import Bump, bump_version, compare
 from policykit.diagnostics.errors import InvalidInputError, PolicykitError, UsageError
 from policykit.edge.files import display_path, write_atomic
-from policykit.edge.workspace import load_settings, project_root
+from policykit.edge.workspace import load_settings, project_root, read_named
 from policykit.model.policy import Policy, Status
 from policykit.model.project import DRAFTS_FOLDER, Project
 
@@ -187,7 +187,7 @@ def _in_force(path: Path, policy: Policy, project: Project) -> tuple[Path, Polic
     target = path.parent.parent / path.name
     if not target.is_file():
         return None
-    source = SourceFile(display_path(target), target.read_bytes())
+    source = SourceFile(display_path(target), read_named(target))
     report = validate([source], project)
     return (target, report.policies[0]) if report.policies else None
 
@@ -235,7 +235,7 @@ def _editing(path: Path, *, final: bool = False) -> Iterator[tuple[Policy, Proje
         )
     with _locked(project_root([path])):
         project = load_settings(path.parent)
-        data = path.read_bytes()
+        data = read_named(path)
         policy = _checked(SourceFile(shown, data, path.parent.name == DRAFTS_FOLDER), project)
         placeholders = placeholder_errors(policy) if final else []
         if placeholders:

@@ -1,0 +1,110 @@
+"""What a hostile tester found (issue 13), each case as the tester ran it: the command in a
+fresh process on a project in a temporary folder, with the outcome policykit promises: a
+clear message naming the file, a non-zero exit, no traceback, and nothing outside the
+repository read or published."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+#: A secret outside the repository, which no output may carry.
+SECRET = "root-secret-7f3a"
+
+
+def policykit(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policykit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of this repository's project file and policies, beside a secret file."""
+    (tmp_path / "secret.txt").write_text(f"password: {SECRET}\n", encoding="utf-8")
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(ROOT / "policykit.yaml", root)
+    shutil.copytree(ROOT / "policies", root / "policies")
+    return root
+
+
+def assert_refused(done: subprocess.CompletedProcess[str], *expected: str) -> None:
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "Traceback" not in output
+    assert SECRET not in output
+    for text in expected:
+        assert text in output, output
+
+
+def test_a_policy_linked_to_a_file_outside_is_not_read(project: Path) -> None:
+    (project / "policies" / "x.yaml").symlink_to(project.parent / "secret.txt")
+    done = policykit("validate", cwd=project)
+    assert_refused(done, "PK001", "policies/x.yaml", "outside")
+    # Named on the command line, too; and export writes nothing of it.
+    assert_refused(policykit("validate", "policies/x.yaml", cwd=project), "outside")
+    assert_refused(policykit("diff", "policies/x.yaml", "policies/x.yaml", cwd=project), "outside")
+
+
+def test_a_project_file_linked_outside_is_not_read(project: Path) -> None:
+    (project / "policykit.yaml").unlink()
+    (project / "policykit.yaml").symlink_to(project.parent / "secret.txt")
+    assert_refused(policykit("validate", cwd=project), "policykit.yaml", "outside")
+
+
+def test_a_template_linked_outside_is_not_published(project: Path) -> None:
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "policy.css").symlink_to(project.parent / "secret.txt")
+    out = project / "out"
+    done = policykit("export", "--html", "--template", "templates", "-d", "out", cwd=project)
+    assert_refused(done, "policy.css", "outside")
+    # The template is read before any export: nothing of it is written.
+    assert not out.exists() or not any(SECRET in p.read_text("utf-8") for p in out.rglob("*"))
+
+
+def test_a_reference_docx_linked_outside_is_not_read(project: Path) -> None:
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "reference.docx").symlink_to(project.parent / "secret.txt")
+    done = policykit("export", "--docx", "--template", "templates", "-d", "out", cwd=project)
+    assert_refused(done, "reference.docx", "outside")
+
+
+def set_project(project: Path, old: str, new: str) -> None:
+    path = project / "policykit.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_fifo_policy_is_refused_and_never_waited_for(project: Path) -> None:
+    os.mkfifo(project / "policies" / "fifo.yaml")
+    assert_refused(policykit("validate", cwd=project, timeout=30), "fifo.yaml", "not a regular")
+
+
+def test_a_fifo_logo_is_refused_and_never_waited_for(project: Path) -> None:
+    os.mkfifo(project / "logo.png")
+    set_project(project, "language: da\n", "language: da\nbranding:\n  logo: logo.png\n")
+    done = policykit("export", "--html", "-d", "out", cwd=project, timeout=60)
+    assert_refused(done, "logo.png", "not a regular file")
+
+
+@pytest.mark.parametrize("value", ["100000000000", "999999999999999999999999"])
+def test_a_huge_max_file_size_is_a_finding_not_a_memory_error(project: Path, value: str) -> None:
+    set_project(project, "max_file_size: 5000000", f"max_file_size: {value}")
+    done = policykit("validate", cwd=project)
+    assert_refused(done, "PK104", "max_file_size", "maximum of 1000000000")
