@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+IN_FORCE = "policies/kommunikationspolitik.yaml"
+DRAFT = "policies/drafts/kommunikationspolitik.yaml"
 #: A secret outside the repository, which no output may carry.
 SECRET = "root-secret-7f3a"
 
@@ -108,3 +110,75 @@ def test_a_huge_max_file_size_is_a_finding_not_a_memory_error(project: Path, val
     set_project(project, "max_file_size: 5000000", f"max_file_size: {value}")
     done = policykit("validate", cwd=project)
     assert_refused(done, "PK104", "max_file_size", "maximum of 1000000000")
+
+
+def test_escape_sequences_never_reach_the_terminal(project: Path) -> None:
+    """A source line with ESC[2J, and a file name with an ESC, are shown as `\\x1b`."""
+    (project / "policies" / "esc.yaml").write_text(
+        "format: 1\nid: esc\ntitle: a\x1b[2Jb\n", encoding="utf-8"
+    )
+    named = project / "policies" / "b\x1b[31mred.yaml"
+    named.write_text("format: 1\nid: red\ntitle: [\n", encoding="utf-8")
+    done = policykit("validate", cwd=project)
+    output = done.stdout + done.stderr
+    assert "\x1b" not in output
+    assert "title: a\\x1b[2Jb" in output and "b\\x1b[31mred.yaml" in output
+    # The caret stands under the spelled-out character.
+    lines = output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "title: a\\x1b" in line)
+    assert lines[at + 1].index("^") == lines[at].index("\\x1b")
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "--stats"],
+        ["review"],
+        [
+            "diff",
+            "policies/kommunikationspolitik.yaml",
+            "policies/drafts/kommunikationspolitik.yaml",
+        ],
+    ],
+)
+def test_a_terminal_that_cannot_show_danish_gets_escapes(
+    project: Path, encoding: str, command: list[str]
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "policykit", *command], cwd=project, capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": encoding}, timeout=60,
+    )  # fmt: skip
+    assert b"Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr
+    assert done.stdout.decode(encoding)  # it is text in the terminal's own encoding
+
+
+def test_a_full_disk_at_stdout_is_a_message_and_exit_2(project: Path) -> None:
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "policykit", "review", "-f", "json"], cwd=project,
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert "no space left on device" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["catalog", "-o", "policykit.yaml/index.html"],
+        ["catalog", "-o", ""],
+        ["export", "--html", "-d", "policykit.yaml"],
+        ["diff", IN_FORCE, DRAFT, "-o", "policykit.yaml/x.docx"],
+        ["brief", DRAFT, "--date", "2026-11-20", "-d", "policykit.yaml/out"],
+    ],
+)  # fmt: skip
+def test_an_output_that_cannot_be_written_is_a_message_and_exit_2(
+    project: Path, command: list[str]
+) -> None:
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    done = policykit(*command, cwd=project)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "error:" in done.stderr
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import io
+import os
 import sys
 from collections.abc import Callable, Collection, Sequence
 from enum import StrEnum
@@ -29,6 +31,7 @@ from policykit.diagnostics.errors import (
     PolicykitError,
     UsageError,
 )
+from policykit.diagnostics.visible import visible
 from policykit.writing.registry import WRITERS, writer
 
 if TYPE_CHECKING:
@@ -75,6 +78,19 @@ class Commands(TyperGroup):
         except PolicykitError as error:
             _message("error", error.message, error.hint)
             raise typer.Exit(error.exit_code) from None
+        except OSError as error:
+            # A write the library did not foresee: stdout at /dev/full, a disk that fills.
+            _message("error", _os_error(error), "nothing was left half-written")
+            raise typer.Exit(EXIT_USAGE) from None
+
+
+def _os_error(error: OSError) -> str:
+    """ "cannot write exports/a.pdf: no space left on device" (or "the output", for stdout)"""
+    from policykit.edge.files import display_path
+
+    reason = (error.strerror or str(error)).lower()
+    where = f" {display_path(Path(error.filename))}" if error.filename else ""
+    return f"cannot write{where or ' the output'}: {reason}"
 
 
 def _message(level: str, message: str, hint: str | None = None) -> None:
@@ -83,9 +99,9 @@ def _message(level: str, message: str, hint: str | None = None) -> None:
 
     console = make_console(stderr=True)
     style = "bold red" if level == "error" else "bold yellow"
-    console.print(f"[{style}]{level}:[/] {escape(message)}")
+    console.print(f"[{style}]{level}:[/] {escape(visible(message))}")
     if hint:
-        console.print(f"   [cyan]= hint:[/] {escape(hint)}")
+        console.print(f"   [cyan]= hint:[/] {escape(visible(hint))}")
 
 
 def _findings(findings: list[Finding], sources: dict[str, str]) -> None:
@@ -748,5 +764,19 @@ def catalog(
 
 
 def main() -> None:
-    """The console script."""
-    app()
+    """The console script. Text the terminal's encoding cannot show (a Danish title on an
+    ASCII terminal) is escaped, not an error; and a failure to write to stdout itself is a
+    message and exit 2."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        app()
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            sys.stderr.write(f"error: cannot write to standard output: {error.strerror}\n")
+            # Python would flush stdout again at exit and report the same failure.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(EXIT_USAGE) from None

@@ -16,6 +16,7 @@ from rich.text import Text
 from policykit.checking.checks import SectionStats
 from policykit.diagnostics.findings import Finding, count
 from policykit.diagnostics.rules import Severity
+from policykit.diagnostics.visible import visible
 from policykit.edge.files import display_path
 from policykit.model.policy import Policy, Span
 
@@ -48,26 +49,29 @@ def _render_one(finding: Finding, sources: Mapping[str, str], console: Console) 
     console.print(
         Text.assemble(
             (f"{finding.severity.value}[{finding.rule.code}]", style),
-            (f": {finding.message}", "bold"),
+            (f": {visible(finding.message)}", "bold"),
         )
     )
     if finding.span is not None:
         _render_location(finding.span, finding.width, sources, console, style)
     for note in finding.notes:
         where = f" ({note.span})" if note.span else ""
-        console.print(f"   [cyan]= note:[/] {escape(note.message)}{escape(where)}")
+        console.print(f"   [cyan]= note:[/] {escape(visible(note.message + where))}")
     if finding.hint:
-        console.print(f"   [cyan]= hint:[/] {escape(finding.hint)}")
+        console.print(f"   [cyan]= hint:[/] {escape(visible(finding.hint))}")
 
 
 def _render_location(
     span: Span, width: int, sources: Mapping[str, str], console: Console, style: str
 ) -> None:
-    console.print(f"  [blue]-->[/] {escape(str(span))}")
+    console.print(f"  [blue]-->[/] {escape(visible(str(span)))}")
     lines = sources.get(span.file, "").splitlines()
     if not 1 <= span.line <= len(lines):
         return
-    line, column = _window(lines[span.line - 1].expandtabs(1), span.column)
+    raw = lines[span.line - 1].expandtabs(1)
+    # Control and invisible characters spelled out, the caret moved along with them.
+    column = len(visible(raw[: span.column - 1])) + 1
+    line, column = _window(visible(raw), column)
     gutter = str(span.line)
     pad = " " * len(gutter)
     caret_width = max(1, min(width, len(line) - column + 1))

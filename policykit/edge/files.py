@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from policykit.diagnostics.errors import UsageError
+from policykit.diagnostics.visible import visible
 
 
 class WriteError(UsageError):
@@ -89,7 +90,7 @@ NEARBY = 3
 
 def display_path(path: Path) -> str:
     """The path relative to the working folder when it lies below it or near it, else
-    absolute."""
+    absolute; any control character in it spelled out (`diagnostics.visible`)."""
     absolute = path.absolute()
     relative = Path(os.path.relpath(absolute, Path.cwd()))
     ups = 0
@@ -99,9 +100,9 @@ def display_path(path: Path) -> str:
         ups += 1
     # Up a folder or two inside one tree (a project), not across the file system.
     shared = Path(os.path.commonpath([absolute, Path.cwd()]))
-    if ups == 0 or (ups <= NEARBY and len(shared.parts) >= NEARBY):
-        return relative.as_posix()
-    return absolute.as_posix()
+    shown = relative if ups == 0 or (ups <= NEARBY and len(shared.parts) >= NEARBY) else absolute
+    # A file name may hold an escape sequence: shown, it must not act on the terminal.
+    return visible(shown.as_posix())
 
 
 class UnsafeInputError(OSError):
