@@ -182,3 +182,32 @@ def test_an_output_that_cannot_be_written_is_a_message_and_exit_2(
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "error:" in done.stderr
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["catalog", "--date", "9999-12-31", "-o", "out/index.html"],
+        ["brief", DRAFT, "--date", "9999-12-31", "-d", "out"],
+        ["review", "--date", "9999-12-31"],
+        ["adopt", DRAFT, "--date", "9999-12-31"],
+    ],
+)
+def test_a_date_beyond_the_years_policykit_takes_is_refused(
+    project: Path, command: list[str]
+) -> None:
+    done = policykit(*command, cwd=project)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "9999-12-31" in done.stderr
+    assert not (project / "out").exists()
+
+
+def test_a_project_calendar_in_9990_is_a_finding(project: Path) -> None:
+    path = project / "policykit.yaml"
+    path.write_text(
+        path.read_text("utf-8") + "\nelectoral_calendar:\n  start: 9990-01-01\n  years: 4\n",
+        encoding="utf-8",
+    )
+    done = policykit("validate", cwd=project)
+    assert_refused(done, "PK105", "outside the years 1800 to 2999")
+    assert "Traceback" not in policykit("review", cwd=project).stderr

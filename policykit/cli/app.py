@@ -189,12 +189,20 @@ def _day(value: str | None, option: str) -> dt.date:
     """A date option as a date; today when it is not given."""
     if value is None:
         return dt.date.today()
+    from policykit.model.intervals import FIRST_DAY, LAST_DAY, in_range
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(
             f"{option} {value}: not a date", hint="write it as YYYY-MM-DD, such as 2026-12-10"
         ) from None
+    if not in_range(day):
+        raise UsageError(
+            f"{option} {value}: outside the years {FIRST_DAY.year} to {LAST_DAY.year}",
+            hint="check the year",
+        )
+    return day
 
 
 def _overrulings(values: list[str] | None) -> list[Overruling]:

@@ -12,9 +12,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_DURATION = re.compile(r"P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+#: At most nine digits a part, as the schema says: a longer number is no interval anyone
+#: means, and reading thousands of digits as an int would fail.
+_DURATION = re.compile(r"P(?=\d)(?:(\d{1,9})Y)?(?:(\d{1,9})M)?(?:(\d{1,9})W)?(?:(\d{1,9})D)?")
 
 ELECTORAL_PERIOD = "electoral-period"
+#: The dates policykit takes: decisions from 1800, plans up to 2999. Every date it computes
+#: from them (a review due, the end of a term) then stays far inside what a date can hold.
+FIRST_DAY = dt.date(1800, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+#: The longest evaluation interval: a hundred years, in months and in days.
+MAX_MONTHS = 1200
+MAX_DAYS = 36_525
+
+
+def in_range(day: dt.date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +53,11 @@ class Duration:
             (self.days, "day"),
         ]
         return " ".join(f"{n} {unit}{'s' * (n != 1)}" for n, unit in parts if n) or "0 days"
+
+    @property
+    def too_long(self) -> bool:
+        """Longer than a hundred years: no council means it, and dates would overflow."""
+        return self.years * 12 + self.months > MAX_MONTHS or self.weeks * 7 + self.days > MAX_DAYS
 
     def after(self, start: dt.date) -> dt.date:
         """The date this duration after `start`; 29 February plus a year is 28 February."""

@@ -20,7 +20,14 @@ from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding
 from policykit.diagnostics.rules import Severity
 from policykit.model.electoral import DANISH_MUNICIPAL, ElectoralCalendar, calendar_from
-from policykit.model.intervals import Interval, parse_interval
+from policykit.model.intervals import (
+    FIRST_DAY,
+    LAST_DAY,
+    Duration,
+    Interval,
+    in_range,
+    parse_interval,
+)
 from policykit.model.outline import default_order
 from policykit.model.policy import (
     Contact,
@@ -274,13 +281,10 @@ def _calendar(node: YMapping, findings: list[Finding]) -> ElectoralCalendar:
     for scalar in [*(_items(node.get("terms"))), node.get("start")]:
         if not isinstance(scalar, YScalar):
             continue
-        text = str(scalar.value)
-        year, month, day = (int(part) for part in text.split("-"))
-        try:
-            dates.append(dt.date(year, month, day))
-        except ValueError:
-            findings.append(_no_such_date(text, year, month, day, scalar.span))
+        day = _checked_date(scalar, findings)
+        if day is None:
             return DANISH_MUNICIPAL
+        dates.append(day)
     years = node.get("years")
     return calendar_from(tuple(dates), None, int(_value(years)) if years else None)
 
@@ -604,13 +608,7 @@ class _PolicyBuilder:
     def _date(self, node: YMapping) -> dt.date:
         scalar = node.get("date")
         assert isinstance(scalar, YScalar)
-        text = str(scalar.value)
-        year, month, day = (int(part) for part in text.split("-"))
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            self.findings.append(_no_such_date(text, year, month, day, scalar.span))
-            return dt.date.min
+        return _checked_date(scalar, self.findings) or dt.date.min
 
     def _related(self, node: YNode) -> RelatedDocument:
         assert isinstance(node, YMapping)
@@ -725,6 +723,17 @@ class _PolicyBuilder:
             return None
         assert isinstance(node, YScalar)
         interval = parse_interval(str(node.value))
+        if isinstance(interval, Duration) and interval.too_long:
+            self.findings.append(
+                Finding.of(
+                    rules.INVALID_INTERVAL,
+                    f"the interval `{node.text}` is longer than a hundred years",
+                    node.span,
+                    width=len(node.text),
+                    hint="give the interval the council decided, such as P4Y",
+                )
+            )
+            return None
         if interval is None:  # the schema's pattern admits `P0Y`, which means "never"
             self.findings.append(
                 Finding.of(
@@ -740,6 +749,30 @@ class _PolicyBuilder:
     def _record(self, node: YNode) -> EvaluationRecord:
         assert isinstance(node, YMapping)
         return EvaluationRecord(self._date(node), _opt_text(node, "note"), node.span)
+
+
+def _checked_date(scalar: YScalar, findings: list[Finding]) -> dt.date | None:
+    """A schema-checked `YYYY-MM-DD` as a date, or None and a finding: for a day that does
+    not exist, or one outside the years policykit takes (`intervals.FIRST_DAY`–`LAST_DAY`)."""
+    text = str(scalar.value)
+    year, month, day = (int(part) for part in text.split("-"))
+    try:
+        found = dt.date(year, month, day)
+    except ValueError:
+        findings.append(_no_such_date(text, year, month, day, scalar.span))
+        return None
+    if not in_range(found):
+        findings.append(
+            Finding.of(
+                rules.INVALID_DATE,
+                f"the date {text} is outside the years {FIRST_DAY.year} to {LAST_DAY.year}",
+                scalar.span,
+                width=len(text),
+                hint="check the year",
+            )
+        )
+        return None
+    return found
 
 
 def _no_such_date(text: str, year: int, month: int, day: int, span: Span) -> Finding:
