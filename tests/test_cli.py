@@ -149,7 +149,7 @@ def test_project_file_is_validated_too(repo: Path) -> None:
 def test_policy_ids_unique_in_force_and_among_drafts(repo: Path) -> None:
     policies = repo / "policies"
     write_policy(policies / "a.yaml", "shared")
-    write_policy(policies / "drafts" / "a.yaml", "shared")  # a revision: same id is right
+    write_policy(policies / "drafts" / "shared.yaml", "shared")  # a revision: same id is right
     assert run("validate")[0] == 0
     write_policy(policies / "b.yaml", "shared")
     code, out = run("validate")

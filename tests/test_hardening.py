@@ -211,3 +211,18 @@ def test_a_project_calendar_in_9990_is_a_finding(project: Path) -> None:
     done = policykit("validate", cwd=project)
     assert_refused(done, "PK105", "outside the years 1800 to 2999")
     assert "Traceback" not in policykit("review", cwd=project).stderr
+
+
+def test_a_draft_named_for_one_policy_and_holding_another_is_refused(project: Path) -> None:
+    draft = project / DRAFT
+    draft.write_text(
+        draft.read_text("utf-8").replace(
+            "id: kommunikationspolitik\n", "id: information-security-policy\n"
+        ),
+        encoding="utf-8",
+    )
+    before = {p: p.read_bytes() for p in (project / "policies").rglob("*.yaml")}
+    assert_refused(policykit("validate", cwd=project), "PK312", "named `kommunikationspolitik`")
+    done = policykit("adopt", DRAFT, "--date", "2026-11-20", cwd=project)
+    assert_refused(done, "no decision is recorded")
+    assert {p: p.read_bytes() for p in (project / "policies").rglob("*.yaml")} == before

@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import PurePosixPath
 
 from policykit.checking.lix import Readability, measure
 from policykit.diagnostics import rules
@@ -307,6 +308,7 @@ def check_collection(identities: Sequence[PolicyIdentity]) -> list[Finding]:
             first = seen.setdefault(policy.id, policy)
             if first is not policy:
                 findings.append(_duplicate_policy(policy, first, drafts))
+    findings.extend(_misnamed(p) for p in identities if p.draft and _stem(p) != p.id)
     in_force = {p.id for p in identities if not p.draft}
     # Drafts checked on their own say nothing about the policies in force.
     orphans = [p for p in identities if p.draft and p.id not in in_force]
@@ -321,6 +323,23 @@ def check_collection(identities: Sequence[PolicyIdentity]) -> list[Finding]:
             )
         )
     return findings
+
+
+def _stem(identity: PolicyIdentity) -> str:
+    return PurePosixPath(identity.span.file).stem
+
+
+def _misnamed(draft: PolicyIdentity) -> Finding:
+    """A draft is found by its file name and adopted over `policies/<id>.yaml`: the two must
+    be one name, or the draft would revise one policy and replace another."""
+    return Finding.of(
+        rules.DRAFT_NAME_MISMATCH,
+        f"the draft's id is `{draft.id}`, but its file is named `{_stem(draft)}`",
+        draft.span,
+        width=2,
+        hint=f"a draft of `{draft.id}` is the file drafts/{draft.id}.yaml; rename the file, or "
+        "give the id of the policy it revises",
+    )
 
 
 def _duplicate_policy(policy: PolicyIdentity, first: PolicyIdentity, drafts: bool) -> Finding:

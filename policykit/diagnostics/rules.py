@@ -86,6 +86,9 @@ DRAFT_WITHOUT_POLICY = Rule(
 PLACEHOLDER = Rule(
     "PK311", "placeholder-text", W, "Text still holds a placeholder from `policykit new`."
 )
+DRAFT_NAME_MISMATCH = Rule(
+    "PK312", "draft-name-mismatch", E, "A draft's file name is not its policy's id."
+)
 
 # --- plain language (PK4xx) ---
 HARD_TO_READ = Rule("PK401", "hard-to-read", W, "A section's LIX is above the threshold.")

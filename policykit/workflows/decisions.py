@@ -181,10 +181,10 @@ def _deciding(body: str | None, policy: Policy, project: Project, done: str) -> 
 
 
 def _in_force(path: Path, policy: Policy, project: Project) -> tuple[Path, Policy] | None:
-    """The policy in force that a draft revision revises: `drafts/../<id>.yaml`."""
+    """The policy in force that a draft revision revises (see `_policy_file`)."""
     if not policy.is_draft_revision:
         return None
-    target = path.parent.parent / path.name
+    target = _policy_file(path, policy)
     if not target.is_file():
         return None
     source = SourceFile(display_path(target), read_named(target))
@@ -255,11 +255,17 @@ def _finish(path: Path, text: str, project: Project) -> None:
     draft = path.parent.name == DRAFTS_FOLDER
     edited = _checked(SourceFile(display_path(path), text.encode("utf-8"), draft), project)
     if draft and edited.status is Status.ADOPTED:
-        target = path.parent.parent / path.name
+        target = _policy_file(path, edited)
         write_atomic(target, _moved_modeline(text).encode("utf-8"))
         path.unlink()
     else:
         write_atomic(path, text.encode("utf-8"))
+
+
+def _policy_file(draft: Path, policy: Policy) -> Path:
+    """`policies/<id>.yaml`, the policy in force that a draft in `policies/drafts/` revises
+    and, once adopted, replaces: by its id (which PK312 makes its file name, too)."""
+    return draft.parent.parent / f"{policy.id}{draft.suffix}"
 
 
 def _checked(source: SourceFile, project: Project) -> Policy:
