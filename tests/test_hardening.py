@@ -5,6 +5,7 @@ repository read or published."""
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -226,3 +227,31 @@ def test_a_draft_named_for_one_policy_and_holding_another_is_refused(project: Pa
     done = policykit("adopt", DRAFT, "--date", "2026-11-20", cwd=project)
     assert_refused(done, "no decision is recorded")
     assert {p: p.read_bytes() for p in (project / "policies").rglob("*.yaml")} == before
+
+
+def test_a_crlf_file_keeps_its_line_endings_and_only_the_decision_changes(project: Path) -> None:
+    path = project / IN_FORCE
+    crlf = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    path.write_bytes(crlf)
+    done = policykit("evaluate", IN_FORCE, "--date", "2026-11-20", cwd=project)
+    assert done.returncode == 0, done.stderr
+    after = path.read_bytes()
+    assert b"\n" not in after.replace(b"\r\n", b"")  # every line still ends in CRLF
+    old, new = crlf.decode().split("\r\n"), after.decode().split("\r\n")
+    diff = difflib.unified_diff(old, new, lineterm="")
+    changed = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed and all(line.startswith("+") for line in changed), changed
+    assert len(changed) <= 3  # the new record: its date, and its key if there was none
+
+
+def test_an_edit_saved_while_a_decision_is_recorded_is_not_lost(project: Path) -> None:
+    from policykit.diagnostics.errors import PolicykitError
+    from policykit.workflows import decisions
+
+    path = project / IN_FORCE
+    edited = path.read_text("utf-8").replace("Byrådet", "Kommunalbestyrelsen", 1)
+    changed = pytest.raises(PolicykitError, match="changed while the decision")
+    with changed, decisions._editing(path) as (_, _, document):
+        path.write_text(edited, encoding="utf-8")  # an editor saves meanwhile
+        document["status"] = "adopted"
+    assert path.read_text("utf-8") == edited

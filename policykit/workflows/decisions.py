@@ -10,6 +10,7 @@ repealed policy, a file with errors) is refused with the file untouched.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import fcntl
@@ -246,14 +247,28 @@ def _editing(path: Path, *, final: bool = False) -> Iterator[tuple[Policy, Proje
         yield policy, project, document
         out = io.StringIO()
         yaml.dump(document, out)
-        _finish(path, out.getvalue(), project)
+        _finish(path, _as_read(out.getvalue(), data), project, data)
 
 
-def _finish(path: Path, text: str, project: Project) -> None:
-    """Validate the edited text and write it; for an adopted draft, over the policy in force."""
+def _as_read(text: str, data: bytes) -> str:
+    """The edited text with the file's own line endings and byte-order mark: ruamel.yaml
+    writes LF, and a CRLF file would otherwise change on every line."""
+    if b"\r\n" in data:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return ("\ufeff" + text) if data.startswith(codecs.BOM_UTF8) else text
 
+
+def _finish(path: Path, text: str, project: Project, read: bytes) -> None:
+    """Validate the edited text and write it; for an adopted draft, over the policy in force.
+    Refused if the file is no longer what was read: the lock keeps out another policykit,
+    not an editor that saved meanwhile, whose edit would be lost."""
     draft = path.parent.name == DRAFTS_FOLDER
     edited = _checked(SourceFile(display_path(path), text.encode("utf-8"), draft), project)
+    if read_named(path) != read:
+        raise DecisionError(
+            f"{display_path(path)}: the file changed while the decision was being recorded",
+            hint="nothing was written; run the command again on the file as it is now",
+        )
     if draft and edited.status is Status.ADOPTED:
         target = _policy_file(path, edited)
         write_atomic(target, _moved_modeline(text).encode("utf-8"))
