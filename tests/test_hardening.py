@@ -255,3 +255,34 @@ def test_an_edit_saved_while_a_decision_is_recorded_is_not_lost(project: Path) -
         path.write_text(edited, encoding="utf-8")  # an editor saves meanwhile
         document["status"] = "adopted"
     assert path.read_text("utf-8") == edited
+
+
+def test_two_policies_never_export_to_one_file(project: Path, tmp_path: Path) -> None:
+    """An id ending in -draft, beside the draft of the policy it names: validate says so,
+    and a batch that holds both is refused before anything is written."""
+    english = project / "policies" / "information-security-policy.yaml"
+    clash = project / "policies" / "kommunikationspolitik-draft.yaml"
+    clash.write_text(
+        english.read_text("utf-8").replace(
+            "id: information-security-policy", "id: kommunikationspolitik-draft"
+        ),
+        encoding="utf-8",
+    )
+    english.unlink()
+    done = policykit("validate", cwd=project)
+    assert_refused(done, "PK302", "names the same exported files as the draft")
+
+    import dataclasses
+
+    from policykit.diagnostics.errors import UsageError
+    from policykit.model.project import Project
+    from policykit.workflows.export import export_batch
+    from policykit.writing.layout import ExportOptions
+    from policykit.writing.registry import writer
+    from tests.examples import draft, policy
+
+    named = dataclasses.replace(policy(), id="kommunikationspolitik-draft")
+    out = tmp_path / "exports"
+    with pytest.raises(UsageError, match="would both be exported as"):
+        export_batch([draft(), named], Project(), ExportOptions(), [writer("html")], out)
+    assert not out.exists()

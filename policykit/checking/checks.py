@@ -18,7 +18,7 @@ from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, Note
 from policykit.model.outline import Entry, numbered, outline, walk
 from policykit.model.policy import Policy, PolicyIdentity, Prose, Span, Status
-from policykit.model.project import LintOptions, Project
+from policykit.model.project import DRAFT_SUFFIX, LintOptions, Project
 from policykit.reading.prose import plain_text, policy_links, policy_target, text_units
 
 
@@ -309,6 +309,11 @@ def check_collection(identities: Sequence[PolicyIdentity]) -> list[Finding]:
             if first is not policy:
                 findings.append(_duplicate_policy(policy, first, drafts))
     findings.extend(_misnamed(p) for p in identities if p.draft and _stem(p) != p.id)
+    draft_ids = {p.id: p for p in identities if p.draft}
+    for policy in identities:
+        revised = draft_ids.get(policy.id.removesuffix(DRAFT_SUFFIX))
+        if not policy.draft and policy.id.endswith(DRAFT_SUFFIX) and revised is not None:
+            findings.append(_same_exports(policy, revised))
     in_force = {p.id for p in identities if not p.draft}
     # Drafts checked on their own say nothing about the policies in force.
     orphans = [p for p in identities if p.draft and p.id not in in_force]
@@ -323,6 +328,17 @@ def check_collection(identities: Sequence[PolicyIdentity]) -> list[Finding]:
             )
         )
     return findings
+
+
+def _same_exports(policy: PolicyIdentity, draft: PolicyIdentity) -> Finding:
+    return Finding.of(
+        rules.DUPLICATE_POLICY_ID,
+        f"the policy id `{policy.id}` names the same exported files as the draft of "
+        f"`{draft.id}` ({policy.id}.html, .pdf, .docx)",
+        policy.span,
+        notes=[Note("the draft", draft.span)],
+        hint="give the policy another id: one ending in -draft is taken by drafts' exports",
+    )
 
 
 def _stem(identity: PolicyIdentity) -> str:

@@ -14,6 +14,8 @@ PROJECT_FILE = "policykit.yaml"
 POLICIES_FOLDER = "policies"
 #: The folder of proposed revisions of policies in force, beside them: `policies/drafts/`.
 DRAFTS_FOLDER = "drafts"
+#: What a draft revision's exports add to its policy's id: `<id>-draft.html`.
+DRAFT_SUFFIX = "-draft"
 #: The folder commands write to when no output is given, in the project's root.
 EXPORTS_FOLDER = "exports"
 DEFAULT_LIX_THRESHOLD = 55.0

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykit.diagnostics.errors import PolicykitError
+from policykit.diagnostics.errors import PolicykitError, UsageError
 from policykit.edge.files import prepare_folder, write_atomic
 from policykit.model.policy import Policy
 from policykit.model.project import Project
@@ -55,6 +55,7 @@ def export_batch(
     Markdown, which take milliseconds, render in this process. Each policy's files are written
     as they finish.
     """
+    _refuse_clashes(policies, writers)
     prepare_folder(out_dir)
     outcomes = [Outcome(policy) for policy in policies]
     pooled = [w for w in writers if w.pooled]
@@ -76,6 +77,21 @@ def export_batch(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return outcomes
+
+
+def _refuse_clashes(policies: Sequence[Policy], writers: Sequence[Writer]) -> None:
+    """No two policies write one file: checked before any is written (validate reports the
+    id that causes it, PK302), so that a run never says "4 exported" with 3 files on disk."""
+    seen: dict[str, Policy] = {}
+    for policy in policies:
+        for chosen in writers:
+            name = output_name(policy, chosen)
+            other = seen.setdefault(name, policy)
+            if other is not policy:
+                raise UsageError(
+                    f"{other.span.file} and {policy.span.file} would both be exported as {name}",
+                    hint="give one of them another id; nothing was written",
+                )
 
 
 def _export_one(

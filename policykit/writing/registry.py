@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policykit.diagnostics.errors import UsageError
+from policykit.model.project import DRAFT_SUFFIX
 
 if TYPE_CHECKING:
     from policykit.comparing.diff import ChangeSet
@@ -168,5 +169,5 @@ def redline_writer(suffix: str, shown: str) -> Writer:
 
 def output_name(policy: Policy, chosen: Writer) -> str:
     """`<id>.<ext>`; a draft revision shares its policy's id, so it gets `<id>-draft.<ext>`."""
-    stem = f"{policy.id}-draft" if policy.is_draft_revision else policy.id
+    stem = f"{policy.id}{DRAFT_SUFFIX}" if policy.is_draft_revision else policy.id
     return stem + chosen.extension
