@@ -38,6 +38,7 @@ from policykit.model.policy import (
     TableCell,
     Text,
 )
+from policykit.reading.yamlsource import FORBIDDEN
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -265,6 +266,7 @@ class _ProseBuilder:
                 self._refuse(token, here)
                 line += token.type == "hardbreak"
             elif token.type == "text":
+                self._check_characters(token.content, here)
                 current.append(Text(token.content, here))
             elif token.type == "softbreak":
                 current.append(SoftBreak(here))
@@ -278,6 +280,24 @@ class _ProseBuilder:
                 parent.append(_wrap(opener, tuple(current), start))
                 current = parent
         return current
+
+    def _check_characters(self, text: str, span: Span) -> None:
+        """A character reference (`&#12;`) can stand for what the file itself may not hold
+        (PK013): a control character, which no Word document can carry."""
+        bad = FORBIDDEN.search(text)
+        if bad is None:
+            return
+        code = ord(bad.group())
+        span, width = self._pointed(span, "&#")
+        self.findings.append(
+            Finding.of(
+                rules.CONTROL_CHARACTER,
+                f"a character reference stands for the control character U+{code:04X}",
+                span,
+                width=width,
+                hint="remove it: Word documents and most tools cannot hold control characters",
+            )
+        )
 
     def _check_link(self, token: Token, span: Span) -> None:
         if token.type != "link_open":

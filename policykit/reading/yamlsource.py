@@ -29,7 +29,9 @@ MAX_EXPANDED_NODES = 500_000
 
 # Control characters (tab and newline aside), DEL and the C1 controls, the non-characters
 # U+FFFE and U+FFFF, and lone surrogates: none can be stored in a Word document.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+#: What no text may hold: controls (but tab and line feed), noncharacters and surrogates, which
+#: XML 1.0, and so Word, cannot hold.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _NULL = re.compile(r"~|null|Null|NULL|")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 #: A plain whole number longer than this is refused (see `_huge_number`): the largest value a
@@ -345,7 +347,7 @@ class _TreeBuilder:
     def _scalar(self, event: Any, span: Span) -> YScalar:
         text: str = event.value
         plain = not event.style  # the pure parser says None, libyaml ""
-        bad = _FORBIDDEN.search(text)
+        bad = FORBIDDEN.search(text)
         if bad:
             raise _Abort(_control_character(f"U+{ord(bad.group()):04X}", span))
         if plain and len(text) > MAX_NUMBER_DIGITS and _INT.fullmatch(text):
