@@ -286,3 +286,21 @@ def test_two_policies_never_export_to_one_file(project: Path, tmp_path: Path) ->
     with pytest.raises(UsageError, match="would both be exported as"):
         export_batch([draft(), named], Project(), ExportOptions(), [writer("html")], out)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["export", "--docx", "-d", "out"], ["diff", IN_FORCE, DRAFT, "-o", "out/r.docx"]]
+)
+def test_a_broken_png_logo_is_named_with_its_cause(project: Path, command: list[str]) -> None:
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "#1f4e79").save(png, "PNG")
+    (project / "logo.png").write_bytes(png.getvalue()[: len(png.getvalue()) // 2])
+    set_project(project, "language: da\n", "language: da\nbranding:\n  logo: logo.png\n")
+    done = policykit(*command, cwd=project)
+    assert_refused(done, "the logo `logo.png` is not a readable PNG image")
+    assert done.returncode == 2
+    assert not (project / "out").exists() or not any((project / "out").iterdir())

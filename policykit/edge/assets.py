@@ -6,6 +6,7 @@ are read, and where a logo is kept inside the repository.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -77,7 +78,43 @@ def _logo(reference: str, root: Path) -> tuple[bytes, str]:
     media_type = LOGO_TYPES.get(path.suffix.lower())
     if media_type is None:
         raise ExportError(f"the logo `{reference}` is not an SVG or PNG file")
-    return _read(base / reference, base, f"the logo `{reference}`"), media_type
+    data = _read(base / reference, base, f"the logo `{reference}`")
+    if media_type == "image/png":
+        _check_png(data, reference)
+    return data, media_type
+
+
+def _check_png(data: bytes, reference: str) -> None:
+    """A PNG checked once, when it is read, by the library that reads it for Word (whose own
+    error names neither file nor cause) and by Pillow's checksums, which find a truncated or
+    damaged file."""
+    from docx.image.exceptions import (
+        InvalidImageStreamError,
+        UnexpectedEndOfFileError,
+        UnrecognizedImageError,
+    )
+    from docx.image.image import Image as WordImage
+    from PIL import Image
+
+    try:
+        WordImage.from_blob(data)
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG":
+                raise ValueError(f"it holds {image.format}, not PNG")
+            image.verify()
+    except (
+        OSError,  # Pillow's, UnidentifiedImageError among them
+        ValueError,
+        SyntaxError,  # Pillow's word for a damaged chunk
+        InvalidImageStreamError,
+        UnexpectedEndOfFileError,
+        UnrecognizedImageError,
+    ) as error:
+        cause = str(error) or type(error).__name__
+        raise ExportError(
+            f"the logo `{reference}` is not a readable PNG image: {cause}",
+            hint="save the logo again as PNG (or SVG) in an image editor",
+        ) from None
 
 
 def _templates(folder: Path) -> Templates:

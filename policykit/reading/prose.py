@@ -99,7 +99,7 @@ def parse_prose(
     `columns` says that `locate` maps each line of `source` to its line in the file, with the
     line's first character at the span's column (a `|` block), so that a finding can point
     at its construct within the line."""
-    if _LITERAL_LINE.fullmatch(source) and source.strip():
+    if _LITERAL_LINE.fullmatch(source) and source.strip() and not FORBIDDEN.search(source):
         # markdown-it would give one paragraph of this text: skip its cost, which dominates
         # reading a policy with thousands of goals (a test checks the two agree).
         span = locate(0)
@@ -287,12 +287,15 @@ class _ProseBuilder:
         bad = FORBIDDEN.search(text)
         if bad is None:
             return
-        code = ord(bad.group())
-        span, width = self._pointed(span, "&#")
+        char = bad.group()
+        # Raw, it can only come from a caller that read no YAML (the YAML reader refuses it).
+        raw = self.lines is not None and any(char in line for line in self.lines)
+        span, width = self._pointed(span, char if raw else "&#")
+        what = "the text holds" if raw else "a character reference stands for"
         self.findings.append(
             Finding.of(
                 rules.CONTROL_CHARACTER,
-                f"a character reference stands for the control character U+{code:04X}",
+                f"{what} the control character U+{ord(char):04X}",
                 span,
                 width=width,
                 hint="remove it: Word documents and most tools cannot hold control characters",
