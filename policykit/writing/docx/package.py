@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policykit.diagnostics.errors import PolicykitError
-from policykit.writing.docx.ooxml import W_NS, child, get, w
+from policykit.writing.docx.ooxml import R_NS, W_NS, child, get, w
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -41,13 +41,85 @@ def open_template(reference: bytes | None) -> WordDocument:
         word = docx.Document()
         _drop_template_extras(word)
         return word
+    _check_sizes(reference)
     try:
-        return docx.Document(io.BytesIO(reference))
+        word = docx.Document(io.BytesIO(reference))
     except Exception as error:  # python-docx raises several kinds for a bad package
         raise ReferenceDocxError(
             f"reference.docx is not a Word document ({error})",
             hint="save reference.docx from Word or LibreOffice as a Word document (.docx)",
         ) from None
+    _keep_only_the_look(word)
+    return word
+
+
+#: No part of a reference document is larger than this, nor all of them together.
+MAX_PART = 20_000_000
+MAX_PARTS = 60_000_000
+
+
+def _check_sizes(reference: bytes) -> None:
+    """Before python-docx reads every part into memory: a reference document of 3 MB may
+    hold a part of 3 GB."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(reference)) as package:
+            sizes = [info.file_size for info in package.infolist()]
+    except zipfile.BadZipFile:
+        raise ReferenceDocxError(
+            "reference.docx is not a Word document (not a zip package)",
+            hint="save reference.docx from Word or LibreOffice as a Word document (.docx)",
+        ) from None
+    if max(sizes, default=0) > MAX_PART or sum(sizes) > MAX_PARTS:
+        raise ReferenceDocxError(
+            f"reference.docx unpacks to {sum(sizes):,} bytes, beyond the limit of "
+            f"{MAX_PARTS:,} (or a part beyond {MAX_PART:,})",
+            hint="a reference document needs only its styles; save an empty one from Word",
+        )
+
+
+def _keep_only_the_look(word: WordDocument) -> None:
+    """Of a reference document, only what makes the look: styles, numbering, theme, fonts,
+    settings, headers and footers (and their images). Its body is replaced, and everything
+    else goes: every external relationship (a remote `attachedTemplate`, Word's template
+    injection), the thumbnail, customXml, comments, glossary and macros."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    look = {RT.STYLES, RT.NUMBERING, RT.THEME, RT.FONT_TABLE, RT.SETTINGS, RT.WEB_SETTINGS,
+            RT.HEADER, RT.FOOTER}  # fmt: skip
+    package = {RT.OFFICE_DOCUMENT, RT.CORE_PROPERTIES, RT.EXTENDED_PROPERTIES}
+    _keep(word.part.package.rels, package)
+    _keep(word.part.rels, look)
+    for part in word.part.package.iter_parts():
+        for rid, rel in list(part.rels.items()):
+            if rel.is_external:
+                _unlink(part, rid)
+                del part.rels[rid]
+    settings = word.settings.element
+    for element in settings.findall(f"{{{W_NS}}}attachedTemplate"):
+        settings.remove(element)
+
+
+def _keep(rels: Any, kinds: set[str]) -> None:
+    for rid, rel in list(rels.items()):
+        if rel.reltype not in kinds or rel.is_external:
+            del rels[rid]
+
+
+def _unlink(part: Any, rid: str) -> None:
+    """What in a kept part (a header, say) refers to an external relationship that goes: a
+    hyperlink keeps its text, a linked image or other reference loses the reference."""
+    element = getattr(part, "element", None)
+    if element is None:
+        return
+    for node in list(element.iter()):
+        if node.tag == f"{{{W_NS}}}hyperlink" and node.get(f"{{{R_NS}}}id") == rid:
+            for run in list(node):
+                node.addprevious(run)
+            node.getparent().remove(node)
+            continue
+        for name, value in list(node.attrib.items()):
+            if value == rid and name.startswith(f"{{{R_NS}}}"):
+                del node.attrib[name]
 
 
 def page_setup(section: BaseOxmlElement) -> None:
