@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
@@ -634,8 +635,11 @@ class _PolicyBuilder:
         if node.style != "|":
             return lambda _line: node.span
         first = node.span.line  # the 0-based index of the line after the `|` indicator
-        content = [line for line in self.lines[first:] if line.strip()]
-        indent = len(content[0]) - len(content[0].lstrip(" ")) if content else 0
+        # The first line with text after it: found by looking on, not by taking every line
+        # to the end of the file, once per block (20,000 goals).
+        content = next((line for line in itertools.islice(self.lines, first, None)
+                        if line.strip()), "")  # fmt: skip
+        indent = len(content) - len(content.lstrip(" "))
         return lambda line: Span(self.path, first + 1 + line, indent + 1)
 
     def _purpose(self, node: YMapping) -> Purpose:
