@@ -546,8 +546,8 @@ def _blocks_markdown(blocks: Sequence[Block], mode: _Mode) -> str:
     """A field's blocks as Markdown. In CommonMark out, a paragraph next to a table that
     would read back as its caption (`Table: …`) has its colon escaped."""
     out = []
-    for i, block in enumerate(blocks):
-        text = _block_markdown(block, "", mode)
+    for i, (block, other) in enumerate(zip(blocks, _other_marks(blocks), strict=True)):
+        text = _block_markdown(block, "", mode, other=other)
         beside = [*blocks[max(i - 1, 0) : i], *blocks[i + 1 : i + 2]]
         if (
             mode.escape
@@ -580,8 +580,26 @@ def _table_markdown(table: Table, mode: _Mode) -> str:
     return "\n".join(lines)
 
 
-def _block_markdown(block: Block, indent: str, mode: _Mode) -> str:
-    """A block as Markdown, written as `mode` says."""
+def _other_marks(blocks: Sequence[Block]) -> list[bool]:
+    """Which lists take the other marker (`*`, `1)`): each list right after one of its kind,
+    turn about, since two lists with one marker side by side read back as one list."""
+    marks: list[bool] = []
+    for i, block in enumerate(blocks):
+        after = blocks[i - 1] if i else None
+        same = isinstance(block, BulletList | OrderedList) and type(after) is type(block)
+        marks.append(same and not marks[-1])
+    return marks
+
+
+def _joined(blocks: Sequence[Block], mode: _Mode, joiner: str) -> str:
+    return joiner.join(
+        _block_markdown(child, "", mode, other=other)
+        for child, other in zip(blocks, _other_marks(blocks), strict=True)
+    )
+
+
+def _block_markdown(block: Block, indent: str, mode: _Mode, *, other: bool = False) -> str:
+    """A block as Markdown, written as `mode` says; a list with the `other` marker."""
     escape = mode.escape
     if isinstance(block, Paragraph):
         text = _inline_markdown(block.children, mode)
@@ -589,15 +607,18 @@ def _block_markdown(block: Block, indent: str, mode: _Mode) -> str:
     if isinstance(block, Table):
         return _table_markdown(block, mode)
     if isinstance(block, BlockQuote):
-        inner = "\n\n".join(_block_markdown(child, "", mode) for child in block.blocks)
+        inner = _joined(block.blocks, mode, "\n\n")
         return "\n".join(f"{indent}> {line}".rstrip() for line in inner.split("\n"))
     lines = []
     start = block.start if isinstance(block, OrderedList) else 1
     for number, item in enumerate(block.items, start=start):
-        marker = f"{number}. " if isinstance(block, OrderedList) else "- "
+        if isinstance(block, OrderedList):
+            marker = f"{number}) " if other else f"{number}. "
+        else:
+            marker = "* " if other else "- "
         # A loose item (several paragraphs) needs blank lines between them to stay one item.
         joiner = "\n\n" if escape and len(item.blocks) > 1 else "\n"
-        inner = joiner.join(_block_markdown(child, "", mode) for child in item.blocks)
+        inner = _joined(item.blocks, mode, joiner)
         pad = " " * len(marker)
         # An empty item keeps its marker, so that it stays an item.
         body = "\n".join(
