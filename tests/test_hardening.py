@@ -374,3 +374,14 @@ def test_a_reference_docx_that_unpacks_to_gigabytes_is_refused() -> None:
     options = ExportOptions(templates=Templates(reference_docx=bomb.getvalue()))
     with pytest.raises(ReferenceDocxError, match="unpacks to"):
         write_docx(layout(policy(), project(), options))
+
+
+def test_a_zero_width_change_is_visible_in_the_diff_and_a_warning(project: Path) -> None:
+    path = project / DRAFT
+    text = path.read_text("utf-8")
+    assert "værdierne" in text
+    path.write_text(text.replace("værdierne", "vær\u200bdierne", 1), encoding="utf-8")
+    done = policykit("diff", IN_FORCE, DRAFT, cwd=project)
+    assert "<U+200B>" in done.stdout and "\u200b" not in done.stdout
+    checked = policykit("validate", DRAFT, cwd=project)
+    assert "warning[PK207]" in checked.stdout + checked.stderr

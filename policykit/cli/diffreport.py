@@ -16,6 +16,7 @@ from rich.text import Text
 from policykit.comparing.diff import Change, ChangeSet, Kind
 from policykit.comparing.lines import CellChange
 from policykit.comparing.words import Piece, tokens
+from policykit.diagnostics.visible import visible
 
 #: How many tokens (words, spaces, punctuation) of unchanged text to show around a change.
 CONTEXT = 12
@@ -75,7 +76,7 @@ def _headline(change: Change) -> Text:
         line.append(f", position {change.moved[0]} → {change.moved[1]}", style="dim")
     if change.kind in (Kind.ADDED, Kind.REMOVED, Kind.MOVED):
         shown = change.new if change.kind is not Kind.REMOVED else change.old
-        line.append(f"  {_one_line(shown or '', 80)}")
+        line.append(f"  {visible(_one_line(shown or '', 80))}")
     return line
 
 
@@ -94,7 +95,8 @@ def _words(pieces: Sequence[Piece], plain: bool) -> Text:
     """The pieces with unchanged stretches cut to CONTEXT tokens around each change."""
     text = Text()
     for index, piece in enumerate(pieces):
-        shown = piece.text.replace("\n", " ¶ ")
+        # A zero-width space added is a change that shows as nothing: spell it out.
+        shown = visible(piece.text.replace("\n", " ¶ "))
         if piece.op == "equal":
             last = len(pieces) - 1
             text.append(_context(shown, after_change=index > 0, before_change=index < last))

@@ -67,6 +67,9 @@ PROSE_HEADING = Rule("PK203", "prose-heading", E, "A heading inside prose.")
 PROSE_TABLE = Rule("PK204", "prose-table", E, "A table inside a list or a quote.")
 UNSAFE_LINK = Rule("PK205", "unsafe-link", E, "A link that is not http, https or mailto.")
 PROSE_UNSUPPORTED = Rule("PK206", "prose-unsupported", E, "Markdown outside the prose subset.")
+INVISIBLE_CHARACTER = Rule(
+    "PK207", "invisible-character", W, "Prose holds a character that shows as nothing."
+)
 
 # --- meaning (PK3xx) ---
 DUPLICATE_ID = Rule("PK301", "duplicate-id", E, "An id used twice within a policy.")

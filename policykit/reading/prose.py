@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding
+from policykit.diagnostics.visible import INVISIBLE, visible
 from policykit.model.policy import (
     Align,
     Block,
@@ -99,7 +100,8 @@ def parse_prose(
     `columns` says that `locate` maps each line of `source` to its line in the file, with the
     line's first character at the span's column (a `|` block), so that a finding can point
     at its construct within the line."""
-    if _LITERAL_LINE.fullmatch(source) and source.strip() and not FORBIDDEN.search(source):
+    plain = not FORBIDDEN.search(source) and not _INVISIBLE.search(source)
+    if _LITERAL_LINE.fullmatch(source) and source.strip() and plain:
         # markdown-it would give one paragraph of this text: skip its cost, which dominates
         # reading a policy with thousands of goals (a test checks the two agree).
         span = locate(0)
@@ -107,6 +109,9 @@ def parse_prose(
         return Prose(source, (Paragraph((text,), span),), span), []
     return parse_markdown(source, locate, format2=format2, columns=columns)
 
+
+#: Characters that show as nothing (`diagnostics.visible`), PK207 in prose.
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 #: `[text] [label]`, a reference link as Markdown.pl wrote it: CommonMark wants no space.
 _SPACED_REFERENCE = re.compile(r"\]\s\[([^\]\n]+)\]")
@@ -283,7 +288,22 @@ class _ProseBuilder:
 
     def _check_characters(self, text: str, span: Span) -> None:
         """A character reference (`&#12;`) can stand for what the file itself may not hold
-        (PK013): a control character, which no Word document can carry."""
+        (PK013): a control character, which no Word document can carry. And a zero-width or
+        bidirectional character shows as nothing, or turns the text around it (PK207)."""
+        hidden = _INVISIBLE.search(text)
+        if hidden is not None:
+            where, width = self._pointed(span, hidden.group())
+            self.findings.append(
+                Finding.of(
+                    rules.INVISIBLE_CHARACTER,
+                    f"the text holds U+{ord(hidden.group()):04X}, which shows as nothing "
+                    f"(`{visible(text[max(0, hidden.start() - 12) : hidden.end() + 12])}`)",
+                    where,
+                    width=width,
+                    hint="remove it: readers cannot see it, and a diff would show a change "
+                    "no one can see",
+                )
+            )
         bad = FORBIDDEN.search(text)
         if bad is None:
             return
