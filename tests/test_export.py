@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -105,9 +106,9 @@ def test_pdf_batch_renders_in_a_process_pool(repo: Path, monkeypatch: pytest.Mon
     used: list[int] = []
     real_pool = export.ProcessPoolExecutor
 
-    def counting_pool(max_workers: int) -> object:
+    def counting_pool(max_workers: int, **options: Any) -> object:
         used.append(max_workers)
-        return real_pool(max_workers=max_workers)
+        return real_pool(max_workers=max_workers, **options)
 
     monkeypatch.setattr(export, "ProcessPoolExecutor", counting_pool)
     monkeypatch.setattr(export.os, "cpu_count", lambda: 2)

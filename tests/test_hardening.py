@@ -385,3 +385,44 @@ def test_a_zero_width_change_is_visible_in_the_diff_and_a_warning(project: Path)
     assert "<U+200B>" in done.stdout and "\u200b" not in done.stdout
     checked = policykit("validate", DRAFT, cwd=project)
     assert "warning[PK207]" in checked.stdout + checked.stderr
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_pdf_workers_end_with_export(project: Path, sig: str) -> None:
+    """Killed while it prints PDFs, `export` leaves no worker behind: each worker ends with
+    its parent (Linux's parent-death signal, and a watch on the parent)."""
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policykit", "export", "--pdf", "-d", "out"], cwd=project,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    workers: set[int] = set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        if len(workers) >= min(2, os.cpu_count() or 1):
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "export finished before it could be killed"
+    assert workers, "no PDF worker started"
+    process.send_signal(getattr(signal, sig))
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()]
+    # A worker that is gone may linger as a zombie of init for a moment: not running.
+    running = [w for w in alive if "State:\tZ" not in Path(f"/proc/{w}/status").read_text()]
+    assert running == [], running
+    if sig == "SIGTERM":
+        assert process.returncode == 128 + signal.SIGTERM

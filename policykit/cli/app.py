@@ -12,6 +12,7 @@ import datetime as dt
 import inspect
 import io
 import os
+import signal
 import sys
 from collections.abc import Callable, Collection, Sequence
 from enum import StrEnum
@@ -771,6 +772,10 @@ def catalog(
     raise typer.Exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """The console script. Text the terminal's encoding cannot show (a Danish title on an
     ASCII terminal) is escaped, not an error; and a failure to write to stdout itself is a
@@ -778,6 +783,9 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    # SIGTERM as an interrupt, so that every `finally` runs: the PDF workers are let go
+    # and no temporary file is left (`edge.files.write_atomic`).
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     finally:

@@ -9,6 +9,10 @@ cores.
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -60,7 +64,13 @@ def export_batch(
     outcomes = [Outcome(policy) for policy in policies]
     pooled = [w for w in writers if w.pooled]
     workers = min(len(policies), os.cpu_count() or 1) if pooled else 0
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool = (
+        ProcessPoolExecutor(
+            max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
+        if workers > 1
+        else None
+    )
     try:
         pending: dict[tuple[int, str], Future[bytes]] = {}
         if pool is not None:
@@ -75,8 +85,29 @@ def export_batch(
                 advance()
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            # On an interrupt, the workers are not waited for: they end with this process.
+            pool.shutdown(wait=sys.exc_info()[0] is None, cancel_futures=True)
     return outcomes
+
+
+def die_with_parent(parent: int) -> None:
+    """In each PDF worker: end when `export` ends, however it ends. Linux ends the worker as
+    its parent dies (even by SIGKILL); elsewhere, a thread notices the parent gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    # The parent may have gone before prctl: and on other systems, this is the only guard.
+    watcher = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
+    watcher.start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _refuse_clashes(policies: Sequence[Policy], writers: Sequence[Writer]) -> None:
