@@ -426,3 +426,47 @@ def test_pdf_workers_end_with_export(project: Path, sig: str) -> None:
     assert running == [], running
     if sig == "SIGTERM":
         assert process.returncode == 128 + signal.SIGTERM
+
+
+def _with_template(html: str) -> object:
+    from policykit.writing.layout import ExportOptions, Templates, layout
+    from tests.examples import policy, project
+
+    return layout(policy(), project(), ExportOptions(templates=Templates(html=html)))
+
+
+def test_a_template_that_never_ends_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykit.writing import templating
+    from policykit.writing.html import write_html
+
+    monkeypatch.setattr(templating, "TEMPLATE_SECONDS", 2)
+    loops = (
+        '{% extends "base.html.j2" %}{% block body %}{% for i in range(100000) %}'
+        "{% for j in range(100000) %}{% endfor %}{% endfor %}{% endblock %}"
+    )
+    with pytest.raises(templating.TemplateError, match="longer than 2 seconds"):
+        write_html(_with_template(loops))  # type: ignore[arg-type]
+
+
+def test_a_template_that_grows_without_end_is_stopped() -> None:
+    from policykit.writing import templating
+    from policykit.writing.html import write_html
+
+    grows = '{% extends "base.html.j2" %}{% block body %}{{ "x" * 10000000000 }}{% endblock %}'
+    with pytest.raises(templating.TemplateError, match="more memory than a page needs"):
+        write_html(_with_template(grows))  # type: ignore[arg-type]
+
+
+def test_a_template_page_keeps_the_content_security_policy() -> None:
+    from policykit.writing.html import write_html
+    from policykit.writing.templating import CSP
+
+    for html in (
+        "<html><body>{{ policy.title }}</body></html>",
+        '<html><head><meta http-equiv="Content-Security-Policy" content="default-src *">'
+        "</head><body>{{ policy.title }}</body></html>",
+    ):
+        page = write_html(_with_template(html))  # type: ignore[arg-type]
+        assert page.index(CSP) < page.index("Kommunikationspolitik")
+        head = page.find("<head>")
+        assert head == -1 or page.index(CSP) == head + len("<head>\n")

@@ -8,6 +8,9 @@ may load only these known names (`TEMPLATE_NAMES`), the user's version where the
 
 from __future__ import annotations
 
+import multiprocessing
+import re
+import resource
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -45,10 +48,74 @@ def stylesheet(page: str | None, templates: Templates, *, tables: bool = False) 
 def render(name: str, templates: Templates, **context: Any) -> str:
     """The template called `name`, rendered; TemplateError, naming the file and line, if a
     template has a mistake."""
+    overrides = tuple((n, text) for n in TEMPLATE_NAMES if (text := templates.text(n)) is not None)
+    if overrides:
+        # A user's template may loop or grow without end: it renders in a child process,
+        # bounded in time and memory, and its page keeps policykit's CSP whatever it says.
+        return with_policy(_bounded(name, overrides, context))
+    return _render(name, overrides, context)
+
+
+#: The Content-Security-Policy of every page (base.html.j2 states it): the page loads nothing.
+CSP = (
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+)
+#: A user's template renders within these bounds.
+TEMPLATE_SECONDS = 30
+TEMPLATE_MEMORY = 2_000_000_000
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+
+
+def with_policy(page: str) -> str:
+    """The page with policykit's CSP first in its head. Policies add up, so a template's own
+    can only make it stricter, never lift it."""
+    head = _HEAD.search(page)
+    at = head.end() if head else 0
+    return page[:at] + ("\n" if head else "") + CSP + ("" if head else "\n") + page[at:]
+
+
+def _bounded(name: str, overrides: tuple[tuple[str, str], ...], context: dict[str, Any]) -> str:
+    """`render` of a user's template in a forked child: at most TEMPLATE_SECONDS, and
+    TEMPLATE_MEMORY of address space. Where there is no fork, in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _render(name, overrides, context)
+    forked = multiprocessing.get_context("fork")
+    receive, send = forked.Pipe(duplex=False)
+    child = forked.Process(target=_render_child, args=(send, name, overrides, context))
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(TEMPLATE_SECONDS):
+            raise TemplateError(
+                f"the template {name} took longer than {TEMPLATE_SECONDS} seconds to render",
+                hint="a loop in the template may not end; compare it with the packaged one",
+            )
+        kind, text = receive.recv()
+    except EOFError:
+        kind, text = "error", f"the template {name} could not be rendered (it ran out of memory)"
+    finally:
+        child.kill()
+        child.join()
+    if kind == "error":
+        raise TemplateError(text, hint="compare it with the packaged one in policykit/templates/")
+    return str(text)
+
+
+def _render_child(send: Any, name: str, overrides: Any, context: dict[str, Any]) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (TEMPLATE_MEMORY, TEMPLATE_MEMORY))
+    try:
+        send.send(("page", _render(name, overrides, context)))
+    except TemplateError as error:
+        send.send(("error", error.message))
+    except MemoryError:
+        send.send(("error", f"the template {name} asks for more memory than a page needs"))
+
+
+def _render(name: str, overrides: tuple[tuple[str, str], ...], context: dict[str, Any]) -> str:
     from jinja2 import TemplateError as JinjaError
     from jinja2 import TemplateNotFound
 
-    overrides = tuple((n, text) for n in TEMPLATE_NAMES if (text := templates.text(n)) is not None)
     try:
         return _environment(overrides).get_template(name).render(**context)
     except TemplateNotFound as error:
