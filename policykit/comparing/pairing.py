@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from difflib import SequenceMatcher
 
 #: Below this word similarity, two parts are a removal and an addition, not one edited.
+#: (`words.similarity` stops early below it.)
 SIMILAR = 0.5
 
 

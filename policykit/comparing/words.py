@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal, TypeVar
 
+from policykit.comparing.pairing import SIMILAR
+
 #: A word (letters and digits, joined by inner hyphens or apostrophes), a run of white
 #: space, or any other single character: a punctuation mark.
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
@@ -104,9 +106,21 @@ def _append(out: list[tuple[Op, str, S]], op: Op, styled: list[tuple[str, S]]) -
 def similarity(old: str, new: str) -> float:
     """How alike two texts are, from 0 to 1, by their words: what pairs a reworded goal
     with its old wording."""
+    return token_similarity(words(old), words(new))
+
+
+def token_similarity(old: Sequence[str], new: Sequence[str]) -> float:
+    """`similarity` of two texts' words. Two cheap upper bounds come first (the lengths,
+    then the words shared in any order): below `SIMILAR` the true value is too, and the
+    bound is returned, as pairing needs no more of it."""
     if not old and not new:
         return 1.0
-    return SequenceMatcher(None, words(old), words(new), autojunk=False).ratio()
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
+        value = bound()
+        if value < SIMILAR:
+            return value
+    return matcher.ratio()
 
 
 def words(text: str) -> list[str]:

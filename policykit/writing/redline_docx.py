@@ -42,13 +42,12 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from policykit.comparing.diff import Change, ChangeSet, Kind
-from policykit.comparing.pairing import SIMILAR, Aligned, align
-from policykit.comparing.words import Op, styled_diff
+from policykit.comparing.pairing import Aligned, align
+from policykit.comparing.words import Op, styled_diff, token_similarity
 from policykit.comparing.words import words as word_tokens
 from policykit.writing.docx import DocxWriter, write_docx
 from policykit.writing.docx.numbering import numbering_root
@@ -391,16 +390,7 @@ def _numbered_item(unit: Unit) -> bool:
 
 def _alike(old: Unit, new: Unit) -> float:
     """`policykit.comparing.words.similarity` of the two, with cheap upper bounds tried first."""
-    return _token_similarity(old.tokens, new.tokens)
-
-
-def _token_similarity(old: Sequence[str], new: Sequence[str]) -> float:
-    if not old and not new:
-        return 1.0
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
-        return 0.0
-    return matcher.ratio()
+    return token_similarity(old.tokens, new.tokens)
 
 
 def _same_identity(old: Unit, new: Unit) -> bool:
@@ -560,7 +550,7 @@ class _Redline(DocxWriter):
         body = align(
             [tuple(tuple(p.key for p in cell) for cell in row) for row in old.rows[1:]],
             [tuple(tuple(p.key for p in cell) for cell in row) for row in new.rows[1:]],
-            lambda i, j: _token_similarity(old.row_tokens(i + 1), new.row_tokens(j + 1)),
+            lambda i, j: token_similarity(old.row_tokens(i + 1), new.row_tokens(j + 1)),
         )
         rows = header + [(_next(i), _next(j)) for i, j in body]
         return [self._table_of(new, rows, old, new)]
