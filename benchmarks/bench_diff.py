@@ -146,7 +146,31 @@ def main() -> int:
     for label, seconds in results.items():
         print(f"  {label:<28} {seconds:6.3f} s")
     print(f"  {'total':<28} {total:6.3f} s")
+    unmatched()
     return 0
+
+
+def unmatched() -> None:
+    """Issue 13: a list of goals replaced by as many others, none alike by id or text (the
+    hostile case that grew with the square). The time should about double with the list."""
+    print("goals replaced by as many unmatched ones")
+    for count in (500, 1000, 2000):
+        rng = random.Random(count)
+        with tempfile.TemporaryDirectory() as folder:
+            old_path, new_path = Path(folder, "a.yaml"), Path(folder, "b.yaml")
+            old_path.write_text(goal_list(rng, count, 1), "utf-8")
+            new_path.write_text(goal_list(rng, count, 2), "utf-8")
+            start = time.perf_counter()
+            compare_versions(str(old_path), str(new_path))
+            print(f"  {count:>5} goals{'':<17} {time.perf_counter() - start:6.3f} s")
+
+
+def goal_list(rng: random.Random, count: int, seed: int) -> str:
+    items = "".join(f"    - {sentence(rng)} {seed}{n}.\n" for n in range(count))
+    return (
+        "format: 2\nid: x\ntitle: T\nversion: '1'\nstatus: draft\nlanguage: da\n"
+        f"goals:\n  items:\n{items}"
+    )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ from policykit.comparing.meaning import (
     classify_markup,
     classify_text,
 )
-from policykit.comparing.pairing import pair_similar
-from policykit.comparing.words import Piece, similarity, word_diff
+from policykit.comparing.pairing import near, pair_similar
+from policykit.comparing.words import Piece, token_similarity, word_diff, words
 from policykit.model.outline import (
     PART_NAMES,
     Node,
@@ -849,31 +849,32 @@ def _match_similar(
     then across the list for what is left, when little is."""
     anchors = _longest_in_order(sorted(matches.items()))
     bounds = [(-1, -1), *anchors, (len(old), len(new))]
+    # Each text's words once, not once a pair.
+    old_words = [words(text(x) or "") for x in old]
+    new_words = [words(text(x) or "") for x in new]
     for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
-        _pair_best(old, new, text, matches, range(i0 + 1, i1), range(j0 + 1, j1))
+        _pair_best(old_words, new_words, matches, range(i0 + 1, i1), range(j0 + 1, j1))
     olds = [i for i in range(len(old)) if i not in matches]
     news = sorted(set(range(len(new))) - set(matches.values()))
     if len(olds) * len(news) <= GLOBAL_PAIRING_LIMIT:
-        _pair_best(old, new, text, matches, olds, news)
+        _pair_best(old_words, new_words, matches, olds, news)
 
 
 def _pair_best(
-    old: Sequence[T],
-    new: Sequence[T],
-    text: Callable[[T], str | None],
+    old: Sequence[Sequence[str]],
+    new: Sequence[Sequence[str]],
     matches: dict[int, int],
     old_range: Iterable[int],
     new_range: Iterable[int],
 ) -> None:
+    """The best pairs of what is left in the ranges, by the texts' words: every one with
+    every other in a small stretch, and in a long one each with those near its place
+    (`pairing.near`), so that the work grows with the length, not its square."""
     taken = set(matches.values())
     olds = [i for i in old_range if i not in matches]
     news = [j for j in new_range if j not in taken]
-    matches.update(
-        pair_similar(
-            ((i, j) for i in olds for j in news),
-            lambda i, j: similarity(text(old[i]) or "", text(new[j]) or ""),
-        )
-    )
+    candidates = ((olds[a], news[b]) for a, b in near(len(olds), len(news)))
+    matches.update(pair_similar(candidates, lambda i, j: token_similarity(old[i], new[j])))
 
 
 def _longest_in_order(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:

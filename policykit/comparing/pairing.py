@@ -83,7 +83,7 @@ def align(
             out.extend(zip(range(i1, i2), range(j1, j2), strict=True))
             continue
         candidates = (
-            (i1 + i, j1 + j) for i, j in _near(i2 - i1, j2 - j1) if may_pair(i1 + i, j1 + j)
+            (i1 + i, j1 + j) for i, j in near(i2 - i1, j2 - j1) if may_pair(i1 + i, j1 + j)
         )
         made = sorted(pair_similar(candidates, score, ordered=True).items())
         next_old, next_new = i1, j1
@@ -100,7 +100,9 @@ def align(
     return out
 
 
-def _near(old: int, new: int) -> Iterator[tuple[int, int]]:
+def near(old: int, new: int) -> Iterator[tuple[int, int]]:
+    """The (old, new) index pairs worth comparing: all of them up to ALL_WITH_ALL, and beyond
+    it each old index with the new ones within NEAR places of where it would be."""
     if old * new <= ALL_WITH_ALL:
         yield from ((i, j) for i in range(old) for j in range(new))
         return
