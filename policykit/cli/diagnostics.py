@@ -40,10 +40,16 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 def render_text(findings: Sequence[Finding], sources: Mapping[str, str], console: Console) -> None:
     """Print findings as `error[PK101]: message`, `--> file:line:col`, the line and a caret."""
     # Each file split into lines once, not once a finding: 20,000 findings in one file.
-    lines = {name: text.splitlines() for name, text in sources.items()}
+    # Lines as the spans count them: at \n only (str.splitlines also breaks at \x85, \x0c
+    # and U+2028, which a source line may hold and the caret's line must show).
+    lines = {name: _lines(text) for name, text in sources.items()}
     for finding in findings:
         _render_one(finding, lines, console)
         console.print()
+
+
+def _lines(text: str) -> list[str]:
+    return [line.removesuffix("\r") for line in text.split("\n")] if text else []
 
 
 def _render_one(finding: Finding, sources: Mapping[str, list[str]], console: Console) -> None:

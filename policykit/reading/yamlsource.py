@@ -133,6 +133,11 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     directive = _YAML_DIRECTIVE.search(text)
     if directive and directive.group("version") != "1.2":
         return YamlDocument(None, [_version_finding(text, directive, path)])
+    nel = text.find("\x85")
+    if nel >= 0:
+        # The parser reads a NEL as a line break (YAML 1.1) before any check could see it,
+        # so a raw one would silently become a space: it is a control character, PK013.
+        return YamlDocument(None, [_control_character("U+0085", _span_at_index(text, nel, path))])
     fast = _fast_parse(text, path)
     if fast is not None:
         return fast
@@ -227,6 +232,15 @@ def _syntax_finding(error: Any, text: str, path: str) -> Finding:
                 hint="YAML indents with spaces only; replace the tab with spaces",
             )
         problem = "a tab character where YAML does not allow one"
+        if line[: span.column - 1].rstrip().endswith(":"):
+            # YAML 1.2 allows a tab after `key:`; ruamel.yaml, which policykit reads with,
+            # does not (docs/format.md lists how it differs from YAML 1.2).
+            return Finding.of(
+                rules.YAML_SYNTAX,
+                "a tab after a key's colon: policykit's YAML reader takes only spaces there",
+                span,
+                hint="write a space instead of the tab",
+            )
     notes = []
     if error.context and error.context_mark and error.problem_mark:
         context_span = Span(path, error.context_mark.line + 1, error.context_mark.column + 1)
