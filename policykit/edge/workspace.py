@@ -85,8 +85,10 @@ def _walk(folder: Path) -> Iterator[Path]:
 def load_project(start: Path) -> ProjectRead | Finding | None:
     """The project file that governs `start`: read, unreadable (a finding), or none."""
     project_file = find_project_file(start)
-    if project_file is None:
-        return None
+    return _read_project_file(project_file) if project_file is not None else None
+
+
+def _read_project_file(project_file: Path) -> ProjectRead | Finding:
     shown = display_path(project_file)
     try:
         data = read_limited(project_file, DEFAULT_MAX_FILE_SIZE, within=project_file.parent)
@@ -104,7 +106,8 @@ def read_named(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
 
 def load_workspace(paths: Sequence[Path]) -> Workspace:
     workspace = Workspace()
-    project = load_project(paths[0]) if paths else None
+    project_file = find_project_file(paths[0]) if paths else None
+    project = _read_project_file(project_file) if project_file is not None else None
     if isinstance(project, Finding):
         workspace.unreadable.append(project)
         workspace.setup.append(project)
@@ -113,7 +116,6 @@ def load_workspace(paths: Sequence[Path]) -> Workspace:
         if project is not None:
             workspace.setup.extend(f for f in project.findings if f.is_error)
     limit = workspace.settings.lint.max_file_size
-    project_file = find_project_file(paths[0]) if paths else None
     root = project_file.parent if project_file else None
     for named in paths:
         # Inside the repository; without one, inside the folder named (or the file's own).

@@ -727,28 +727,30 @@ class _PolicyBuilder:
             return None
         assert isinstance(node, YScalar)
         interval = parse_interval(str(node.value))
+        problem = None
         if isinstance(interval, Duration) and interval.too_long:
-            self.findings.append(
-                Finding.of(
-                    rules.INVALID_INTERVAL,
-                    f"the interval `{node.text}` is longer than a hundred years",
-                    node.span,
-                    width=len(node.text),
-                    hint="give the interval the council decided, such as P4Y",
-                )
+            problem = (
+                "is longer than a hundred years",
+                "give the interval the council decided, such as P4Y",
             )
-            return None
-        if interval is None:  # the schema's pattern admits `P0Y`, which means "never"
-            self.findings.append(
-                Finding.of(
-                    rules.INVALID_INTERVAL,
-                    f"the interval `{node.text}` is zero: the policy would never fall due",
-                    node.span,
-                    width=len(node.text),
-                    hint="give a positive duration such as P2Y, or `electoral-period`",
-                )
+        elif interval is None:  # the schema's pattern admits `P0Y`, which means "never"
+            problem = (
+                "is zero: the policy would never fall due",
+                "give a positive duration such as P2Y, or `electoral-period`",
             )
-        return interval
+        if problem is None:
+            return interval
+        what, hint = problem
+        self.findings.append(
+            Finding.of(
+                rules.INVALID_INTERVAL,
+                f"the interval `{node.text}` {what}",
+                node.span,
+                width=len(node.text),
+                hint=hint,
+            )
+        )
+        return None
 
     def _record(self, node: YNode) -> EvaluationRecord:
         assert isinstance(node, YMapping)
