@@ -147,6 +147,7 @@ def main() -> int:
         print(f"  {label:<28} {seconds:6.3f} s")
     print(f"  {'total':<28} {total:6.3f} s")
     unmatched()
+    long_paragraph()
     return 0
 
 
@@ -165,11 +166,40 @@ def unmatched() -> None:
             print(f"  {count:>5} goals{'':<17} {time.perf_counter() - start:6.3f} s")
 
 
+def long_paragraph() -> None:
+    """Issue 13: one paragraph of 20,000 words (the tester's 93 KB file took more than 120 s)
+    with three words edited: of ordinary text, whose rare words anchor the match, and of the
+    seed's few hundred words repeated, which has nothing to anchor on."""
+    print("one paragraph of 20,000 words, three words edited")
+    rng = random.Random(20_000)
+    ordinary = [f"ord{n}" for n in range(6000)]
+    zipf = [1 / (n + 1) for n in range(6000)]
+    cases = {
+        "ordinary words": rng.choices(ordinary, zipf, k=20_000),
+        "the seed's words, repeated": [WORDS[n % len(WORDS)] for n in range(20_000)],
+    }
+    for label, words in cases.items():
+        edited = [*words[:5000], "aldrig", *words[5001:17000], "ikke", *words[17000:]]
+        head = "format: 2\nid: x\ntitle: T\nversion: '1'\nstatus: draft\nlanguage: da\n"
+        with tempfile.TemporaryDirectory() as folder:
+            old_path, new_path = Path(folder, "a.yaml"), Path(folder, "b.yaml")
+            old_path.write_text(f"{head}purpose:\n  text: {' '.join(words)}\n", "utf-8")
+            new_path.write_text(f"{head}purpose:\n  text: {' '.join(edited)}\n", "utf-8")
+            start = time.perf_counter()
+            comparison = compare_versions(str(old_path), str(new_path))
+            for fmt in (writer("html"), writer("docx")):
+                redline(comparison, fmt, ExportOptions())
+            shortcuts = ", ".join(r.shortcut for r in comparison.changes.shortcuts) or "none"
+            seconds = time.perf_counter() - start
+            print(f"  {label:<28} {seconds:6.3f} s  (diff and redlines; shortcuts: {shortcuts})")
+
+
 def goal_list(rng: random.Random, count: int, seed: int) -> str:
-    items = "".join(f"    - {sentence(rng)} {seed}{n}.\n" for n in range(count))
+    # One group with one id on both sides, so that the goals themselves are paired.
+    items = "".join(f"        - {sentence(rng)} {seed}{n}.\n" for n in range(count))
     return (
         "format: 2\nid: x\ntitle: T\nversion: '1'\nstatus: draft\nlanguage: da\n"
-        f"goals:\n  items:\n{items}"
+        f"goals:\n  groups:\n    - id: g\n      title: Mål\n      items:\n{items}"
     )
 
 

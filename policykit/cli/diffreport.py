@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from policykit.comparing.diff import Change, ChangeSet, Kind
+from policykit.comparing.bounds import MAX_COMPARED, Shortcut
+from policykit.comparing.diff import Change, ChangeSet, Kind, Reached
 from policykit.comparing.lines import CellChange
+from policykit.comparing.pairing import ALL_WITH_ALL
 from policykit.comparing.words import Piece, tokens
 from policykit.diagnostics.visible import visible
 
@@ -50,6 +52,8 @@ def render_changes(changes: ChangeSet, old: str, new: str, console: Console) -> 
     console.print(Text.assemble(("--- ", "bold red"), old))
     console.print(Text.assemble(("+++ ", "bold green"), new))
     console.print(Text(summary(changes), style="bold"))
+    for reached in changes.shortcuts:
+        console.print(Text.assemble(("note", "bold cyan"), f": {shortcut_note(reached)}"))
     plain = console.color_system is None
     part = None
     for change in changes.changes:
@@ -78,6 +82,29 @@ def _headline(change: Change) -> Text:
         shown = change.new if change.kind is not Kind.REMOVED else change.old
         line.append(f"  {visible(_one_line(shown or '', 80))}")
     return line
+
+
+#: What each bound on pairing means for the reader of a diff (`pairing.Shortcut`).
+_SHORTCUT_NOTES = {
+    Shortcut.NEAR: (
+        f"more than {ALL_WITH_ALL:,} pairs to compare, so each part was compared only with "
+        "those near its place; one that moved far and was reworded shows as removed and added"
+    ),
+    Shortcut.ACROSS: (
+        "too many parts left unpaired to compare each with each across the list; one that "
+        "moved far and was reworded shows as removed and added"
+    ),
+    Shortcut.WHOLE: (
+        f"a long stretch (more than {MAX_COMPARED:,} pairs of words or lines) with no word "
+        "or line that occurs once on each side was taken as replaced whole, not compared "
+        "word by word"
+    ),
+}
+
+
+def shortcut_note(reached: Reached) -> str:
+    """ "goals[1].items: more than 40,000 pairs to compare, so …" """
+    return f"{reached.path}: {_SHORTCUT_NOTES[reached.shortcut]}"
 
 
 def reason(change: Change) -> str:
@@ -187,6 +214,11 @@ def changes_to_json(changes: ChangeSet, old: str, new: str) -> str:
         },
         "changes": [_change(change) for change in changes.changes],
     }
+    if changes.shortcuts:  # only when reached, so the usual report keeps its shape
+        report["shortcuts"] = [
+            {"path": r.path, "shortcut": r.shortcut.value, "text": shortcut_note(r)}
+            for r in changes.shortcuts
+        ]
     return json.dumps(report, ensure_ascii=False, indent=2)
 
 

@@ -13,14 +13,15 @@ A pair that is out of order relative to the longest run of pairs in order has mo
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from policykit.comparing.bounds import Shortcut, longest_rising, reach, recording
 from policykit.comparing.lines import (
     CellChange,
     MergedLine,
@@ -145,6 +146,15 @@ class Alignments:
 
 
 @dataclass(frozen=True, slots=True)
+class Reached:
+    """A bound on pairing's work (`pairing.Shortcut`), reached in comparing one list of
+    parts or one prose field."""
+
+    path: str
+    shortcut: Shortcut
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeSet:
     old: Policy
     new: Policy
@@ -154,6 +164,9 @@ class ChangeSet:
     prose: Mapping[ProseKey, tuple[MergedLine, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    #: Where pairing reached a bound on its work, by the path of the list or prose field,
+    #: in document order: what the report says, since pairs there may be missed.
+    shortcuts: tuple[Reached, ...] = ()
 
     def prose_lines(self, old: Prose | None, new: Prose | None) -> tuple[MergedLine, ...]:
         """A prose field of both versions (the parts' own, as the alignments pair them), line
@@ -283,7 +296,9 @@ def compare(old: Policy, new: Policy) -> ChangeSet:
         differ.principle_pairs,
         differ.section_pairs,
     )
-    return ChangeSet(old, new, tuple(differ.changes), alignments, differ.prose_diffs)
+    return ChangeSet(
+        old, new, tuple(differ.changes), alignments, differ.prose_diffs, tuple(differ.reached)
+    )
 
 
 class _Differ:
@@ -298,6 +313,7 @@ class _Differ:
         self.items: dict[int, tuple[Pair[GoalItem], ...]] = {}
         self.definition_pairs: tuple[Pair[Definition], ...] = ()
         self.principle_pairs: tuple[Pair[Principle], ...] = ()
+        self.reached: list[Reached] = []
         #: How each part of the outline is compared, by its name.
         self.parts: dict[str, Callable[[Policy, Policy], None]] = {
             "purpose": self.purpose,
@@ -310,6 +326,13 @@ class _Differ:
     def add(self, change: Change) -> None:
         if not self.quiet:
             self.changes.append(change)
+
+    @contextmanager
+    def bounded(self, path: str) -> Iterator[None]:
+        """Note the bounds that pairing reaches in the block, as reached at `path`."""
+        with recording() as reached:
+            yield
+        self.reached.extend(Reached(path, shortcut) for shortcut in Shortcut if shortcut in reached)
 
     def part(self, name: str, old: Policy, new: Policy) -> None:
         """A typed part: compared when both versions have it; added or removed whole, with
@@ -345,7 +368,8 @@ class _Differ:
         """Free sections, and their subsections at every depth: aligned by id, then heading,
         then similar text; each added (with its whole content), removed, moved, retitled or
         reworded."""
-        pairs = align(old, new, lambda s: s.id, lambda s: s.heading.casefold(), _section_text)
+        with self.bounded(path):
+            pairs = align(old, new, lambda s: s.id, lambda s: s.heading.casefold(), _section_text)
         self.section_pairs[path] = pairs
         top = path == "sections"  # whose moves are the document's (`document_moves`)
         for index, pair in enumerate(pairs):
@@ -411,7 +435,8 @@ class _Differ:
         before_text, after_text = _markdown(old), _markdown(new)
         if before_text == after_text:
             return
-        lines = diff_prose(old, new)
+        with self.bounded(path):
+            lines = diff_prose(old, new)
         self.prose_diffs[prose_key(old, new)] = lines
         before = len(self.changes)
         self.text(path, part, before_text, after_text, verdict=_prose_verdict(part, old, new))
@@ -447,7 +472,8 @@ class _Differ:
 
     def laws(self, old: Sequence[Law], new: Sequence[Law]) -> None:
         """The legal basis: a law added or removed changes what the policy rests on."""
-        pairs = align(old, new, lambda x: None, lambda x: x.title.casefold(), lambda x: x.title)
+        with self.bounded("legal_basis"):
+            pairs = align(old, new, lambda x: None, lambda x: x.title.casefold(), lambda x: x.title)
         for index, pair in enumerate(pairs):
             path = f"legal_basis[{_key(pair, lambda x: None, index)}]"
             self.placed(path, "metadata", pair, lambda x: x.title, moves=False)
@@ -477,9 +503,10 @@ class _Differ:
         before, after = old.goals, new.goals
         assert before is not None and after is not None
         self.framed("goals", before.heading, after.heading, before.intro, after.intro)
-        groups = align(
-            before.groups, after.groups, lambda g: g.id, lambda g: g.title or "", _group_text
-        )
+        with self.bounded("goals"):
+            groups = align(
+                before.groups, after.groups, lambda g: g.id, lambda g: g.title or "", _group_text
+            )
         items: dict[int, tuple[Pair[GoalItem], ...]] = {}
         for index, pair in enumerate(groups):
             path = f"goals[{_key(pair, lambda g: g.id, index)}]"
@@ -489,9 +516,14 @@ class _Differ:
                 continue
             self.text(f"{path}.title", "goals", pair.old.title, pair.new.title)
             self.prose(f"{path}.intro", "goals", pair.old.intro, pair.new.intro)
-            items[index] = aligned = align(
-                pair.old.items, pair.new.items, lambda i: i.id, None, lambda i: _markdown(i.text)
-            )
+            with self.bounded(f"{path}.items"):
+                items[index] = aligned = align(
+                    pair.old.items,
+                    pair.new.items,
+                    lambda i: i.id,
+                    None,
+                    lambda i: _markdown(i.text),
+                )
             for item_index, item in enumerate(aligned):
                 item_path = f"{path}.items[{_key(item, lambda i: i.id, item_index)}]"
                 self.goal_item(item_path, item)
@@ -546,7 +578,10 @@ class _Differ:
     ) -> tuple[Pair[N], ...]:
         """A list of named parts (terms, principles): aligned by id, then name, then text;
         each added, removed, moved, renamed or reworded."""
-        pairs = align(old, new, ident, lambda x: name(x).casefold(), lambda x: _markdown(text(x)))
+        with self.bounded(part):
+            pairs = align(
+                old, new, ident, lambda x: name(x).casefold(), lambda x: _markdown(text(x))
+            )
         name_field, text_field = fields
         for index, pair in enumerate(pairs):
             path = f"{part}[{_key(pair, lambda x: ident(x) or name(x), index)}]"
@@ -581,7 +616,8 @@ class _Differ:
             )
 
     def related(self, old: Sequence[RelatedDocument], new: Sequence[RelatedDocument]) -> None:
-        pairs = align(old, new, lambda r: None, lambda r: r.title.casefold(), lambda r: r.title)
+        with self.bounded("related"):
+            pairs = align(old, new, lambda r: None, lambda r: r.title.casefold(), lambda r: r.title)
         for index, pair in enumerate(pairs):
             path = f"related[{_key(pair, lambda r: None, index)}]"
             self.placed(path, "related", pair, lambda r: r.title)
@@ -596,7 +632,7 @@ class _Differ:
         before, after = document_units(old, free, "old"), document_units(new, free, "new")
         where_new = {unit: n for n, unit in enumerate(after)}
         common = [(n, where_new[unit]) for n, unit in enumerate(before) if unit in where_new]
-        stayed = set(_longest_in_order(common))
+        stayed = set(longest_rising(common))
         for i, j in common:
             if (i, j) in stayed:
                 continue
@@ -806,7 +842,7 @@ def align(
         if key is not None:
             _match_equal(old, new, key, matches)
     _match_similar(old, new, text, matches)
-    in_order = _longest_in_order(sorted(matches.items()))
+    in_order = longest_rising(sorted(matches.items()))
     return tuple(_merge(old, new, matches, in_order))
 
 
@@ -847,7 +883,7 @@ def _match_similar(
     """Pair the rest by similar text, best pairs first: within each stretch between two
     pairs in order, so that the work stays small when a long list changes a little, and
     then across the list for what is left, when little is."""
-    anchors = _longest_in_order(sorted(matches.items()))
+    anchors = longest_rising(sorted(matches.items()))
     bounds = [(-1, -1), *anchors, (len(old), len(new))]
     # Each text's words once, not once a pair.
     old_words = [words(text(x) or "") for x in old]
@@ -858,6 +894,8 @@ def _match_similar(
     news = sorted(set(range(len(new))) - set(matches.values()))
     if len(olds) * len(news) <= GLOBAL_PAIRING_LIMIT:
         _pair_best(old_words, new_words, matches, olds, news)
+    elif olds and news:
+        reach(Shortcut.ACROSS)
 
 
 def _pair_best(
@@ -875,30 +913,6 @@ def _pair_best(
     news = [j for j in new_range if j not in taken]
     candidates = ((olds[a], news[b]) for a, b in near(len(olds), len(news)))
     matches.update(pair_similar(candidates, lambda i, j: token_similarity(old[i], new[j])))
-
-
-def _longest_in_order(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest run of (old, new) pairs, sorted by old index, whose new indexes also
-    rise: the parts that stayed in place. The others have moved."""
-    tails: list[int] = []  # tails[k]: index into pairs of the smallest end of a run of k+1
-    ends: list[int] = []  # the new index at each of those ends
-    previous: list[int] = [-1] * len(pairs)
-    for index, (_, j) in enumerate(pairs):
-        position = bisect.bisect_left(ends, j)
-        if position > 0:
-            previous[index] = tails[position - 1]
-        if position == len(tails):
-            tails.append(index)
-            ends.append(j)
-        else:
-            tails[position] = index
-            ends[position] = j
-    run: list[tuple[int, int]] = []
-    index = tails[-1] if tails else -1
-    while index >= 0:
-        run.append(pairs[index])
-        index = previous[index]
-    return run[::-1]
 
 
 def _merge(

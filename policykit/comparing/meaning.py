@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
 
+from policykit.comparing.bounds import opcodes
 from policykit.comparing.words import tokens
 
 
@@ -195,10 +196,9 @@ Span = tuple[list[_Word], list[_Word]]
 def _changed(before: list[_Word], after: list[_Word]) -> list[Span]:
     """The stretches of words that differ (letter case aside): what one removed and the
     other added in their place."""
-    matcher = SequenceMatcher(None, [w.key for w in before], [w.key for w in after], autojunk=False)
     return [
         (before[i1:i2], after[j1:j2])
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        for tag, i1, i2, j1, j2 in opcodes([w.key for w in before], [w.key for w in after])
         if tag != "equal"
     ]
 

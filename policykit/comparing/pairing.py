@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from difflib import SequenceMatcher
+
+from policykit.comparing.bounds import Shortcut, opcodes, reach
 
 #: Below this word similarity, two parts are a removal and an addition, not one edited.
 #: (`words.similarity` stops early below it.)
@@ -77,8 +78,7 @@ def align(
     side has as many and every one is `by_place` with its counterpart: the items of a
     numbered list, whose number says which item is which ("2." rewritten is still item 2)."""
     out: list[Aligned] = []
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old, new):
         if tag == "equal":
             out.extend(zip(range(i1, i2), range(j1, j2), strict=True))
             continue
@@ -106,6 +106,7 @@ def near(old: int, new: int) -> Iterator[tuple[int, int]]:
     if old * new <= ALL_WITH_ALL:
         yield from ((i, j) for i in range(old) for j in range(new))
         return
+    reach(Shortcut.NEAR)
     for i in range(old):
         centre = i * new // old
         yield from ((i, j) for j in range(max(0, centre - NEAR), min(new, centre + NEAR + 1)))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal, TypeVar
 
+from policykit.comparing.bounds import MAX_COMPARED, matching_blocks, opcodes
 from policykit.comparing.pairing import SIMILAR
 
 #: A word (letters and digits, joined by inner hyphens or apostrophes), a run of white
@@ -43,7 +44,7 @@ def word_diff(old: str, new: str) -> tuple[Piece, ...]:
     # that a removed list item is one deletion, not a ragged one across two items.
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     out: list[tuple[Op, str, None]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
         before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
             _append(out, "equal", [(before, None)])
@@ -66,7 +67,7 @@ def styled_diff(
     a = [(token, style) for text, style in old for token in tokens(text)]
     b = [(token, style) for text, style in new for token in tokens(text)]
     raw: list[tuple[bool, list[tuple[str, S]], list[tuple[str, S]]]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
         raw.append((tag == "equal", a[i1:i2], b[j1:j2]))
     out: list[tuple[Op, str, S]] = []
     for equal, before, after in _absorb_gaps(raw):
@@ -109,25 +110,22 @@ def similarity(old: str, new: str) -> float:
     return token_similarity(words(old), words(new))
 
 
-#: Beyond this many word pairs (two texts of 2,000 words), two texts are compared by the
-#: words they share, in any order: the longest common runs take time that grows with the
-#: product of the lengths (a paragraph of 20,000 words took minutes).
-MAX_COMPARED = 4_000_000
-
-
 def token_similarity(old: Sequence[str], new: Sequence[str]) -> float:
     """`similarity` of two texts' words. Two cheap upper bounds come first (the lengths,
     then the words shared in any order): below `SIMILAR` the true value is too, and the
-    bound is returned, as pairing needs no more of it. Two very long texts get the second
-    bound as their measure (see MAX_COMPARED)."""
+    bound is returned, as pairing needs no more of it. Then difflib's ratio: the share of
+    words in the runs both texts have, which two long texts take from `matching_blocks`."""
     if not old and not new:
         return 1.0
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
         value = bound()
-        if value < SIMILAR or len(old) * len(new) > MAX_COMPARED:
+        if value < SIMILAR:
             return value
-    return matcher.ratio()
+    if len(old) * len(new) <= MAX_COMPARED:
+        return matcher.ratio()
+    shared = sum(size for _, _, size in matching_blocks(old, new))
+    return 2 * shared / (len(old) + len(new))
 
 
 def words(text: str) -> list[str]:
