@@ -169,7 +169,6 @@ def test_a_full_disk_at_stdout_is_a_message_and_exit_2(project: Path) -> None:
     "command",
     [
         ["catalog", "-o", "policykit.yaml/index.html"],
-        ["catalog", "-o", ""],
         ["export", "--html", "-d", "policykit.yaml"],
         ["diff", IN_FORCE, DRAFT, "-o", "policykit.yaml/x.docx"],
         ["brief", DRAFT, "--date", "2026-11-20", "-d", "policykit.yaml/out"],
@@ -182,6 +181,29 @@ def test_an_output_that_cannot_be_written_is_a_message_and_exit_2(
     done = policykit(*command, cwd=project)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "error:" in done.stderr
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["diff", IN_FORCE, DRAFT, "-o", ""],
+        ["catalog", "-o", " "],
+        ["export", "-d", ""],
+        ["validate", ""],
+        ["brief", DRAFT, "--template", ""],
+    ],
+)  # fmt: skip
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(
+    project: Path, command: list[str]
+) -> None:
+    """`-o ''` (an unset shell variable, say) once read as `.`: "a redline is written as
+    .html, …" named the folder. It is refused as empty, before anything runs."""
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    done = policykit(*command, cwd=project)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "it is empty; name a file or folder" in done.stderr
+    assert "Traceback" not in done.stderr
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
 
 

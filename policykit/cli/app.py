@@ -129,11 +129,24 @@ app = typer.Typer(
 
 # --- options every command spells alike ----------------------------------------------------------
 
+
+def _path(value: str | Path) -> Path:
+    """A path as typed. An empty one (`-o ''`, an unset shell variable) is refused: click would
+    read it as the current folder, and a command would write or read there."""
+    if isinstance(value, Path):
+        return value
+    if not value.strip():
+        raise typer.BadParameter("it is empty; name a file or folder")
+    return Path(value)
+
+
 # The policy files or folders most commands take; the project's `policies/` when none are given.
 PolicyPaths = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Policy files or folders. Default: the project's policies/", show_default=False
+        help="Policy files or folders. Default: the project's policies/",
+        show_default=False,
+        parser=_path,
     ),
 ]
 # The day a command computes for: "as of this day".
@@ -146,7 +159,10 @@ LegacyOn = Annotated[str | None, typer.Option("--on", hidden=True)]
 OutDir = Annotated[
     Path | None,
     typer.Option(
-        "--out-dir", "-d", help="The folder to write to. Default: the project's exports/."
+        "--out-dir",
+        "-d",
+        help="The folder to write to. Default: the project's exports/.",
+        parser=_path,
     ),
 ]
 # A template folder restyles every HTML page, the PDFs printed from them, and Word.
@@ -155,6 +171,7 @@ TemplateDir = Annotated[
     typer.Option(
         "--template",
         help="A folder with any of the packaged templates, stylesheets and reference.docx.",
+        parser=_path,
     ),
 ]
 # The secretariat's own category for a change, with the reason recorded.
@@ -167,7 +184,7 @@ Classify = Annotated[
     ),
 ]
 # `-o` was the folder of export and brief; kept for one release.
-LegacyOutput = Annotated[Path | None, typer.Option("--output", "-o", hidden=True)]
+LegacyOutput = Annotated[Path | None, typer.Option("--output", "-o", hidden=True, parser=_path)]
 
 
 def _as_of(date: str | None, on: str | None) -> dt.date:
@@ -441,7 +458,10 @@ def diff(
     redlines: Annotated[
         list[Path] | None,
         typer.Option(
-            "--output", "-o", help="Also write a redline: FILE.html, .pdf or .docx (repeatable)."
+            "--output",
+            "-o",
+            help="Also write a redline: FILE.html, .pdf or .docx (repeatable).",
+            parser=_path,
         ),
     ] = None,
     author: Annotated[
@@ -503,7 +523,9 @@ def _record(decide: Callable[[], Recorded]) -> None:
 
 @app.command()
 def adopt(
-    file: Annotated[Path, typer.Argument(help="The policy, or its draft revision in drafts/.")],
+    file: Annotated[
+        Path, typer.Argument(help="The policy, or its draft revision in drafts/.", parser=_path)
+    ],
     date: Annotated[str, typer.Option("--date", help="The date of the decision, YYYY-MM-DD.")],
     by: Annotated[
         str | None,
@@ -526,7 +548,7 @@ def adopt(
 
 @app.command()
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="The policy.")],
+    file: Annotated[Path, typer.Argument(help="The policy.", parser=_path)],
     date: Annotated[str, typer.Option("--date", help="The date of the evaluation.")],
     note: Annotated[str | None, typer.Option("--note", help="What it found, briefly.")] = None,
 ) -> None:
@@ -539,7 +561,7 @@ def evaluate(
 
 @app.command()
 def repeal(
-    file: Annotated[Path, typer.Argument(help="The policy.")],
+    file: Annotated[Path, typer.Argument(help="The policy.", parser=_path)],
     date: Annotated[str, typer.Option("--date", help="The date of the decision.")],
     by: Annotated[
         str | None,
@@ -622,7 +644,8 @@ def brief(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The proposal (a draft revision or a new policy), or the policy to repeal."
+            help="The proposal (a draft revision or a new policy), or the policy to repeal.",
+            parser=_path,
         ),
     ],
     against: Annotated[
@@ -684,7 +707,9 @@ def brief(
 def init(
     folder: Annotated[
         Path,
-        typer.Argument(help="The folder to set up. Default: the current one.", show_default=False),
+        typer.Argument(
+            help="The folder to set up. Default: the current one.", show_default=False, parser=_path
+        ),
     ] = Path(),
     organisation: Annotated[
         str | None, typer.Option("--organisation", help="The organisation's name.")
@@ -740,13 +765,17 @@ def catalog(
     paths: PolicyPaths = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="The page to write. Default: exports/index.html."),
+        typer.Option(
+            "--output", "-o", help="The page to write. Default: exports/index.html.", parser=_path
+        ),
     ] = None,
     date: AsOf = None,
     on: LegacyOn = None,
     exports: Annotated[
         Path | None,
-        typer.Option(help="The folder of the exported files it links to. Default: the page's."),
+        typer.Option(
+            help="The folder of the exported files it links to. Default: the page's.", parser=_path
+        ),
     ] = None,
     template: TemplateDir = None,
 ) -> None:
