@@ -1,0 +1,478 @@
+"""Cleaned blocks into a policy: sections by their headings, each mapped to a typed part by
+keyword or kept as a free section, the metadata the text states, and the model built.
+
+A section is mapped to a part only when its content fits the part: goals are lists (under
+lead-in lines or subheadings, after an introduction), definitions are terms, principles
+are subsections. Otherwise it stays a free section under its own heading, and the report
+says why, so that nothing is forced into a part it does not fit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from policykit.importing.blocks import (
+    Block,
+    Document,
+    Dropped,
+    Heading,
+    Item,
+    ListBlock,
+    Paragraph,
+    Run,
+    Runs,
+    TableBlock,
+    Term,
+    plain,
+    sentences,
+)
+from policykit.importing.cleanup import clean
+from policykit.importing.keywords import part_named
+from policykit.importing.metadata import (
+    Adoption,
+    IntervalFound,
+    find_adoption,
+    find_interval,
+    find_language,
+    find_organisation,
+)
+from policykit.model import policy as m
+from policykit.model.policy import Span, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the user told import: the source's name (for spans), and the id, title and
+    language when the text should not decide them."""
+
+    source: str
+    policy_id: str | None = None
+    language: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where one section of the source went, and why."""
+
+    heading: str
+    where: int
+    part: str | None  # None: a free section
+    reason: str
+
+    @property
+    def by_keyword(self) -> bool:
+        return self.part is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """An import's policy and its report."""
+
+    policy: m.Policy
+    format: str
+    unit: str
+    placements: tuple[Placement, ...]
+    dropped: tuple[Dropped, ...]
+    adoption: Adoption | None
+    partial_dates: tuple[str, ...]
+    interval: IntervalFound | None
+    sentences_read: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def needs_a_person(self) -> list[str]:
+        """What the text does not say, for a person to fill in."""
+        needs = []
+        if self.policy.evaluation is not None:
+            if self.policy.evaluation.interval is None:
+                needs.append("evaluation.interval is not stated plainly in the text")
+            needs.append("evaluation.responsible is not in the text")
+        else:
+            needs.append("the text has no evaluation section")
+        if not self.policy.adoptions:
+            needs.append("no adoption is stated in the text, so the policy is a draft")
+        if self.policy.organisation is None:
+            needs.append("organisation is not in the text")
+        return needs
+
+    @property
+    def all_by_keyword(self) -> bool:
+        return all(p.by_keyword for p in self.placements)
+
+
+@dataclass
+class _Section:
+    heading: Heading
+    blocks: list[Block] = field(default_factory=list)
+    children: list[_Section] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.heading.text
+
+
+def assemble(document: Document, options: Options) -> Imported:
+    cleaned = clean(document)
+    doc = cleaned.document
+    preamble, sections = _sections(doc.blocks)
+    texts = [b.text for b in doc.blocks]
+    adoption, partial = find_adoption([b.text for b in preamble] + texts)
+    if adoption is not None:
+        preamble = [b for b in preamble if b.text != adoption.sentence]
+    title = options.title or cleaned.title or _stem(options.source)
+    builder = _Builder(options.source)
+    placements: list[Placement] = []
+    parts: dict[str, object] = {}
+    free: list[m.Section] = []
+    order: list[str] = []
+    interval: IntervalFound | None = None
+    for section in sections:
+        part, reason = _map(section, parts)
+        if part == "evaluation":
+            interval = find_interval([b.text for b in _all_blocks(section)])
+        built = builder.part(part, section, interval) if part is not None else None
+        if part is not None and built is not None:
+            parts[part] = built
+            order.append(part)
+        else:
+            if part is not None:
+                reason = f"{reason}, {_misfit(part)}; kept as a free section"
+            part = None
+            free.append(builder.section(section, _unique_id(section.text, free)))
+            order.append(free[-1].id or "")
+        placements.append(Placement(section.text, section.heading.where, part, reason))
+    if preamble:
+        parts, order = builder.preamble(preamble, parts, order)
+        placements.insert(0, Placement("(the text before the first heading)",
+                                       preamble[0].where, "purpose", "before the first heading"))  # fmt: skip
+    language = options.language or find_language(texts)
+    policy = m.Policy(
+        format=2,
+        id=options.policy_id or slug(title) or "imported-policy",
+        title=title,
+        organisation=find_organisation(texts),
+        language=language,
+        version="1.0" if adoption else "0.1",
+        status=Status.ADOPTED if adoption else Status.DRAFT,
+        owner=None,
+        adoptions=(
+            (m.Decision(adoption.date, adoption.body, None, adoption.sentence, builder.span(0)),)
+            if adoption
+            else ()
+        ),
+        repeal=None,
+        related=(),
+        keywords=(),
+        purpose=parts.get("purpose"),  # type: ignore[arg-type]
+        goals=parts.get("goals"),  # type: ignore[arg-type]
+        definitions=parts.get("definitions"),  # type: ignore[arg-type]
+        principles=parts.get("principles"),  # type: ignore[arg-type]
+        evaluation=parts.get("evaluation"),  # type: ignore[arg-type]
+        span=builder.span(1),
+        sections=tuple(free),
+        order=tuple(order),
+    )
+    read = sum(len(sentences(b.text)) for b in doc.blocks) + len(sentences(title))
+    return Imported(
+        policy, doc.format, doc.unit, tuple(placements), doc.dropped, adoption,
+        tuple(partial), interval, read, doc.notes,
+    )  # fmt: skip
+
+
+def _stem(source: str) -> str:
+    name = source.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def _sections(blocks: Sequence[Block]) -> tuple[list[Block], list[_Section]]:
+    """The blocks before the first heading, and the sections as a tree by heading level."""
+    preamble: list[Block] = []
+    top: list[_Section] = []
+    stack: list[_Section] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            section = _Section(block)
+            while stack and stack[-1].heading.level >= block.level:
+                stack.pop()
+            (stack[-1].children if stack else top).append(section)
+            stack.append(section)
+        elif stack:
+            stack[-1].blocks.append(block)
+        else:
+            preamble.append(block)
+    return preamble, top
+
+
+def _all_blocks(section: _Section) -> list[Block]:
+    out = list(section.blocks)
+    for child in section.children:
+        out.append(child.heading)
+        out.extend(_all_blocks(child))
+    return out
+
+
+def _map(section: _Section, placed: dict[str, object]) -> tuple[str | None, str]:
+    named = part_named(section.text)
+    if named is None:
+        return None, "no keyword of a part in its heading"
+    part, word = named
+    if part in placed:
+        return None, f"keyword “{word}”, but {part} is placed already"
+    return part, f"keyword “{word}”"
+
+
+def _misfit(part: str) -> str:
+    return {
+        "goals": "but its text is not an introduction and lists",
+        "definitions": "but it holds no terms (a term in bold, or before a colon)",
+        "principles": "but it has no subsections, one per principle",
+        "purpose": "but it is empty",
+        "evaluation": "but it is empty",
+    }[part]
+
+
+def slug(text: str) -> str:
+    """An id from a heading or title: "Mål for markedsføring" → "maal-for-markedsfoering"."""
+    text = text.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", text))[:60].strip("-")
+
+
+def _unique_id(heading: str, taken: Sequence[m.Section]) -> str:
+    base = slug(heading) or "section"
+    ids = {s.id for s in taken}
+    candidate, n = base, 2
+    while candidate in ids:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Model nodes from blocks, each with a span at its place in the source."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def span(self, where: int) -> Span:
+        return Span(self.source, max(where, 1), 1)
+
+    # --- prose
+
+    def prose(self, blocks: Sequence[Block]) -> m.Prose | None:
+        nodes: list[m.Block] = []
+        for block in blocks:
+            nodes.extend(self.block(block))
+        if not nodes:
+            return None
+        text = "\n\n".join(b.text for b in blocks)
+        return m.Prose(text, tuple(nodes), self.span(blocks[0].where))
+
+    def block(self, block: Block) -> list[m.Block]:
+        span = self.span(block.where)
+        if isinstance(block, Paragraph | Heading):
+            # A heading deeper than the subsections: a paragraph in bold.
+            inlines = self.inlines(block.runs, span)
+            if isinstance(block, Heading):
+                inlines = (m.Strong(inlines, span),)
+            return [m.Paragraph(inlines, span)] if inlines else []
+        if isinstance(block, Term):
+            term = (m.Strong(self.inlines(block.term, span), span), m.Text(": ", span))
+            return [m.Paragraph((*term, *self.inlines(block.definition, span)), span)]
+        if isinstance(block, ListBlock):
+            return [self.list(block.items, block.ordered, block.start, span)]
+        return [self.table(block, span)]
+
+    def list(self, items: Sequence[Item], ordered: bool, start: int, span: Span) -> m.Block:
+        """Items by depth: deeper items nest in the item above them."""
+        entries: list[m.ListItem] = []
+        index = 0
+        while index < len(items):
+            item = items[index]
+            children = []
+            index += 1
+            while index < len(items) and items[index].depth > item.depth:
+                children.append(items[index])
+                index += 1
+            paragraph = m.Paragraph(self.inlines(item.runs, span), span)
+            nested = [self.list(children, ordered, 1, span)] if children else []
+            entries.append(m.ListItem((paragraph, *nested), span))
+        if ordered:
+            return m.OrderedList(start, tuple(entries), span)
+        return m.BulletList(tuple(entries), span)
+
+    def table(self, block: TableBlock, span: Span) -> m.Table:
+        width = max(len(row) for row in block.rows)
+        rows = [tuple(row) + ((),) * (width - len(row)) for row in block.rows]
+
+        def cells(row: tuple[Runs, ...]) -> tuple[m.TableCell, ...]:
+            return tuple(m.TableCell(self.inlines(cell, span), span) for cell in row)
+
+        return m.Table(cells(rows[0]), tuple(cells(r) for r in rows[1:]), (None,) * width, (), span)
+
+    def inlines(self, runs: Runs, span: Span) -> tuple[m.Inline, ...]:
+        out: list[m.Inline] = []
+        text = _joined(runs)
+        for run in text:
+            node: m.Inline = m.Text(run.text, span)
+            if run.italic:
+                node = m.Emphasis((node,), span)
+            if run.bold:
+                node = m.Strong((node,), span)
+            if run.href:
+                node = m.Link(run.href, (node,), span)
+            out.append(node)
+        return tuple(out)
+
+    # --- parts
+
+    def part(self, part: str, section: _Section, interval: IntervalFound | None) -> object:
+        heading = section.text
+        span = self.span(section.heading.where)
+        if part == "purpose":
+            text = self.prose(_all_blocks(section))
+            return m.Purpose(heading, text, span) if text else None
+        if part == "evaluation":
+            rule = self.prose(_all_blocks(section))
+            if rule is None:
+                return None
+            value = interval.interval if interval else None
+            return m.Evaluation(heading, rule, value, (), None, (), span)
+        if part == "goals":
+            return self.goals(section, span)
+        if part == "definitions":
+            return self.definitions(section, span)
+        return self.principles(section, span)
+
+    def goals(self, section: _Section, span: Span) -> m.Goals | None:
+        """An introduction, then lists, each under a lead-in line ("Mål med kommunikation:")
+        or a subheading; nothing after a list but another group."""
+        groups: list[m.GoalGroup] = []
+        intro: list[Block] = []
+        pending: str | None = None
+        blocks: list[Block | _Section] = [*section.blocks, *section.children]
+        for index, block in enumerate(blocks):
+            if isinstance(block, _Section):
+                if (
+                    block.children
+                    or len(block.blocks) != 1
+                    or not isinstance(block.blocks[0], ListBlock)
+                ):
+                    return None
+                groups.append(self.group(block.text, block.blocks[0]))
+            elif isinstance(block, ListBlock):
+                groups.append(self.group(pending, block))
+                pending = None
+            elif (
+                isinstance(block, Paragraph)
+                and block.text.endswith(":")
+                and _next_is_list(blocks, index)
+            ):
+                pending = block.text.rstrip(":").strip()
+            elif not groups and pending is None:
+                intro.append(block)
+            else:
+                return None
+        if not groups or (len(groups) > 1 and any(g.title is None for g in groups)):
+            return None
+        return m.Goals(section.text, self.prose(intro), tuple(groups), span)
+
+    def group(self, title: str | None, block: ListBlock) -> m.GoalGroup:
+        span = self.span(block.where)
+        items = tuple(
+            m.GoalItem(
+                None,
+                m.Prose(item.text, (m.Paragraph(self.inlines(item.runs, span), span),), span),
+                None,
+                span,
+            )
+            for item in block.items
+        )
+        return m.GoalGroup(None, title, None, items, span)
+
+    def definitions(self, section: _Section, span: Span) -> m.Definitions | None:
+        terms = [b for b in section.blocks if isinstance(b, Term)]
+        rest = [b for b in section.blocks if not isinstance(b, Term)]
+        if (
+            not terms
+            or section.children
+            or any(section.blocks.index(b) > section.blocks.index(terms[0]) for b in rest)
+        ):
+            return None
+        entries = tuple(
+            m.Definition(
+                None,
+                plain(t.term),
+                m.Prose(
+                    plain(t.definition),
+                    (m.Paragraph(self.inlines(t.definition, span), span),),
+                    span,
+                ),
+                self.span(t.where),
+            )
+            for t in terms
+        )
+        return m.Definitions(section.text, self.prose(rest), entries, span)
+
+    def principles(self, section: _Section, span: Span) -> m.Principles | None:
+        if not section.children or any(child.children for child in section.children):
+            return None
+        items = []
+        for child in section.children:
+            text = self.prose(child.blocks)
+            if text is None:
+                return None
+            items.append(m.Principle(slug(child.text) or "principle", child.text, text,
+                                     self.span(child.heading.where)))  # fmt: skip
+        return m.Principles(section.text, self.prose(section.blocks), tuple(items), span)
+
+    def section(self, section: _Section, section_id: str) -> m.Section:
+        children: list[m.Section] = []
+        for child in section.children:
+            children.append(self.section(child, _unique_id(child.text, children)))
+        return m.Section(
+            section_id, section.text, self.prose(section.blocks), tuple(children), True,
+            self.span(section.heading.where),
+        )  # fmt: skip
+
+    def preamble(
+        self, blocks: list[Block], parts: dict[str, object], order: list[str]
+    ) -> tuple[dict[str, object], list[str]]:
+        """Text before the first heading opens the purpose, or is the purpose."""
+        purpose = parts.get("purpose")
+        text = self.prose(blocks)
+        assert text is not None
+        if isinstance(purpose, m.Purpose):
+            merged = m.Prose(f"{text.source}\n\n{purpose.text.source}",
+                             (*text.blocks, *purpose.text.blocks), text.span)  # fmt: skip
+            return {**parts, "purpose": m.Purpose(purpose.heading, merged, purpose.span)}, order
+        return {**parts, "purpose": m.Purpose(None, text, text.span)}, ["purpose", *order]
+
+
+def _next_is_list(blocks: Sequence[Block | _Section], index: int) -> bool:
+    return index + 1 < len(blocks) and isinstance(blocks[index + 1], ListBlock)
+
+
+def _joined(runs: Runs) -> list[Run]:
+    """Runs with white space made single and trimmed at the ends, neighbours of one style
+    merged."""
+    out: list[Run] = []
+    for run in runs:
+        text = re.sub(r"\s+", " ", run.text)
+        if out and (out[-1].bold, out[-1].italic, out[-1].href) == (run.bold, run.italic, run.href):
+            out[-1] = Run(out[-1].text + text, run.bold, run.italic, run.href)
+        else:
+            out.append(Run(text, run.bold, run.italic, run.href))
+    if out:
+        out[0] = Run(out[0].text.lstrip(), out[0].bold, out[0].italic, out[0].href)
+        out[-1] = Run(out[-1].text.rstrip(), out[-1].bold, out[-1].italic, out[-1].href)
+    return [run for run in out if run.text]
