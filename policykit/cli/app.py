@@ -57,7 +57,7 @@ class Commands(TyperGroup):
 
     #: `--help` lists the commands in the order of the secretariat's year.
     ORDER = (
-        "init", "new", "validate", "diff", "export", "brief",
+        "init", "import", "new", "validate", "diff", "export", "brief",
         "adopt", "evaluate", "repeal", "review", "catalog", "schema",
     )  # fmt: skip
 
@@ -739,6 +739,82 @@ def init(
     here = folder.resolve() == Path.cwd().resolve()
     step = "" if here else f"`cd {escape(display_path(folder))}`, then "
     console.print(f'next: {step}`policykit validate`, and `policykit new ID --title "Title"`')
+
+
+class ImportFormat(StrEnum):
+    TXT = "txt"
+    MD = "md"
+    HTML = "html"
+    DOCX = "docx"
+    PDF = "pdf"
+
+
+@app.command("import")
+def import_(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(help="Documents or folders to import.", show_default=False, parser=_path),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file (one source) or folder. Default: policies/.",
+            parser=_path,
+        ),
+    ] = None,
+    from_format: Annotated[
+        ImportFormat | None,
+        typer.Option(
+            "--from", help="The format, when detection from the content should not decide."
+        ),
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="da or en. Default: the text's language.")
+    ] = None,
+    policy_id: Annotated[
+        str | None, typer.Option("--id", help="The policy's id. Default: from its title.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would be written; write nothing.")
+    ] = False,
+    show_dropped: Annotated[
+        bool, typer.Option("--show-dropped", help="List every line left out, and why.")
+    ] = False,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = DiffFormat.TEXT,
+) -> None:
+    """Import existing policies (Word, PDF, web pages, Markdown, text) as policy files."""
+    from policykit.cli import importreport
+    from policykit.cli.diagnostics import make_console
+    from policykit.workflows.importer import ImportOptions, import_all
+
+    if language is not None and language not in ("da", "en"):
+        raise UsageError(f"--language {language}: not a language policykit knows",
+                         hint="give da or en")  # fmt: skip
+    if policy_id is not None:
+        from policykit.workflows.scaffold import check_policy_id
+
+        check_policy_id(policy_id)
+    options = ImportOptions(
+        output, from_format.value if from_format else None, language, policy_id, dry_run
+    )
+    batch = import_all(sources, options, Path.cwd())
+    if output_format is DiffFormat.JSON:
+        print(importreport.to_json(batch.results, batch.failed))
+    else:
+        console = make_console()
+        for result in batch.results:
+            importreport.render(result, console, show_dropped=show_dropped)
+            if result.errors:
+                _findings(result.errors, {importreport.display_target(result): result.yaml})
+        if len(batch.results) + len(batch.failed) > 1:
+            importreport.render_summary(batch.results, batch.failed, console)
+        for source, message in batch.failed:
+            _message("error", f"{source}: {message}")
+    raise typer.Exit(batch.exit_code)
 
 
 @app.command()

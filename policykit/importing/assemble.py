@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from policykit.importing.blocks import (
     Block,
@@ -40,6 +41,7 @@ from policykit.importing.metadata import (
     find_organisation,
 )
 from policykit.model import policy as m
+from policykit.model.outline import PART_NAMES
 from policykit.model.policy import Span, Status
 
 
@@ -147,8 +149,9 @@ def assemble(document: Document, options: Options) -> Imported:
         placements.append(Placement(section.text, section.heading.where, part, reason))
     if preamble:
         parts, order = builder.preamble(preamble, parts, order)
-        placements.insert(0, Placement("(the text before the first heading)",
-                                       preamble[0].where, "purpose", "before the first heading"))  # fmt: skip
+        opening = Placement("(before the first heading)", preamble[0].where, "purpose",
+                            "the text before the first heading opens the purpose")  # fmt: skip
+        placements.insert(0, opening)
     language = options.language or find_language(texts)
     policy = m.Policy(
         format=2,
@@ -231,7 +234,7 @@ def _map(section: _Section, placed: dict[str, object]) -> tuple[str | None, str]
 def _misfit(part: str) -> str:
     return {
         "goals": "but its text is not an introduction and lists",
-        "definitions": "but it holds no terms (a term in bold, or before a colon)",
+        "definitions": "but it holds no terms, in bold or before a colon",
         "principles": "but it has no subsections, one per principle",
         "purpose": "but it is empty",
         "evaluation": "but it is empty",
@@ -285,14 +288,13 @@ class _Builder:
             if isinstance(block, Heading):
                 inlines = (m.Strong(inlines, span),)
             return [m.Paragraph(inlines, span)] if inlines else []
-        if isinstance(block, Term):
-            term = (m.Strong(self.inlines(block.term, span), span), m.Text(": ", span))
-            return [m.Paragraph((*term, *self.inlines(block.definition, span)), span)]
+        if isinstance(block, Term):  # a term outside a definitions part: in bold
+            return [m.Paragraph((m.Strong(self.inlines(block.term, span), span),), span)]
         if isinstance(block, ListBlock):
-            return [self.list(block.items, block.ordered, block.start, span)]
+            return [self.list_block(block.items, block.ordered, block.start, span)]
         return [self.table(block, span)]
 
-    def list(self, items: Sequence[Item], ordered: bool, start: int, span: Span) -> m.Block:
+    def list_block(self, items: Sequence[Item], ordered: bool, start: int, span: Span) -> m.Block:
         """Items by depth: deeper items nest in the item above them."""
         entries: list[m.ListItem] = []
         index = 0
@@ -304,7 +306,7 @@ class _Builder:
                 children.append(items[index])
                 index += 1
             paragraph = m.Paragraph(self.inlines(item.runs, span), span)
-            nested = [self.list(children, ordered, 1, span)] if children else []
+            nested = [self.list_block(children, ordered, 1, span)] if children else []
             entries.append(m.ListItem((paragraph, *nested), span))
         if ordered:
             return m.OrderedList(start, tuple(entries), span)
@@ -400,28 +402,25 @@ class _Builder:
         return m.GoalGroup(None, title, None, items, span)
 
     def definitions(self, section: _Section, span: Span) -> m.Definitions | None:
-        terms = [b for b in section.blocks if isinstance(b, Term)]
-        rest = [b for b in section.blocks if not isinstance(b, Term)]
-        if (
-            not terms
-            or section.children
-            or any(section.blocks.index(b) > section.blocks.index(terms[0]) for b in rest)
-        ):
+        """Terms, each followed by its definition's blocks, after an introduction."""
+        intro: list[Block] = []
+        terms: list[tuple[Term, list[Block]]] = []
+        for block in section.blocks:
+            if isinstance(block, Term):
+                terms.append((block, []))
+            elif terms:
+                terms[-1][1].append(block)
+            else:
+                intro.append(block)
+        if not terms or section.children:
             return None
-        entries = tuple(
-            m.Definition(
-                None,
-                plain(t.term),
-                m.Prose(
-                    plain(t.definition),
-                    (m.Paragraph(self.inlines(t.definition, span), span),),
-                    span,
-                ),
-                self.span(t.where),
-            )
-            for t in terms
-        )
-        return m.Definitions(section.text, self.prose(rest), entries, span)
+        entries = []
+        for term, blocks in terms:
+            text = self.prose(blocks)
+            if text is None:
+                return None
+            entries.append(m.Definition(None, plain(term.term), text, self.span(term.where)))
+        return m.Definitions(section.text, self.prose(intro), tuple(entries), span)
 
     def principles(self, section: _Section, span: Span) -> m.Principles | None:
         if not section.children or any(child.children for child in section.children):
@@ -476,3 +475,28 @@ def _joined(runs: Runs) -> list[Run]:
         out[0] = Run(out[0].text.lstrip(), out[0].bold, out[0].italic, out[0].href)
         out[-1] = Run(out[-1].text.rstrip(), out[-1].bold, out[-1].italic, out[-1].href)
     return [run for run in out if run.text]
+
+
+def written_texts(policy: m.Policy) -> list[str]:
+    """Every text of the policy that a reader sees: the report counts their sentences, to
+    show that none was lost between the source and the file."""
+    from policykit.model.outline import node_prose, walk
+    from policykit.reading.prose import plain_text
+
+    out = [policy.title, *(d.note or "" for d in policy.adoptions)]
+    nodes: list[Any] = [getattr(policy, name) for name in PART_NAMES]
+    nodes += policy.sections  # each with its subsections' prose (`node_prose`)
+    out += [s.heading for top in policy.sections for depth, s in walk(top) if depth]
+    for node in nodes:
+        if node is None:
+            continue
+        out.append(getattr(node, "heading", None) or "")
+        if isinstance(node, m.Goals):
+            out.extend(group.title or "" for group in node.groups)
+        elif isinstance(node, m.Definitions):
+            out.extend(term.term for term in node.terms)
+        elif isinstance(node, m.Principles):
+            out.extend(item.title for item in node.items)
+            out.extend(plain_text(item.text) for item in node.items)
+        out.extend(plain_text(prose) for prose in node_prose(node))
+    return [text for text in out if text]

@@ -96,15 +96,15 @@ class TableBlock:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A defined term and its definition (an HTML `dl` entry, a bold lead-in "Term:")."""
+    """A defined term (an HTML `dt`, a paragraph in bold alone, a bold lead-in "Term:");
+    the blocks after it, up to the next term or heading, are its definition."""
 
     term: Runs
-    definition: Runs
     where: int
 
     @property
     def text(self) -> str:
-        return f"{plain(self.term)}: {plain(self.definition)}"
+        return plain(self.term)
 
 
 Block = Heading | Paragraph | ListBlock | TableBlock | Term

@@ -143,7 +143,7 @@ def _page_line(text: str) -> bool:
     return bool(_PAGE_OF.match(text) or _PAGE_NUMBER.match(text))
 
 
-# --- 3. the title ----------------------------------------------------------------------------------
+# --- 3. the title ----------------------------------------------------------------------------
 
 
 def find_title(document: Document) -> tuple[Document, str | None]:

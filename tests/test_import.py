@@ -1,0 +1,219 @@
+"""`policykit import` (issue 14): documents in, policy files out.
+
+The seed page, as scraped with its chrome, is the reference: its import must validate, hold
+every sentence of the policy in order and none of the chrome, and differ from the
+hand-made transcription only where the text says nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policykit.importing.blocks import ListBlock
+from policykit.importing.detect import decode, detect
+from policykit.importing.text import read_text
+from policykit.reading.reader import read_policy
+from tests.conftest import DATA, ROOT
+from tests.test_seed import CHROME, SEED, seed_units
+
+SEED_FILE = DATA / "seed" / "ikast-brande-kommunikationspolitik.txt"
+
+
+def policykit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policykit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """An empty policy repository: the project file, no policies."""
+    (tmp_path / "policies").mkdir()
+    shutil.copy(ROOT / "policykit.yaml", tmp_path)
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    return tmp_path
+
+
+def in_order(text: str, units: list[str]) -> None:
+    """Each unit appears in `text`, after the one before it (white space aside)."""
+    flat = " ".join(text.split())
+    position = 0
+    for unit in units:
+        found = flat.find(" ".join(unit.split()), position)
+        assert found >= 0, f"missing or out of order: {unit!r}"
+        position = found + len(unit)
+
+
+# --- the seed, from its text ------------------------------------------------------------------
+
+
+@pytest.fixture
+def seed_import(repository: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    done = policykit("import", str(SEED_FILE), cwd=repository)
+    return repository / "policies" / "kommunikationspolitik.yaml", done
+
+
+def test_the_seed_text_imports_as_a_valid_policy(
+    seed_import: tuple[Path, subprocess.CompletedProcess[str]], repository: Path
+) -> None:
+    path, done = seed_import
+    assert done.returncode == 1, done.stderr  # sections left free, the responsible unsaid
+    assert path.exists()
+    checked = policykit("validate", "policies/kommunikationspolitik.yaml", cwd=repository)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "0 errors" in checked.stderr + checked.stdout
+
+
+def test_every_sentence_of_the_seed_in_order_and_none_of_its_chrome(
+    seed_import: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    path, _ = seed_import
+    text = path.read_text("utf-8")
+    in_order(text, [u.removesuffix(":") if u.startswith("Mål ") else u for u in seed_units()])
+    for chrome in (*CHROME, "Rådhusstrædet", "Digital post", "Nørre Snede", "Chat ikon"):
+        assert chrome in SEED
+        assert chrome not in text
+
+
+def test_the_seed_import_has_the_structure_the_text_states(
+    seed_import: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    path, done = seed_import
+    read = read_policy(path.read_bytes(), str(path))
+    policy = read.policy
+    assert policy is not None
+    assert (policy.id, policy.title, policy.language) == (
+        "kommunikationspolitik", "Kommunikationspolitik", "da",
+    )  # fmt: skip
+    assert policy.organisation == "Ikast-Brande Kommune"
+    assert [(a.date.isoformat(), a.body) for a in policy.adoptions] == [("2007-05-29", "Byrådet")]
+    assert policy.evaluation is not None and str(policy.evaluation.interval) == "electoral-period"
+    assert policy.goals is not None
+    assert [g.title for g in policy.goals.groups] == [
+        "Mål med kommunikation",
+        "Mål for markedsføring",
+    ]
+    assert [len(g.items) for g in policy.goals.groups] == [5, 5]
+    headings = [s.heading for s in policy.sections]
+    assert headings[1:] == [
+        "Ansvarlighed i kommunikation og markedsføring",
+        "Dialog i kommunikation og markedsføring",
+        "Tillid i kommunikation og markedsføring",
+    ]
+    dialog = policy.sections[2].text
+    assert dialog is not None and "1. hvad skal kommunikeres - budskabet" in dialog.source
+    # The report says where each section went and why.
+    assert "Kommunikationspolitikkens formål → purpose (keyword “formål”)" in done.stdout
+    assert "→ evaluation (keyword “vi måler”)" in done.stdout
+    assert "Ansvarlighed i kommunikation og markedsføring → free section" in done.stdout
+    assert "adoption: 2007-05-29 by Byrådet, from “29. maj 2007 vedtog Byrådet" in done.stdout
+    assert "for a person: evaluation.responsible is not in the text" in done.stdout
+
+
+def test_the_seed_import_differs_from_the_transcription_only_where_the_text_is_silent(
+    seed_import: tuple[Path, subprocess.CompletedProcess[str]], repository: Path
+) -> None:
+    path, _ = seed_import
+    transcription = ROOT / "policies" / "kommunikationspolitik.yaml"
+    done = policykit("diff", str(transcription), str(path), "--format", "json", cwd=repository)
+    changes = json.loads(done.stdout)["changes"]
+    paths = {c["path"] for c in changes}
+    silent = {"owner", "keywords", "related[1]", "related[2]", "evaluation.methods",
+              "evaluation.responsible"}  # fmt: skip
+    # Where import chose free sections over definitions and principles, the texts match.
+    free = {"definitions", "principles"} | {p for p in paths if p.startswith("sections[")}
+    assert paths - silent - free == set()
+    assert {c["kind"] for c in changes if c["path"] in free} <= {"added", "removed"}
+
+
+def test_every_dropped_line_is_listed(repository: Path) -> None:
+    done = policykit("import", str(SEED_FILE), "--dry-run", "--show-dropped", cwd=repository)
+    assert not (repository / "policies" / "kommunikationspolitik.yaml").exists()
+    listed = done.stdout
+    for chrome in (*CHROME, "Rådhusstrædet 6", "Chat ikon"):
+        assert chrome in listed
+    assert "table of contents: Tillid i kommunikation og markedsføring" in listed
+
+
+def test_an_existing_policy_is_never_overwritten(
+    seed_import: tuple[Path, subprocess.CompletedProcess[str]], repository: Path
+) -> None:
+    path, _ = seed_import
+    path.write_text(path.read_text("utf-8") + "# mine\n", encoding="utf-8")
+    before = path.read_bytes()
+    again = policykit("import", str(SEED_FILE), cwd=repository)
+    assert again.returncode == 2
+    assert "policies/kommunikationspolitik.yaml exists already" in again.stderr
+    assert path.read_bytes() == before
+
+
+def test_the_json_report_says_the_same(repository: Path) -> None:
+    done = policykit("import", str(SEED_FILE), "--dry-run", "--format", "json", cwd=repository)
+    (report,) = json.loads(done.stdout)["imported"]
+    assert report["format"] == "txt" and report["written"] is False
+    assert report["sentences"]["read"] == report["sentences"]["written"]
+    assert [s["part"] for s in report["sections"]] == [
+        "purpose", "goals", None, None, None, None, "evaluation",
+    ]  # fmt: skip
+    assert report["interval"]["value"] == "electoral-period"
+
+
+# --- the plain-text reader and detection -------------------------------------------------------
+
+
+def test_dates_at_a_line_start_are_not_list_numbers() -> None:
+    document = read_text("29. maj 2007 vedtog Byrådet politikken.\n\n1. Første\n2. Anden\n")
+    assert not isinstance(document.blocks[0], ListBlock)
+    assert isinstance(document.blocks[1], ListBlock) and document.blocks[1].ordered
+
+
+def test_typed_bullets_and_symbol_font_bullets_are_lists() -> None:
+    document = read_text("•\tat borgeren\n\uf0b7\tat den ansatte\n  o dybere\n")
+    (block,) = document.blocks
+    assert isinstance(block, ListBlock)
+    assert [(i.text, i.depth) for i in block.items] == [
+        ("at borgeren", 0), ("at den ansatte", 0), ("dybere", 1),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (b"<!DOCTYPE html><html><body><p>x</p></body></html>", "page.txt", "html"),
+        (b"# Politik\n\nTekst.\n", "politik.txt", "md"),
+        (b"Politik\n\nTekst.\n", "politik.md", "md"),
+        (b"Politik\n\nTekst.\n", "politik.txt", "txt"),
+        (b"%PDF-1.7\n", "x.docx", "pdf"),
+    ],
+)
+def test_the_format_comes_from_the_content(data: bytes, name: str, expected: str) -> None:
+    assert detect(data, name) == expected
+
+
+def test_old_danish_files_are_read_as_windows_1252_or_latin_1() -> None:
+    assert decode("Målet – “godt”".encode("cp1252"), "x") == ("Målet – “godt”", "windows-1252")
+    assert decode("Formål og værdier".encode("latin-1"), "x") == ("Formål og værdier", "latin-1")
+    assert decode("Formål".encode(), "x") == ("Formål", "utf-8")
+
+
+def test_a_cp1252_text_file_imports_with_a_note(repository: Path) -> None:
+    source = repository / "gammel.txt"
+    source.write_bytes(
+        "Gammel politik\n\nFormål\n\nVi vil “gøre det godt” – altid.\n".encode("cp1252")
+    )
+    done = policykit("import", "gammel.txt", cwd=repository)
+    assert "note: read as windows-1252" in done.stdout, done.stderr
+    written = (repository / "policies" / "gammel-politik.yaml").read_text("utf-8")
+    assert "Vi vil “gøre det godt” – altid." in written
