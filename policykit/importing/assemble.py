@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policykit.importing.blocks import (
     Block,
     Document,
     Dropped,
+    Facts,
     Heading,
     Item,
     ListBlock,
@@ -31,6 +32,7 @@ from policykit.importing.blocks import (
     sentences,
 )
 from policykit.importing.cleanup import clean
+from policykit.importing.exports import day, event, interval_of, recognise
 from policykit.importing.keywords import part_named
 from policykit.importing.metadata import (
     Adoption,
@@ -92,7 +94,8 @@ class Imported:
         if self.policy.evaluation is not None:
             if self.policy.evaluation.interval is None:
                 needs.append("evaluation.interval is not stated plainly in the text")
-            needs.append("evaluation.responsible is not in the text")
+            if self.policy.evaluation.responsible is None:
+                needs.append("evaluation.responsible is not in the text")
         else:
             needs.append("the text has no evaluation section")
         if not self.policy.adoptions:
@@ -114,12 +117,16 @@ class _Section:
 
     @property
     def text(self) -> str:
-        return self.heading.text
+        """The heading without its typed number ("2. Mål" → "Mål")."""
+        return _SECTION_NUMBER.sub("", self.heading.text)
+
+
+_SECTION_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+(?=\S)")
 
 
 def assemble(document: Document, options: Options) -> Imported:
     cleaned = clean(document)
-    doc = cleaned.document
+    doc = recognise(cleaned.document)
     preamble, sections = _sections(doc.blocks)
     texts = [b.text for b in doc.blocks]
     adoption, partial = find_adoption([b.text for b in preamble] + texts)
@@ -127,31 +134,16 @@ def assemble(document: Document, options: Options) -> Imported:
         preamble = [b for b in preamble if b.text != adoption.sentence]
     title = options.title or cleaned.title or _stem(options.source)
     builder = _Builder(options.source)
-    placements: list[Placement] = []
-    parts: dict[str, object] = {}
-    free: list[m.Section] = []
-    order: list[str] = []
-    interval: IntervalFound | None = None
-    for section in sections:
-        part, reason = _map(section, parts)
-        if part == "evaluation":
-            interval = find_interval([b.text for b in _all_blocks(section)])
-        built = builder.part(part, section, interval) if part is not None else None
-        if part is not None and built is not None:
-            parts[part] = built
-            order.append(part)
+    mapped = _Mapper(builder, doc.hints)
+    for unit in _units(sections, doc.hints):
+        if isinstance(unit, list):
+            mapped.principles(unit)
         else:
-            if part is not None:
-                reason = f"{reason}, {_misfit(part)}; kept as a free section"
-            part = None
-            free.append(builder.section(section, _unique_id(section.text, free)))
-            order.append(free[-1].id or "")
-        placements.append(Placement(section.text, section.heading.where, part, reason))
+            mapped.section(unit)
     if preamble:
-        parts, order = builder.preamble(preamble, parts, order)
-        opening = Placement("(before the first heading)", preamble[0].where, "purpose",
-                            "the text before the first heading opens the purpose")  # fmt: skip
-        placements.insert(0, opening)
+        mapped.preamble(preamble)
+    parts, free, order, placements = mapped.parts, mapped.free, mapped.order, mapped.placements
+    interval = mapped.interval
     language = options.language or find_language(texts)
     policy = m.Policy(
         format=2,
@@ -179,11 +171,55 @@ def assemble(document: Document, options: Options) -> Imported:
         sections=tuple(free),
         order=tuple(order),
     )
+    policy = _with_facts(policy, doc.facts, builder)
     read = sum(len(sentences(b.text)) for b in doc.blocks) + len(sentences(title))
     return Imported(
         policy, doc.format, doc.unit, tuple(placements), doc.dropped, adoption,
         tuple(partial), interval, read, doc.notes,
     )  # fmt: skip
+
+
+def _with_facts(policy: m.Policy, facts: Facts, builder: _Builder) -> m.Policy:
+    """The policy with what policykit's own labels said: the owner, the version, the
+    evaluation's interval, methods and responsible, the related documents, and the
+    history's decisions (which say more exactly than a sentence does)."""
+    values = facts.values
+    span = builder.span(1)
+    changes: dict[str, Any] = {}
+    if values.get("owner"):
+        changes["owner"] = values["owner"]
+    evaluation = policy.evaluation
+    if evaluation is not None:
+        interval = interval_of(values.get("interval", "")) or evaluation.interval
+        methods = tuple(x.strip() for x in values.get("methods", "").split(",") if x.strip())
+        changes["evaluation"] = replace(
+            evaluation,
+            interval=interval,
+            methods=methods or evaluation.methods,
+            responsible=values.get("responsible") or evaluation.responsible,
+        )
+    if facts.related:
+        changes["related"] = tuple(m.RelatedDocument(t, u, span) for t, u in facts.related)
+    adoptions, records, repeal = [], [], None
+    for date_text, what, body, note in facts.history:
+        when = day(date_text)
+        kind = event(what)
+        if when is None or kind is None:
+            continue
+        if kind == "adopted":
+            adoptions.append(m.Decision(when, body, None, note or None, span))
+        elif kind == "repealed":
+            repeal = m.Decision(when, body, None, note or None, span)
+        else:
+            records.append(m.EvaluationRecord(when, note or None, span))
+    if adoptions:
+        changes.update(adoptions=tuple(adoptions), status=Status.ADOPTED)
+        changes["version"] = values.get("version") or policy.version
+    if repeal is not None:
+        changes.update(repeal=repeal, status=Status.REPEALED)
+    if records and "evaluation" in changes:
+        changes["evaluation"] = replace(changes["evaluation"], records=tuple(records))
+    return replace(policy, **changes) if changes else policy
 
 
 def _stem(source: str) -> str:
@@ -213,6 +249,79 @@ def _sections(blocks: Sequence[Block]) -> tuple[list[Block], list[_Section]]:
     return preamble, top
 
 
+def _units(sections: list[_Section], hints: dict[str, str]) -> list[_Section | list[_Section]]:
+    """The sections in order, with a run that policykit's own export marks as principles
+    (`principle-ID`) as one unit: the principles part, which stands where they stood."""
+    units: list[_Section | list[_Section]] = []
+    for section in sections:
+        if hints.get(section.heading.text, "").startswith("principle-"):
+            if units and isinstance(units[-1], list):
+                units[-1].append(section)
+                continue
+            units.append([section])
+        else:
+            units.append(section)
+    return units
+
+
+class _Mapper:
+    """The parts and free sections built so far, in order, and where each section went."""
+
+    def __init__(self, builder: _Builder, hints: dict[str, str]) -> None:
+        self.builder = builder
+        self.hints = hints
+        self.parts: dict[str, object] = {}
+        self.free: list[m.Section] = []
+        self.order: list[str] = []
+        self.placements: list[Placement] = []
+        self.interval: IntervalFound | None = None
+
+    def section(self, section: _Section) -> None:
+        part, reason = _map(section, self.parts, self.hints)
+        if part == "evaluation":
+            self.interval = find_interval([b.text for b in _all_blocks(section)])
+        built = self.builder.part(part, section, self.interval) if part is not None else None
+        if part is not None and built is not None:
+            self.parts[part] = built
+            self.order.append(part)
+        else:
+            if part is not None:
+                reason = f"{reason}, {_misfit(part)}; kept as a free section"
+            part = None
+            self.free.append(self.builder.section(section, _unique_id(section.text, self.free)))
+            self.order.append(self.free[-1].id or "")
+        self.placements.append(Placement(section.text, section.heading.where, part, reason))
+
+    def principles(self, sections: list[_Section]) -> None:
+        """Sections the export marks as principles: one principle each."""
+        if "principles" in self.parts:
+            for section in sections:
+                self.section(section)
+            return
+        items = []
+        for section in sections:
+            text = self.builder.prose(_all_blocks(section))
+            ident = self.hints[section.heading.text].removeprefix("principle-")
+            if text is None:
+                text = m.Prose("", (), self.builder.span(section.heading.where))
+            items.append(
+                m.Principle(ident, section.text, text, self.builder.span(section.heading.where))
+            )
+            reason = f"policykit's own export marks it principle {ident}"
+            self.placements.append(
+                Placement(section.text, section.heading.where, "principles", reason)
+            )
+        span = self.builder.span(sections[0].heading.where)
+        self.parts["principles"] = m.Principles(None, None, tuple(items), span)
+        self.order.append("principles")
+
+    def preamble(self, blocks: list[Block]) -> None:
+        self.parts, self.order = self.builder.preamble(blocks, self.parts, self.order)
+        opening = Placement("(before the first heading)", blocks[0].where, "purpose",
+                            "the text before the first heading opens the purpose")  # fmt: skip
+        self.placements.insert(0, opening)
+
+
 def _all_blocks(section: _Section) -> list[Block]:
     out = list(section.blocks)
     for child in section.children:
@@ -221,7 +330,12 @@ def _all_blocks(section: _Section) -> list[Block]:
     return out
 
 
-def _map(section: _Section, placed: dict[str, object]) -> tuple[str | None, str]:
+def _map(
+    section: _Section, placed: dict[str, object], hints: dict[str, str]
+) -> tuple[str | None, str]:
+    hinted = hints.get(section.heading.text)
+    if hinted is not None and hinted not in placed:
+        return hinted, f"policykit's own export marks it {hinted}"
     named = part_named(section.text)
     if named is None:
         return None, "no keyword of a part in its heading"

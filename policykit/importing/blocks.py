@@ -120,6 +120,23 @@ class Dropped:
 
 
 @dataclass(frozen=True, slots=True)
+class Facts:
+    """What an export's labels say: field → value, related documents (title, link), and
+    the history table's rows (date, event, body, note), in its order."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    related: tuple[tuple[str, str | None], ...] = ()
+    history: tuple[tuple[str, str, str, str], ...] = ()
+
+    def merged(self, other: Facts) -> Facts:
+        return Facts(
+            {**self.values, **other.values},
+            self.related or other.related,
+            self.history or other.history,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """What a reader read: the format, its blocks in order, and what it left out.
     `unit` names what `where` counts in the source: lines, paragraphs or pages."""
@@ -132,6 +149,11 @@ class Document:
     notes: tuple[str, ...] = field(default=())
     #: Where a typed table of contents stood, by block index, once `cleanup` dropped it.
     contents_at: int | None = None
+    #: Headings that policykit's own export marks with the part they show (HTML ids, Word
+    #: bookmarks): heading text → `purpose`, `principle-dialog`…
+    hints: dict[str, str] = field(default_factory=dict)
+    #: What policykit's own labels in the source say (`exports`).
+    facts: Facts = field(default_factory=lambda: Facts())
 
     def without(self, kept: list[Block], dropped: list[Dropped]) -> Document:
         return replace(self, blocks=tuple(kept), dropped=(*self.dropped, *dropped))

@@ -197,13 +197,21 @@ MAX_FOOTER_WORDS = 20
 
 
 def trailer(document: Document) -> Document:
+    """From the first heading of a footer ("Se også", "Kontakt") after the policy's own,
+    or the first block below the last heading that starts a contact block, to the end."""
     blocks = list(document.blocks)
-    last = max((i for i, b in enumerate(blocks) if isinstance(b, Heading)), default=-1)
-    for index in range(last + 1, len(blocks)):
+    headings = [i for i, b in enumerate(blocks) if isinstance(b, Heading)]
+    chrome = [i for i in headings[1:] if _FOOTER.match(blocks[i].text)]
+    start = chrome[0] if chrome else None
+    last = max((i for i in headings if start is None or i < start), default=-1)
+    for index in range(last + 1, len(blocks) if start is None else start):
         if _footer_start(blocks[index]):
-            dropped = [Dropped(b.where, b.text, "below the policy") for b in blocks[index:]]
-            return document.without(blocks[:index], dropped)
-    return document
+            start = index
+            break
+    if start is None:
+        return document
+    dropped = [Dropped(b.where, b.text, "below the policy") for b in blocks[start:]]
+    return document.without(blocks[:start], dropped)
 
 
 def _footer_start(block: Block) -> bool:

@@ -63,7 +63,7 @@ def find_adoption(texts: list[str]) -> tuple[Adoption | None, list[str]]:
         for sentence in sentences(text):
             if not _DECISION.search(sentence):
                 continue
-            day = _date(sentence)
+            day = date_in(sentence)
             body = _BODY.search(sentence)
             if day is not None and body is not None:
                 return Adoption(day, body.group(1), sentence), partial
@@ -72,7 +72,7 @@ def find_adoption(texts: list[str]) -> tuple[Adoption | None, list[str]]:
     return None, partial
 
 
-def _date(sentence: str) -> dt.date | None:
+def date_in(sentence: str) -> dt.date | None:
     for pattern in _DATES:
         found = pattern.search(sentence)
         if found is None:
@@ -130,7 +130,7 @@ def find_interval(texts: list[str]) -> IntervalFound:
         for sentence in sentences(text):
             if not _REVIEW_VERB.search(sentence):
                 continue
-            for value in _intervals_in(sentence):
+            for value in intervals_in(sentence):
                 found.setdefault(value, []).append(sentence)
     if len(found) == 1:
         ((value, said),) = found.items()
@@ -139,7 +139,7 @@ def find_interval(texts: list[str]) -> IntervalFound:
     return IntervalFound(None, quoted, several=len(found) > 1)
 
 
-def _intervals_in(sentence: str) -> list[str]:
+def intervals_in(sentence: str) -> list[str]:
     out = []
     for pattern, value in _INTERVALS:
         match = pattern.search(sentence)

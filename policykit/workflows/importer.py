@@ -197,7 +197,10 @@ def read_document(data: bytes, fmt: str, shown: str) -> tuple[Document, dict[str
 
             document, front = read_markdown(text)
             return replace(document, notes=(*document.notes, *notes)), _front(front)
-        raise UsageError(f"{shown}: importing HTML is not built yet")  # next: trafilatura
+        from policykit.importing.html import read_html
+
+        document, extra = read_html(text, shown)
+        return replace(document, notes=(*document.notes, *notes)), extra
     raise UsageError(f"{shown}: importing {fmt} is not built yet")
 
 

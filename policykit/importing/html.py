@@ -1,0 +1,282 @@
+"""Web pages in: the page's main text found by trafilatura, its XML read into blocks.
+
+Before trafilatura sees the page, a pre-pass (on lxml's tree, about 2 ms) undoes what hides
+text from it: a CMS accordion's heading is a `button` inside an `h2`, and its panel is
+`hidden` until clicked, so the buttons are unwrapped and the panels shown. Scripts, styles,
+frames and forms are removed: nothing on the page runs, and nothing is fetched (the page is
+given to trafilatura as a tree, never as a URL). Every text of the page that trafilatura
+leaves out is listed as dropped, so that nothing disappears unseen.
+
+policykit's own HTML export names its parts in its ids (`purpose`, `principle-dialog`…): the
+pre-pass reads them as hints, so that an export reads back into the parts it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policykit.importing.blocks import (
+    Block,
+    Document,
+    Dropped,
+    Facts,
+    Heading,
+    Item,
+    ListBlock,
+    Paragraph,
+    Run,
+    Runs,
+    TableBlock,
+    Term,
+    plain,
+)
+from policykit.importing.detect import UnreadableError
+
+#: Elements whose text the page shows as a block of its own, for the list of what was dropped.
+_BLOCKS = {
+    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "caption",
+    "figcaption", "button", "a", "label", "option", "summary", "blockquote", "address",
+}  # fmt: skip
+_REMOVED = (
+    "script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed",
+    "template", "svg", "canvas", "base", "link", "meta", "select", "textarea", "input",
+)  # fmt: skip
+#: policykit's section ids: the part each names.
+_PART_IDS = re.compile(r"^(purpose|goals|definitions|evaluation|principle-[a-z0-9-]+)$")
+#: Ancestors whose text a page never shows.
+_UNSHOWN = ("script", "style", "template", "noscript")
+
+
+def read_html(text: str, name: str) -> tuple[Document, dict[str, Any]]:
+    """The page's blocks, and its title (the `h1`, else `<title>`) and language."""
+    import lxml.html
+    import trafilatura
+
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except Exception as error:  # lxml raises its own types for a page it cannot parse
+        raise UnreadableError(f"{name}: not a web page lxml can read ({error})") from None
+    for line_break in tree.iter("br"):  # "Rådhusstrædet 6<br>7430 Ikast": two lines' words
+        line_break.tail = "\n" + (line_break.tail or "")
+    everything = _texts(tree)  # before the pre-pass removes anything: all the page shows
+    extra = _metadata(tree)
+    facts = _facts(tree)
+    hints = _prepare(tree)
+    xml = trafilatura.extract(
+        tree, output_format="xml", include_formatting=True, include_links=True,
+        include_tables=True, include_comments=False, favor_recall=True, deduplicate=False,
+    )  # fmt: skip
+    if xml is None:
+        raise UnreadableError(f"{name}: trafilatura found no main text on the page")
+    blocks = _Reader().read(_parse_xml(xml))
+    if extra.get("title") and not any(isinstance(b, Heading) and b.level == 1 for b in blocks):
+        blocks.insert(0, Heading(1, (Run(extra["title"]),), 0))
+    kept = " ".join(" ".join(b.text for b in blocks).split())
+    dropped = tuple(
+        Dropped(n, t, "left out by trafilatura: not the page's main text")
+        for n, t in enumerate(everything, start=1)
+        if t not in kept and t != extra.get("title")
+    )
+    document = Document("html", tuple(blocks), dropped, unit="block", hints=hints, facts=facts)
+    return document, extra
+
+
+def _facts(tree: Any) -> Facts:
+    """What policykit's own export shows outside its main text: the facts of the title
+    block and the evaluation (`dl.facts`, taken out of the text), the related documents
+    and the history table."""
+    from policykit.importing.exports import label
+
+    values: dict[str, str] = {}
+    for facts in list(tree.iter("dl")):
+        if "facts" not in (facts.get("class") or "").split():
+            continue
+        for term in facts.iter("dt"):
+            value = term.getnext()
+            name = label(term.text_content())
+            if name is not None and value is not None and value.tag == "dd":
+                values[name] = " ".join(value.text_content().split())
+        facts.drop_tree()
+    related: list[tuple[str, str | None]] = []
+    history: list[tuple[str, str, str, str]] = []
+    for section in tree.iter("section"):
+        kind = (section.get("class") or "").split()
+        if "related" in kind:
+            for item in section.iter("li"):
+                link = next(item.iter("a"), None)
+                related.append((" ".join(item.text_content().split()),
+                                link.get("href") if link is not None else None))  # fmt: skip
+        elif "history" in kind:
+            for row in section.iter("tr"):
+                cells = [" ".join(c.text_content().split()) for c in row if c.tag == "td"]
+                if len(cells) >= 4:
+                    history.append((cells[0], cells[1], cells[2], cells[-1]))
+    return Facts(values, tuple(related), tuple(history))
+
+
+def _prepare(tree: Any) -> dict[str, str]:
+    """Unwrap accordions, remove what could run or fetch, and read policykit's part ids."""
+    for element in list(tree.iter(*_REMOVED)):
+        element.drop_tree()
+    for form in list(tree.iter("form")):
+        form.drop_tree()  # search and feedback forms: never a policy's text
+    for button in list(tree.iter("button")):
+        parent = button.getparent()
+        if parent is not None and parent.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "summary"):
+            button.drop_tag()
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in ("hidden", "aria-hidden"):
+            element.attrib.pop(attribute, None)
+        style = element.get("style", "")
+        if "display" in style and "none" in style:
+            element.attrib.pop("style")
+    for details in tree.iter("details"):
+        details.set("open", "open")
+    hints: dict[str, str] = {}
+    for section in tree.iter("section"):
+        found = _PART_IDS.match(section.get("id", ""))
+        heading = next(section.iter("h1", "h2", "h3"), None)
+        if found and heading is not None:
+            hints[plain((Run(heading.text_content()),))] = found.group(1)
+    return hints
+
+
+def _metadata(tree: Any) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    h1 = next(tree.iter("h1"), None)
+    title = tree.find(".//title")
+    if h1 is not None and h1.text_content().strip():
+        extra["title"] = " ".join(h1.text_content().split())
+    elif title is not None and title.text:
+        extra["title"] = re.split(r"\s+[|–-]\s+", title.text.strip())[0]
+    keywords = tree.find(".//meta[@name='keywords']")
+    if keywords is not None and keywords.get("content"):
+        extra["keywords"] = [k.strip() for k in keywords.get("content").split(",") if k.strip()]
+    language = (tree.get("lang") or "").split("-")[0].casefold()
+    if language in ("da", "en"):
+        extra["language"] = language
+    return extra
+
+
+def _texts(tree: Any) -> list[str]:
+    """Each text the page shows as a block, once, in order."""
+    body = tree.find("body")
+    seen: dict[str, None] = {}
+    for element in (body if body is not None else tree).iter():
+        if not isinstance(element.tag, str) or element.tag not in _BLOCKS:
+            continue
+        if any(
+            a.tag in ("script", "style", "template", "noscript") for a in element.iterancestors()
+        ):
+            continue
+        if any(
+            isinstance(c.tag, str) and c.tag in _BLOCKS - {"a"} for c in element.iterdescendants()
+        ):
+            continue
+        text = " ".join(element.text_content().split())
+        if text:
+            seen.setdefault(text, None)
+    return list(seen)
+
+
+def _parse_xml(xml: str) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(xml.encode("utf-8"), parser)
+
+
+class _Reader:
+    """trafilatura's XML (head, p, list, item, table, row, cell, hi, ref) as blocks."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def where(self) -> int:
+        self.count += 1
+        return self.count
+
+    def read(self, doc: Any) -> list[Block]:
+        main = doc.find("main")
+        return self.blocks(main if main is not None else doc)
+
+    def blocks(self, parent: Any) -> list[Block]:
+        out: list[Block] = []
+        for element in parent:
+            tag = element.tag
+            if tag == "head":
+                level = int((element.get("rend") or "h2").lstrip("h") or 2)
+                out.append(Heading(level, self.runs(element), self.where()))
+            elif tag == "p":
+                runs = self.runs(element)
+                if plain(runs):
+                    out.append(Paragraph(runs, self.where()))
+            elif tag == "list" and element.get("rend") == "dl":
+                out.extend(self.definitions(element))
+            elif tag == "list":
+                out.append(self.list_block(element))
+            elif tag == "table":
+                out.append(self.table(element))
+            elif tag in ("quote", "div"):
+                out.extend(self.blocks(element))
+        return out
+
+    def list_block(self, element: Any) -> ListBlock:
+        items: list[Item] = []
+        where = self.where()
+
+        def walk(node: Any, depth: int) -> None:
+            for item in node.iter("item"):
+                if item.getparent() is not node:
+                    continue
+                items.append(Item(self.runs(item, skip=("list",)), depth))
+                for nested in item.findall("list"):
+                    walk(nested, depth + 1)
+
+        walk(element, 0)
+        return ListBlock(element.get("rend") == "ol", tuple(items), where)
+
+    def definitions(self, element: Any) -> list[Block]:
+        out: list[Block] = []
+        for item in element.findall("item"):
+            rend = item.get("rend") or ""
+            if rend.startswith("dt"):
+                out.append(Term(self.runs(item), self.where()))
+            elif len(item):
+                out.extend(self.blocks(item) or [Paragraph(self.runs(item), self.where())])
+            else:
+                out.append(Paragraph(self.runs(item), self.where()))
+        return out
+
+    def table(self, element: Any) -> TableBlock:
+        rows = tuple(
+            tuple(self.runs(cell) for cell in row.findall("cell")) for row in element.iter("row")
+        )
+        return TableBlock(tuple(r for r in rows if r), self.where())
+
+    def runs(self, element: Any, skip: tuple[str, ...] = ()) -> Runs:
+        out: list[Run] = []
+
+        def walk(node: Any, bold: bool, italic: bool, href: str | None) -> None:
+            if node.text:
+                out.append(Run(node.text, bold, italic, href))
+            for child in node:
+                if child.tag in skip:
+                    pass
+                elif child.tag == "hi":
+                    rend = child.get("rend") or ""
+                    walk(child, bold or "#b" in rend, italic or "#i" in rend, href)
+                elif child.tag == "ref":
+                    walk(child, bold, italic, child.get("target") or href)
+                elif child.tag == "lb":
+                    out.append(Run(" ", bold, italic, href))
+                else:
+                    walk(child, bold, italic, href)
+                if child.tail:
+                    out.append(Run(child.tail, bold, italic, href))
+
+        walk(element, False, False, None)
+        return tuple(out)
