@@ -19,6 +19,7 @@ import pytest
 from policykit.importing.blocks import ListBlock
 from policykit.importing.detect import decode, detect
 from policykit.importing.text import read_text
+from policykit.model.project import Project
 from policykit.reading.reader import read_policy
 from tests.conftest import DATA, ROOT
 from tests.test_seed import CHROME, SEED, seed_units
@@ -97,7 +98,9 @@ def test_the_seed_import_has_the_structure_the_text_states(
     assert (policy.id, policy.title, policy.language) == (
         "kommunikationspolitik", "Kommunikationspolitik", "da",
     )  # fmt: skip
-    assert policy.organisation == "Ikast-Brande Kommune"
+    # The text names Ikast-Brande Kommune, as the project file does: the policy leaves it
+    # to the project, as the transcription could.
+    assert policy.organisation is None
     assert [(a.date.isoformat(), a.body) for a in policy.adoptions] == [("2007-05-29", "Byrådet")]
     assert policy.evaluation is not None and str(policy.evaluation.interval) == "electoral-period"
     assert policy.goals is not None
@@ -217,3 +220,140 @@ def test_a_cp1252_text_file_imports_with_a_note(repository: Path) -> None:
     assert "note: read as windows-1252" in done.stdout, done.stderr
     written = (repository / "policies" / "gammel-politik.yaml").read_text("utf-8")
     assert "Vi vil “gøre det godt” – altid." in written
+
+
+# --- web pages --------------------------------------------------------------------------------
+
+PAGES = sorted((DATA / "import").glob("seed-*.html"))
+PAGE_CHROME = (DATA / "import" / "chrome.txt").read_text("utf-8").split("\n")[:-1]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
+def test_a_web_page_of_the_seed_imports_its_sentences_and_none_of_its_chrome(
+    page: Path, repository: Path
+) -> None:
+    """The seed as a landmark page, a `div`-only page and a CMS accordion (headings in
+    buttons, panels hidden), each with cookie dialog, menus, breadcrumbs, share links,
+    feedback form, "se også", footer, contact block and chat widget."""
+    done = policykit("import", str(page), "--show-dropped", cwd=repository)
+    assert done.returncode == 1, done.stdout + done.stderr
+    path = repository / "policies" / "kommunikationspolitik.yaml"
+    text = path.read_text("utf-8")
+    in_order(text, [u.removesuffix(":") if u.startswith("Mål ") else u for u in seed_units()])
+    kept = " ".join(text.split())
+    for chrome in PAGE_CHROME:
+        assert chrome not in kept.replace("Ikast-Brande Kommunes", ""), chrome
+        assert chrome in done.stdout, f"{chrome!r} was dropped unseen"
+    policy = read_policy(path.read_bytes(), str(path)).policy
+    assert policy is not None and policy.goals is not None
+    assert [len(g.items) for g in policy.goals.groups] == [5, 5]
+    assert len(policy.order) == 7
+    assert [(a.date.isoformat(), a.body) for a in policy.adoptions] == [("2007-05-29", "Byrådet")]
+    assert policy.evaluation is not None and str(policy.evaluation.interval) == "electoral-period"
+
+
+def test_a_hostile_page_runs_nothing_and_fetches_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scripts, frames, `<base>`, remote styles and images: nothing runs, nothing is
+    fetched (every socket is refused here), and no script's text reaches the policy."""
+    import socket
+
+    from policykit.workflows.importer import ImportOptions, import_source
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("import opened a socket")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    page = (DATA / "import" / "seed-landmarks.html").read_text("utf-8")
+    hostile = page.replace(
+        "<h2>Kommunikationspolitikkens formål</h2>",
+        '<script>alert("x")</script><iframe src="https://evil.invalid/"></iframe>'
+        '<img src="https://evil.invalid/p.png" onerror="fetch(1)">'
+        "<h2>Kommunikationspolitikkens formål</h2>",
+    )
+    source = tmp_path / "page.html"
+    source.write_text(hostile, encoding="utf-8")
+    result = import_source(source, ImportOptions(output=tmp_path / "out.yaml"), tmp_path, Project())
+    assert result.written and not result.errors
+    assert "alert" not in result.yaml and "evil.invalid" not in result.yaml
+
+
+# --- policykit's own exports, read back --------------------------------------------------------
+
+EXAMPLES = ("kommunikationspolitik", "information-security-policy", "personalepolitik")
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_an_export_reads_back_as_the_policy_it_came_from(
+    name: str, fmt: str, tmp_path: Path
+) -> None:
+    """Every example policy exported and imported again: the diff finds no change. The
+    labels the export prints (the facts, "Relaterede dokumenter", "Historik", the part ids)
+    are read as the fields they show, not as text. One thing does not come back: the
+    personnel policy's contact, which the export shows in the organisation's block."""
+    from policykit.comparing.diff import compare
+    from policykit.workflows.importer import ImportOptions, import_source
+    from policykit.writing.html import write_html
+    from policykit.writing.layout import layout
+    from policykit.writing.markdown import write_markdown
+    from tests.examples import policy, project
+
+    original = policy(name)
+    document = layout(original, project())
+    source = tmp_path / f"{name}.{fmt}"
+    source.write_text(write_html(document) if fmt == "html" else write_markdown(document), "utf-8")
+    result = import_source(
+        source, ImportOptions(output=tmp_path / "back.yaml"), tmp_path, project()
+    )
+    assert not result.errors, result.errors
+    back = read_policy(result.yaml.encode("utf-8"), "back.yaml", project()).policy
+    assert back is not None
+    changes = compare(original, back).changes
+    expected = {"contact"} if original.contact is not None else set()
+    assert {c.path for c in changes} == expected
+
+
+# --- hostile and unreadable sources -------------------------------------------------------------
+
+
+def test_a_source_over_the_size_limit_is_refused(repository: Path) -> None:
+    source = repository / "huge.txt"
+    with source.open("wb") as handle:
+        handle.truncate(51 * 1024 * 1024)
+    done = policykit("import", "huge.txt", cwd=repository)
+    assert done.returncode == 2
+    assert "huge.txt is larger than 50 MB" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list((repository / "policies").iterdir()) == []
+
+
+def test_a_fifo_source_is_refused_and_never_waited_for(repository: Path) -> None:
+    os.mkfifo(repository / "pipe.txt")
+    done = policykit("import", "pipe.txt", cwd=repository)
+    assert done.returncode == 2
+    assert "not a regular file" in done.stderr
+
+
+def test_a_zip_that_is_not_a_word_file_is_refused(repository: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(repository / "archive.docx", "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    done = policykit("import", "archive.docx", cwd=repository)
+    assert done.returncode == 2
+    assert "a zip file that is not a Word document" in done.stderr
+
+
+def test_one_failing_document_does_not_stop_the_others(repository: Path) -> None:
+    folder = repository / "old"
+    folder.mkdir()
+    shutil.copy(SEED_FILE, folder / "seed.txt")
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    done = policykit("import", "old", cwd=repository)
+    assert done.returncode == 2
+    assert (repository / "policies" / "kommunikationspolitik.yaml").exists()
+    assert "1 imported, 1 failed" in done.stdout
+    assert "broken.docx: a broken zip file" in done.stderr

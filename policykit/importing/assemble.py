@@ -125,8 +125,9 @@ _SECTION_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+(?=\S)")
 
 
 def assemble(document: Document, options: Options) -> Imported:
-    cleaned = clean(document)
-    doc = recognise(cleaned.document)
+    # policykit's own labels first: the footer pass would take "Relaterede dokumenter".
+    cleaned = clean(recognise(document))
+    doc = cleaned.document
     preamble, sections = _sections(doc.blocks)
     texts = [b.text for b in doc.blocks]
     adoption, partial = find_adoption([b.text for b in preamble] + texts)
@@ -134,6 +135,10 @@ def assemble(document: Document, options: Options) -> Imported:
         preamble = [b for b in preamble if b.text != adoption.sentence]
     title = options.title or cleaned.title or _stem(options.source)
     builder = _Builder(options.source)
+    # Where the source numbers its sections ("2. Mål"), one it does not number (an annex)
+    # is unnumbered in the policy too.
+    typed = [bool(_SECTION_NUMBER.match(s.heading.text)) for s in sections]
+    builder.numbers_typed = sum(typed) >= 2 and sum(typed) * 2 > len(typed)
     mapped = _Mapper(builder, doc.hints)
     for unit in _units(sections, doc.hints):
         if isinstance(unit, list):
@@ -185,9 +190,11 @@ def _with_facts(policy: m.Policy, facts: Facts, builder: _Builder) -> m.Policy:
     history's decisions (which say more exactly than a sentence does)."""
     values = facts.values
     span = builder.span(1)
-    changes: dict[str, Any] = {}
-    if values.get("owner"):
-        changes["owner"] = values["owner"]
+    changes: dict[str, Any] = {
+        name: values[name]
+        for name in ("owner", "department", "case_number", "kle", "version")
+        if values.get(name)
+    }
     evaluation = policy.evaluation
     if evaluation is not None:
         interval = interval_of(values.get("interval", "")) or evaluation.interval
@@ -200,21 +207,22 @@ def _with_facts(policy: m.Policy, facts: Facts, builder: _Builder) -> m.Policy:
         )
     if facts.related:
         changes["related"] = tuple(m.RelatedDocument(t, u, span) for t, u in facts.related)
+    if facts.laws:
+        changes["legal_basis"] = tuple(m.Law(t, u, span) for t, u in facts.laws)
     adoptions, records, repeal = [], [], None
-    for date_text, what, body, note in facts.history:
+    for date_text, what, body, case, note in facts.history:
         when = day(date_text)
         kind = event(what)
         if when is None or kind is None:
             continue
         if kind == "adopted":
-            adoptions.append(m.Decision(when, body, None, note or None, span))
+            adoptions.append(m.Decision(when, body, case or None, note or None, span))
         elif kind == "repealed":
-            repeal = m.Decision(when, body, None, note or None, span)
+            repeal = m.Decision(when, body, case or None, note or None, span)
         else:
             records.append(m.EvaluationRecord(when, note or None, span))
     if adoptions:
         changes.update(adoptions=tuple(adoptions), status=Status.ADOPTED)
-        changes["version"] = values.get("version") or policy.version
     if repeal is not None:
         changes.update(repeal=repeal, status=Status.REPEALED)
     if records and "evaluation" in changes:
@@ -334,6 +342,8 @@ def _map(
     section: _Section, placed: dict[str, object], hints: dict[str, str]
 ) -> tuple[str | None, str]:
     hinted = hints.get(section.heading.text)
+    if hinted == "section":
+        return None, "policykit's own export marks it a free section"
     if hinted is not None and hinted not in placed:
         return hinted, f"policykit's own export marks it {hinted}"
     named = part_named(section.text)
@@ -343,6 +353,12 @@ def _map(
     if part in placed:
         return None, f"keyword “{word}”, but {part} is placed already"
     return part, f"keyword “{word}”"
+
+
+def _default_headings(part: str) -> set[str]:
+    from policykit.reading.locales import available_languages, locale
+
+    return {locale(language).labels[part].casefold() for language in available_languages()}
 
 
 def _misfit(part: str) -> str:
@@ -379,6 +395,8 @@ class _Builder:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        #: The source numbers its top-level sections itself.
+        self.numbers_typed = False
 
     def span(self, where: int) -> Span:
         return Span(self.source, max(where, 1), 1)
@@ -433,7 +451,9 @@ class _Builder:
         def cells(row: tuple[Runs, ...]) -> tuple[m.TableCell, ...]:
             return tuple(m.TableCell(self.inlines(cell, span), span) for cell in row)
 
-        return m.Table(cells(rows[0]), tuple(cells(r) for r in rows[1:]), (None,) * width, (), span)
+        caption = self.inlines(block.caption, span)
+        header, body = cells(rows[0]), tuple(cells(r) for r in rows[1:])
+        return m.Table(header, body, (None,) * width, caption, span)
 
     def inlines(self, runs: Runs, span: Span) -> tuple[m.Inline, ...]:
         out: list[m.Inline] = []
@@ -444,15 +464,18 @@ class _Builder:
                 node = m.Emphasis((node,), span)
             if run.bold:
                 node = m.Strong((node,), span)
-            if run.href:
-                node = m.Link(run.href, (node,), span)
+            href = _href(run.href)
+            if href:
+                node = m.Link(href, (node,), span)
             out.append(node)
         return tuple(out)
 
     # --- parts
 
     def part(self, part: str, section: _Section, interval: IntervalFound | None) -> object:
-        heading = section.text
+        # A heading that is the part's default ("Formål", "Purpose") is what an export
+        # prints for a part with none of its own: no heading, which shows the same.
+        heading = None if section.text.casefold() in _default_headings(part) else section.text
         span = self.span(section.heading.where)
         if part == "purpose":
             text = self.prose(_all_blocks(section))
@@ -464,12 +487,12 @@ class _Builder:
             value = interval.interval if interval else None
             return m.Evaluation(heading, rule, value, (), None, (), span)
         if part == "goals":
-            return self.goals(section, span)
+            return self.goals(section, heading, span)
         if part == "definitions":
-            return self.definitions(section, span)
-        return self.principles(section, span)
+            return self.definitions(section, heading, span)
+        return self.principles(section, heading, span)
 
-    def goals(self, section: _Section, span: Span) -> m.Goals | None:
+    def goals(self, section: _Section, heading: str | None, span: Span) -> m.Goals | None:
         """An introduction, then lists, each under a lead-in line ("Mål med kommunikation:")
         or a subheading; nothing after a list but another group."""
         groups: list[m.GoalGroup] = []
@@ -500,22 +523,20 @@ class _Builder:
                 return None
         if not groups or (len(groups) > 1 and any(g.title is None for g in groups)):
             return None
-        return m.Goals(section.text, self.prose(intro), tuple(groups), span)
+        return m.Goals(heading, self.prose(intro), tuple(groups), span)
 
     def group(self, title: str | None, block: ListBlock) -> m.GoalGroup:
         span = self.span(block.where)
-        items = tuple(
-            m.GoalItem(
-                None,
-                m.Prose(item.text, (m.Paragraph(self.inlines(item.runs, span), span),), span),
-                None,
-                span,
-            )
-            for item in block.items
-        )
-        return m.GoalGroup(None, title, None, items, span)
+        items = []
+        for item in block.items:
+            runs, indicator = _indicator(item.runs)
+            text = m.Prose(plain(runs), (m.Paragraph(self.inlines(runs, span), span),), span)
+            items.append(m.GoalItem(None, text, indicator, span))
+        return m.GoalGroup(None, title, None, tuple(items), span)
 
-    def definitions(self, section: _Section, span: Span) -> m.Definitions | None:
+    def definitions(
+        self, section: _Section, heading: str | None, span: Span
+    ) -> m.Definitions | None:
         """Terms, each followed by its definition's blocks, after an introduction."""
         intro: list[Block] = []
         terms: list[tuple[Term, list[Block]]] = []
@@ -534,9 +555,9 @@ class _Builder:
             if text is None:
                 return None
             entries.append(m.Definition(None, plain(term.term), text, self.span(term.where)))
-        return m.Definitions(section.text, self.prose(intro), tuple(entries), span)
+        return m.Definitions(heading, self.prose(intro), tuple(entries), span)
 
-    def principles(self, section: _Section, span: Span) -> m.Principles | None:
+    def principles(self, section: _Section, heading: str | None, span: Span) -> m.Principles | None:
         if not section.children or any(child.children for child in section.children):
             return None
         items = []
@@ -546,14 +567,16 @@ class _Builder:
                 return None
             items.append(m.Principle(slug(child.text) or "principle", child.text, text,
                                      self.span(child.heading.where)))  # fmt: skip
-        return m.Principles(section.text, self.prose(section.blocks), tuple(items), span)
+        return m.Principles(heading, self.prose(section.blocks), tuple(items), span)
 
-    def section(self, section: _Section, section_id: str) -> m.Section:
+    def section(self, section: _Section, section_id: str, *, top: bool = True) -> m.Section:
         children: list[m.Section] = []
         for child in section.children:
-            children.append(self.section(child, _unique_id(child.text, children)))
+            children.append(self.section(child, _unique_id(child.text, children), top=False))
+        typed = bool(_SECTION_NUMBER.match(section.heading.text))
+        numbered = not top or not self.numbers_typed or typed
         return m.Section(
-            section_id, section.text, self.prose(section.blocks), tuple(children), True,
+            section_id, section.text, self.prose(section.blocks), tuple(children), numbered,
             self.span(section.heading.where),
         )  # fmt: skip
 
@@ -569,6 +592,45 @@ class _Builder:
                              (*text.blocks, *purpose.text.blocks), text.span)  # fmt: skip
             return {**parts, "purpose": m.Purpose(purpose.heading, merged, purpose.span)}, order
         return {**parts, "purpose": m.Purpose(None, text, text.span)}, ["purpose", *order]
+
+
+_INDICATOR = re.compile(r"\s*\b(?:Indikator|Indicator):\s*")
+
+
+def _indicator(runs: Runs) -> tuple[Runs, str | None]:
+    """A goal's words, and its indicator where the item says "Indikator: …", as policykit's
+    exports print it."""
+    text = "".join(run.text for run in runs)
+    found = _INDICATOR.search(text)
+    if found is None or found.start() == 0:
+        return runs, None
+    kept: list[Run] = []
+    length = 0
+    for run in runs:
+        if length + len(run.text) <= found.start():
+            kept.append(run)
+        elif length < found.start():
+            kept.append(Run(run.text[: found.start() - length], run.bold, run.italic, run.href))
+        length += len(run.text)
+    return tuple(kept), " ".join(text[found.end() :].split()) or None
+
+
+_POLICY_FILE = re.compile(r"^(?:\./)?([a-z0-9]+(?:-[a-z0-9]+)*)\.(?:html|md|pdf|docx)$")
+
+
+def _href(href: str | None) -> str | None:
+    """A link the policy can keep: a web or mail address, or another policy, which an
+    export links as its file beside this one (`personalepolitik.html` → `policy:…`).
+    Any other link (relative to a site, `javascript:`) keeps its words and loses its
+    target, as the format refuses it."""
+    if not href:
+        return None
+    own = _POLICY_FILE.match(href)
+    if own:
+        return f"policy:{own.group(1)}"
+    if re.match(r"^(https?://[^\s]+|mailto:[^\s]+|policy:[a-z0-9-]+)$", href):
+        return href
+    return None
 
 
 def _next_is_list(blocks: Sequence[Block | _Section], index: int) -> bool:

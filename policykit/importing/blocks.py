@@ -88,6 +88,7 @@ class TableBlock:
 
     rows: tuple[tuple[Runs, ...], ...]
     where: int
+    caption: Runs = ()
 
     @property
     def text(self) -> str:
@@ -122,16 +123,18 @@ class Dropped:
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What an export's labels say: field → value, related documents (title, link), and
-    the history table's rows (date, event, body, note), in its order."""
+    the history table's rows (date, event, body, case, note), in its order."""
 
     values: dict[str, str] = field(default_factory=dict)
     related: tuple[tuple[str, str | None], ...] = ()
-    history: tuple[tuple[str, str, str, str], ...] = ()
+    laws: tuple[tuple[str, str | None], ...] = ()
+    history: tuple[tuple[str, str, str, str, str], ...] = ()
 
     def merged(self, other: Facts) -> Facts:
         return Facts(
             {**self.values, **other.values},
             self.related or other.related,
+            self.laws or other.laws,
             self.history or other.history,
         )
 

@@ -42,7 +42,7 @@ def _labels() -> dict[str, str]:
         labels = locale(language).labels
         for name in FIELDS:
             out[labels[name].casefold()] = name
-        for name in ("related", "history", "contents"):
+        for name in ("related", "history", "contents", "legal_basis"):
             out[labels[name].casefold()] = f"@{name}"
     return out
 
@@ -71,19 +71,23 @@ def recognise(document: Document) -> Document:
     dropped: list[Dropped] = []
     values: dict[str, str] = {}
     related: list[tuple[str, str | None]] = []
-    history: list[tuple[str, str, str, str]] = []
+    laws: list[tuple[str, str | None]] = []
+    history: list[tuple[str, str, str, str, str]] = []
     index = 0
     while index < len(blocks):
         block = blocks[index]
         named = label(block.text) if isinstance(block, Heading | Term) else None
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if isinstance(block, Heading) and named in ("@related", "@history", "@contents"):
+        if isinstance(block, Heading) and named in ("@related", "@history", "@contents",
+                                                      "@legal_basis"):  # fmt: skip
             end = index + 1
             while end < len(blocks) and not isinstance(blocks[end], Heading):
                 end += 1
             for inner in blocks[index + 1 : end]:
                 if named == "@related" and isinstance(inner, ListBlock):
                     related += [(item.text, _link(item)) for item in inner.items]
+                elif named == "@legal_basis" and isinstance(inner, ListBlock):
+                    laws += [(item.text, _link(item)) for item in inner.items]
                 elif named == "@history" and isinstance(inner, TableBlock):
                     history += _history(inner)
             dropped += [Dropped(b.where, b.text, "policykit's label") for b in blocks[index:end]]
@@ -104,7 +108,7 @@ def recognise(document: Document) -> Document:
             continue
         kept.append(block)
         index += 1
-    found = Facts(values, tuple(related), tuple(history))
+    found = Facts(values, tuple(related), tuple(laws), tuple(history))
     if not dropped:
         return document
     return replace(document.without(kept, dropped), facts=document.facts.merged(found))
@@ -131,7 +135,7 @@ def _link(item: object) -> str | None:
     return next((run.href for run in runs if run.href), None)
 
 
-def _history(table: TableBlock) -> list[tuple[str, str, str, str]]:
+def _history(table: TableBlock) -> list[tuple[str, str, str, str, str]]:
     rows = [tuple(plain(cell) for cell in row) for row in table.rows]
     if not rows:
         return []
@@ -147,7 +151,8 @@ def _history(table: TableBlock) -> list[tuple[str, str, str, str]]:
     for row in rows[1:]:
         out.append((
             column(row, ("dato", "date")), column(row, ("hændelse", "event")),
-            column(row, ("besluttet af", "decided by")), column(row, ("bemærkning", "note")),
+            column(row, ("besluttet af", "decided by")), column(row, ("sag", "case")),
+            column(row, ("bemærkning", "note")),
         ))  # fmt: skip
     return out
 

@@ -43,7 +43,9 @@ _REMOVED = (
     "template", "svg", "canvas", "base", "link", "meta", "select", "textarea", "input",
 )  # fmt: skip
 #: policykit's section ids: the part each names.
-_PART_IDS = re.compile(r"^(purpose|goals|definitions|evaluation|principle-[a-z0-9-]+)$")
+_PART_IDS = re.compile(
+    r"^(purpose|goals|definitions|principles|evaluation|principle-[a-z0-9-]+|section)(?:-[a-z0-9-]+)?$"
+)
 #: Ancestors whose text a page never shows.
 _UNSHOWN = ("script", "style", "template", "noscript")
 
@@ -63,13 +65,18 @@ def read_html(text: str, name: str) -> tuple[Document, dict[str, Any]]:
     extra = _metadata(tree)
     facts = _facts(tree)
     hints = _prepare(tree)
-    xml = trafilatura.extract(
-        tree, output_format="xml", include_formatting=True, include_links=True,
-        include_tables=True, include_comments=False, favor_recall=True, deduplicate=False,
-    )  # fmt: skip
-    if xml is None:
-        raise UnreadableError(f"{name}: trafilatura found no main text on the page")
-    blocks = _Reader().read(_parse_xml(xml))
+    main = tree.find(".//main")
+    if extra.get("generator") == "policykit" and main is not None:
+        # policykit's own page: its `main` is the policy, whole, with nothing to guess.
+        blocks = _Page().blocks(main)
+    else:
+        xml = trafilatura.extract(
+            tree, output_format="xml", include_formatting=True, include_links=True,
+            include_tables=True, include_comments=False, favor_recall=True, deduplicate=False,
+        )  # fmt: skip
+        if xml is None:
+            raise UnreadableError(f"{name}: trafilatura found no main text on the page")
+        blocks = _Reader().read(_parse_xml(xml))
     if extra.get("title") and not any(isinstance(b, Heading) and b.level == 1 for b in blocks):
         blocks.insert(0, Heading(1, (Run(extra["title"]),), 0))
     kept = " ".join(" ".join(b.text for b in blocks).split())
@@ -99,20 +106,23 @@ def _facts(tree: Any) -> Facts:
                 values[name] = " ".join(value.text_content().split())
         facts.drop_tree()
     related: list[tuple[str, str | None]] = []
-    history: list[tuple[str, str, str, str]] = []
+    laws: list[tuple[str, str | None]] = []
+    history: list[tuple[str, str, str, str, str]] = []
     for section in tree.iter("section"):
         kind = (section.get("class") or "").split()
-        if "related" in kind:
+        if "related" in kind or "legal-basis" in kind:
             for item in section.iter("li"):
                 link = next(item.iter("a"), None)
-                related.append((" ".join(item.text_content().split()),
-                                link.get("href") if link is not None else None))  # fmt: skip
+                entry = (" ".join(item.text_content().split()),
+                         link.get("href") if link is not None else None)  # fmt: skip
+                (related if "related" in kind else laws).append(entry)
         elif "history" in kind:
+            header = [" ".join(c.text_content().split()).casefold() for c in section.iter("th")]
             for row in section.iter("tr"):
                 cells = [" ".join(c.text_content().split()) for c in row if c.tag == "td"]
-                if len(cells) >= 4:
-                    history.append((cells[0], cells[1], cells[2], cells[-1]))
-    return Facts(values, tuple(related), tuple(history))
+                if cells:
+                    history.append(_history_row(header, cells))
+    return Facts(values, tuple(related), tuple(laws), tuple(history))
 
 
 def _prepare(tree: Any) -> dict[str, str]:
@@ -140,8 +150,22 @@ def _prepare(tree: Any) -> dict[str, str]:
         found = _PART_IDS.match(section.get("id", ""))
         heading = next(section.iter("h1", "h2", "h3"), None)
         if found and heading is not None:
-            hints[plain((Run(heading.text_content()),))] = found.group(1)
+            ident = section.get("id", "")
+            hints[plain((Run(heading.text_content()),))] = (
+                ident if ident.startswith("principle-") else found.group(1)
+            )
     return hints
+
+
+def _history_row(header: list[str], cells: list[str]) -> tuple[str, str, str, str, str]:
+    def column(*names: str) -> str:
+        return next((cells[header.index(n)] for n in names if n in header[: len(cells)]), "")
+
+    return (
+        column("dato", "date"), column("hændelse", "event"),
+        column("besluttet af", "decided by"), column("sag", "case"),
+        column("bemærkning", "note"),
+    )  # fmt: skip
 
 
 def _metadata(tree: Any) -> dict[str, Any]:
@@ -152,6 +176,12 @@ def _metadata(tree: Any) -> dict[str, Any]:
         extra["title"] = " ".join(h1.text_content().split())
     elif title is not None and title.text:
         extra["title"] = re.split(r"\s+[|–-]\s+", title.text.strip())[0]
+    generator = tree.find(".//meta[@name='generator']")
+    if generator is not None:
+        extra["generator"] = generator.get("content")
+    organisation = tree.find(".//header//p[@class='organisation']")
+    if organisation is not None and organisation.text_content().strip():
+        extra["organisation"] = " ".join(organisation.text_content().split())
     keywords = tree.find(".//meta[@name='keywords']")
     if keywords is not None and keywords.get("content"):
         extra["keywords"] = [k.strip() for k in keywords.get("content").split(",") if k.strip()]
@@ -275,6 +305,90 @@ class _Reader:
                     out.append(Run(" ", bold, italic, href))
                 else:
                     walk(child, bold, italic, href)
+                if child.tail:
+                    out.append(Run(child.tail, bold, italic, href))
+
+        walk(element, False, False, None)
+        return tuple(out)
+
+
+class _Page:
+    """A page's own HTML as blocks: what policykit's export holds in its `main`."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def where(self) -> int:
+        self.count += 1
+        return self.count
+
+    def blocks(self, parent: Any) -> list[Block]:
+        out: list[Block] = []
+        for element in parent:
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                out.append(Heading(int(tag[1]), self.runs(element), self.where()))
+            elif tag == "p":
+                runs = self.runs(element)
+                if plain(runs):
+                    out.append(Paragraph(runs, self.where()))
+            elif tag in ("ul", "ol"):
+                out.append(self.list_block(element))
+            elif tag == "dl":
+                for entry in element.iter("dt", "dd"):
+                    if entry.tag == "dt":
+                        out.append(Term(self.runs(entry), self.where()))
+                    else:
+                        out.extend(
+                            self.blocks(entry) or [Paragraph(self.runs(entry), self.where())]
+                        )
+            elif tag == "table":
+                out.append(self.table(element))
+            elif tag in ("section", "div", "article", "blockquote", "figure"):
+                out.extend(self.blocks(element))
+        return out
+
+    def list_block(self, element: Any) -> ListBlock:
+        items: list[Item] = []
+        where = self.where()
+
+        def walk(node: Any, depth: int) -> None:
+            for item in node:
+                if item.tag != "li":
+                    continue
+                items.append(Item(self.runs(item, skip=("ul", "ol")), depth))
+                for nested in item:
+                    if nested.tag in ("ul", "ol"):
+                        walk(nested, depth + 1)
+
+        walk(element, 0)
+        start = int(element.get("start", "1")) if (element.get("start") or "1").isdigit() else 1
+        return ListBlock(element.tag == "ol", tuple(items), where, start)
+
+    def table(self, element: Any) -> TableBlock:
+        rows = tuple(
+            tuple(self.runs(cell) for cell in row if cell.tag in ("th", "td"))
+            for row in element.iter("tr")
+        )
+        caption = element.find("caption")
+        runs = self.runs(caption) if caption is not None else ()
+        return TableBlock(tuple(r for r in rows if r), self.where(), runs)
+
+    def runs(self, element: Any, skip: tuple[str, ...] = ()) -> Runs:
+        out: list[Run] = []
+
+        def walk(node: Any, bold: bool, italic: bool, href: str | None) -> None:
+            if node.text:
+                out.append(Run(node.text, bold, italic, href))
+            for child in node:
+                tag = child.tag if isinstance(child.tag, str) else ""
+                if tag not in skip:
+                    walk(
+                        child,
+                        bold or tag in ("strong", "b"),
+                        italic or tag in ("em", "i"),
+                        child.get("href") if tag == "a" else href,
+                    )
                 if child.tail:
                     out.append(Run(child.tail, bold, italic, href))
 

@@ -25,6 +25,7 @@ from policykit.importing.blocks import (
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S)
 MAX_FRONT_MATTER = 64_000
+_PART = re.compile(r"^(purpose|goals|definitions|principles|evaluation|principle-[a-z0-9-]+)$")
 
 
 def read_markdown(text: str) -> tuple[Document, dict[str, Any]]:
@@ -35,7 +36,22 @@ def read_markdown(text: str) -> tuple[Document, dict[str, Any]]:
     tokens = MarkdownIt("commonmark").enable("table").parse(text[offset:])
     first_line = text[:offset].count("\n")
     reader = _Reader(tokens, first_line)
-    return Document("md", tuple(reader.blocks()), tuple(reader.dropped)), front
+    blocks = reader.blocks()
+    return Document("md", tuple(blocks), tuple(reader.dropped), hints=_hints(blocks, front)), front
+
+
+def _hints(blocks: list[Block], front: dict[str, Any]) -> dict[str, str]:
+    """policykit's own export lists what each level-1 section shows (`sections:` in its
+    front matter), in order: the parts they are read back into."""
+    anchors = front.get("sections")
+    if not isinstance(anchors, list):
+        return {}
+    headings = [b for b in blocks if isinstance(b, Heading) and b.level == 1]
+    return {
+        heading.text: anchor if _PART.match(anchor) else "section"
+        for heading, anchor in zip(headings, anchors, strict=False)
+        if isinstance(anchor, str)
+    }
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], int]:
@@ -49,6 +65,14 @@ def _front_matter(text: str) -> tuple[dict[str, Any], int]:
         return {}, 0
     data = to_plain(document.root)
     return (data if isinstance(data, dict) else {}), found.end()
+
+
+def _caption(block: Block) -> Runs:
+    """A "Table: …" paragraph's words: the caption of the table above, as pandoc reads it."""
+    runs = getattr(block, "runs", ())
+    if isinstance(block, Paragraph) and runs and runs[0].text.startswith("Table: "):
+        return (Run(runs[0].text.removeprefix("Table: "), runs[0].bold, runs[0].italic), *runs[1:])
+    return ()
 
 
 class _Reader:
@@ -72,7 +96,12 @@ class _Reader:
                 out.append(Heading(level, self.inline(tokens[index + 1]), self.where(token)))
                 index += 3
             elif kind == "paragraph_open":
-                out.append(self.paragraph(tokens[index + 1], self.where(token)))
+                block = self.paragraph(tokens[index + 1], self.where(token))
+                caption = _caption(block)
+                if caption and out and isinstance(out[-1], TableBlock) and not out[-1].caption:
+                    out[-1] = TableBlock(out[-1].rows, out[-1].where, caption)
+                else:
+                    out.append(block)
                 index += 3
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 index, block = self.list(index)
@@ -156,7 +185,7 @@ class _Reader:
                 href = str(child.attrs.get("href", "")) or None
             elif kind == "link_close":
                 href = None
-            elif kind in ("text", "code_inline"):
+            elif kind in ("text", "code_inline") and child.content:
                 runs.append(Run(child.content, bold > 0, italic > 0, href))
             elif kind in ("softbreak", "hardbreak"):
                 runs.append(Run(" ", bold > 0, italic > 0, href))

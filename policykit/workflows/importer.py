@@ -148,6 +148,12 @@ def import_source(path: Path, options: ImportOptions, root: Path, project: Proje
                 extra.get("title")),
     )  # fmt: skip
     imported = _with_front_matter(imported, extra)
+    if (
+        project.organisation is not None
+        and imported.policy.organisation == project.organisation.name
+    ):
+        # The project's name, as an export prints it for a policy with none of its own.
+        imported = replace(imported, policy=replace(imported.policy, organisation=None))
     target = _target(path, imported, options, root)
     text = write_policy_yaml(imported.policy, _schema_path(target, root))
     report = validate([SourceFile(display_path(target), text.encode("utf-8"))], project)
@@ -209,7 +215,9 @@ def _front(front: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for ours, keys in (("title", ("title",)), ("language", ("lang", "language")),
                        ("organisation", ("organisation", "author")), ("id", ("id",)),
-                       ("owner", ("owner",)), ("keywords", ("keywords",))):  # fmt: skip
+                       ("owner", ("owner",)), ("keywords", ("keywords",)),
+                       ("version", ("version",)), ("department", ("department",)),
+                       ("case_number", ("case_number",)), ("kle", ("kle",))):  # fmt: skip
         for key in keys:
             value = front.get(key)
             if isinstance(value, str | list) and value:
@@ -227,6 +235,9 @@ def _with_front_matter(imported: Imported, extra: dict[str, Any]) -> Imported:
         changes["organisation"] = extra["organisation"]
     if isinstance(extra.get("owner"), str):
         changes["owner"] = extra["owner"]
+    for name in ("version", "department", "case_number", "kle"):
+        if isinstance(extra.get(name), str):
+            changes[name] = extra[name]
     keywords = extra.get("keywords")
     if isinstance(keywords, list) and all(isinstance(k, str) for k in keywords):
         changes["keywords"] = tuple(keywords)

@@ -84,6 +84,9 @@ def _front_matter(document: Document) -> str:
         ("kle", policy.kle),
         ("adopted", document.adoption_statement),
         ("repealed", document.repeal_statement),
+        # What each level-1 section shows, by its anchor (`purpose`, `principle-dialog`):
+        # what `policykit import` reads the sections back into.
+        ("sections", [section.anchor for section in document.sections]),
     ]
     last = policy.last_adoption
     if last is not None and last.reference:
