@@ -20,6 +20,8 @@ demo: $(STAMP)
 	$(BIN)/policykit brief policies/drafts/kommunikationspolitik.yaml -d exports/
 	$(BIN)/policykit catalog policies/ -o exports/index.html
 	$(BIN)/policykit review policies/
+	rm -rf .demo-import && mkdir -p .demo-import/policies && cp policykit.yaml .demo-import/
+	cd .demo-import && ../$(BIN)/policykit import ../tests/data/seed/ikast-brande-kommunikationspolitik.txt || test $$? -eq 1
 
 test: $(DEV_STAMP) clients lint typecheck pytest
 
@@ -62,4 +64,4 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(STAMP) $@
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache node_modules
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache node_modules .demo-import

@@ -15,14 +15,39 @@ SEED = (HERE.parent / "seed" / "ikast-brande-kommunikationspolitik.txt").read_te
 
 #: Chrome strings, each of which a page carries and no import may keep.
 CHROME = [
-    "Spring til indhold", "Vi bruger cookies", "Accepter alle cookies", "Kun nødvendige",
-    "Borger", "Erhverv", "Politik og demokrati", "Job i kommunen",
-    "Du er her:", "Forside", "Politikker og strategier", "Del på Facebook", "Del på LinkedIn",
-    "Udskriv siden", "Læs op", "Se også", "Vision 2012 (pdf)", "Byrådets møder",
-    "Var siden nyttig?", "Ja, tak", "Nej", "Send feedback", "Sidst opdateret 12. marts 2024",
-    "Rådhusstrædet 6", "7430 Ikast", "Tlf: 9960 4000", "Kontakt og Digital Post",
-    "Åbningstider", "Chat med Borgerservice", "Start chat", "Tilgængelighedserklæring",
-    "Find en af kommunens andre hjemmesider", "Gå ind på den valgte hjemmeside",
+    "Spring til indhold",
+    "Vi bruger cookies",
+    "Accepter alle cookies",
+    "Kun nødvendige",
+    "Borger",
+    "Erhverv",
+    "Politik og demokrati",
+    "Job i kommunen",
+    "Du er her:",
+    "Forside",
+    "Politikker og strategier",
+    "Del på Facebook",
+    "Del på LinkedIn",
+    "Udskriv siden",
+    "Læs op",
+    "Se også",
+    "Vision 2012 (pdf)",
+    "Byrådets møder",
+    "Var siden nyttig?",
+    "Ja, tak",
+    "Nej",
+    "Send feedback",
+    "Sidst opdateret 12. marts 2024",
+    "Rådhusstrædet 6",
+    "7430 Ikast",
+    "Tlf: 9960 4000",
+    "Kontakt og Digital Post",
+    "Åbningstider",
+    "Chat med Borgerservice",
+    "Start chat",
+    "Tilgængelighedserklæring",
+    "Find en af kommunens andre hjemmesider",
+    "Gå ind på den valgte hjemmeside",
 ]
 
 
@@ -37,10 +62,10 @@ def sections() -> list[tuple[str, list[str]]]:
         if lines[0] in headings:
             out.append((lines[0], []))
         elif re.match(r"^[•]", lines[0]):
-            items = "".join(f"<li>{html.escape(l[1:].strip())}</li>" for l in lines)
+            items = "".join(f"<li>{html.escape(line[1:].strip())}</li>" for line in lines)
             out[-1][1].append(f"<ul>{items}</ul>")
         elif re.match(r"^\d\.", lines[0]):
-            items = "".join(f"<li>{html.escape(l[2:].strip())}</li>" for l in lines)
+            items = "".join(f"<li>{html.escape(line[2:].strip())}</li>" for line in lines)
             out[-1][1].append(f"<ol>{items}</ol>")
         else:
             out[-1][1].append(f"<p>{html.escape(' '.join(lines))}</p>")
@@ -98,8 +123,10 @@ CHAT = """<div class="chat-widget"><img src="https://chat.example.invalid/icon.p
 
 
 def intro() -> str:
-    return ("<h1>Kommunikationspolitik</h1>\n<p>29. maj 2007 vedtog Byrådet en "
-            "kommunikationspolitik for Ikast-Brande Kommune</p>\n")
+    return (
+        "<h1>Kommunikationspolitik</h1>\n<p>29. maj 2007 vedtog Byrådet en "
+        "kommunikationspolitik for Ikast-Brande Kommune</p>\n"
+    )
 
 
 def body_sections(accordion: bool) -> str:
@@ -107,8 +134,9 @@ def body_sections(accordion: bool) -> str:
     for n, (heading, blocks) in enumerate(sections(), start=1):
         if accordion:
             out.append(
-                f'<div class="accordion"><h2 class="accordion__title"><button aria-expanded="false" '
-                f'aria-controls="panel-{n}">{html.escape(heading)}</button></h2>'
+                f'<div class="accordion"><h2 class="accordion__title">'
+                f'<button aria-expanded="false" aria-controls="panel-{n}">'
+                f"{html.escape(heading)}</button></h2>"
                 f'<div id="panel-{n}" class="accordion__panel" hidden>{"".join(blocks)}</div></div>'
             )
         else:
@@ -117,25 +145,60 @@ def body_sections(accordion: bool) -> str:
 
 
 def landmarks() -> str:
-    return (HEAD + "<body>\n" + COOKIES + f"\n<header>{MENU}\n<nav>{SITES}</nav></header>\n"
-            f"<nav aria-label=\"Brødkrumme\">{CRUMBS}</nav>\n<main id=\"main\"><article>\n"
-            + intro() + body_sections(False) + f"\n</article>\n{SHARE}\n<aside>{ASIDE}</aside>\n"
-            f"{FEEDBACK}</main>\n<footer>{FOOTER}</footer>\n{CHAT}\n</body>\n</html>\n")
+    return (
+        HEAD + "<body>\n" + COOKIES + f"\n<header>{MENU}\n<nav>{SITES}</nav></header>\n"
+        f'<nav aria-label="Brødkrumme">{CRUMBS}</nav>\n<main id="main"><article>\n'
+        + intro()
+        + body_sections(False)
+        + f"\n</article>\n{SHARE}\n<aside>{ASIDE}</aside>\n"
+        f"{FEEDBACK}</main>\n<footer>{FOOTER}</footer>\n{CHAT}\n</body>\n</html>\n"
+    )
 
 
 def divs() -> str:
-    return (HEAD + "<body>\n<div class=\"cookies\">" + COOKIES + "</div>\n<div class=\"top\">"
-            + MENU + SITES + "</div>\n<div class=\"crumbs\">" + CRUMBS + "</div>\n"
-            "<div class=\"content\"><div class=\"text\">\n" + intro() + body_sections(False)
-            + "\n</div>" + SHARE + "<div class=\"related\">" + ASIDE + "</div>" + FEEDBACK
-            + "</div>\n<div class=\"bottom\">" + FOOTER + "</div>\n" + CHAT + "\n</body>\n</html>\n")
+    return (
+        HEAD
+        + '<body>\n<div class="cookies">'
+        + COOKIES
+        + '</div>\n<div class="top">'
+        + MENU
+        + SITES
+        + '</div>\n<div class="crumbs">'
+        + CRUMBS
+        + "</div>\n"
+        '<div class="content"><div class="text">\n'
+        + intro()
+        + body_sections(False)
+        + "\n</div>"
+        + SHARE
+        + '<div class="related">'
+        + ASIDE
+        + "</div>"
+        + FEEDBACK
+        + '</div>\n<div class="bottom">'
+        + FOOTER
+        + "</div>\n"
+        + CHAT
+        + "\n</body>\n</html>\n"
+    )
 
 
 def accordion() -> str:
-    return (HEAD + "<body>\n" + COOKIES + f"\n<header>{MENU}</header>\n{SITES}\n{CRUMBS}\n"
-            "<main><div class=\"page\">\n" + intro() + body_sections(True) + "\n</div>"
-            + SHARE + ASIDE + FEEDBACK + "</main>\n<footer>" + FOOTER + "</footer>\n" + CHAT
-            + "\n</body>\n</html>\n")
+    return (
+        HEAD + "<body>\n" + COOKIES + f"\n<header>{MENU}</header>\n{SITES}\n{CRUMBS}\n"
+        '<main><div class="page">\n'
+        + intro()
+        + body_sections(True)
+        + "\n</div>"
+        + SHARE
+        + ASIDE
+        + FEEDBACK
+        + "</main>\n<footer>"
+        + FOOTER
+        + "</footer>\n"
+        + CHAT
+        + "\n</body>\n</html>\n"
+    )
 
 
 if __name__ == "__main__":
