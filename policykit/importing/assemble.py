@@ -100,8 +100,6 @@ class Imported:
             needs.append("the text has no evaluation section")
         if not self.policy.adoptions:
             needs.append("no adoption is stated in the text, so the policy is a draft")
-        if self.policy.organisation is None:
-            needs.append("organisation is not in the text")
         return needs
 
     @property
@@ -205,6 +203,10 @@ def _with_facts(policy: m.Policy, facts: Facts, builder: _Builder) -> m.Policy:
             methods=methods or evaluation.methods,
             responsible=values.get("responsible") or evaluation.responsible,
         )
+    if values.get("contact_name"):
+        changes["contact"] = m.Contact(
+            values["contact_name"], values.get("contact_email"), values.get("contact_phone"), span
+        )
     if facts.related:
         changes["related"] = tuple(m.RelatedDocument(t, u, span) for t, u in facts.related)
     if facts.laws:
@@ -223,6 +225,11 @@ def _with_facts(policy: m.Policy, facts: Facts, builder: _Builder) -> m.Policy:
             records.append(m.EvaluationRecord(when, note or None, span))
     if adoptions:
         changes.update(adoptions=tuple(adoptions), status=Status.ADOPTED)
+    reference = values.get("case_reference")
+    decided = changes.get("adoptions", policy.adoptions)
+    if reference and decided and decided[-1].reference is None:
+        # The title block's "Sagsnr." is the last adoption's case.
+        changes["adoptions"] = (*decided[:-1], replace(decided[-1], reference=reference))
     if repeal is not None:
         changes.update(repeal=repeal, status=Status.REPEALED)
     if records and "evaluation" in changes:
@@ -379,8 +386,10 @@ def slug(text: str) -> str:
 
 
 def _unique_id(heading: str, taken: Sequence[m.Section]) -> str:
+    """A free section's id from its heading, unlike its siblings' and the parts' names
+    (which `order:` lists beside the ids)."""
     base = slug(heading) or "section"
-    ids = {s.id for s in taken}
+    ids = {s.id for s in taken} | set(PART_NAMES)
     candidate, n = base, 2
     while candidate in ids:
         candidate, n = f"{base}-{n}", n + 1
@@ -547,7 +556,14 @@ class _Builder:
                 terms[-1][1].append(block)
             else:
                 intro.append(block)
-        if not terms or section.children:
+        # Terms as bold lines ("kommunikation"), read as guessed subheadings.
+        if (
+            not terms
+            and section.children
+            and all(c.heading.guessed and not c.children for c in section.children)
+        ):
+            terms = [(Term(c.heading.runs, c.heading.where), c.blocks) for c in section.children]
+        elif not terms or section.children:
             return None
         entries = []
         for term, blocks in terms:

@@ -29,7 +29,7 @@ from policykit.model.intervals import Interval, parse_interval
 
 #: The labels that name a field, by the field: their text comes from the locales.
 FIELDS = ("interval", "methods", "responsible", "owner", "status", "version", "department",
-          "case_number", "kle")  # fmt: skip
+          "case_number", "kle", "case_reference")  # fmt: skip
 
 
 @cache
@@ -100,7 +100,7 @@ def recognise(document: Document) -> Document:
             )
             index += 2
             continue
-        facts = _fact_list(block)
+        facts = _fact_list(block) or _fact_line(block)
         if facts:
             values.update(facts)
             dropped.append(Dropped(block.where, block.text, "policykit's label"))
@@ -128,6 +128,14 @@ def _fact_list(block: Block) -> dict[str, str]:
             return {}
         out[name] = plain(runs[1:])
     return out
+
+
+def _fact_line(block: Block) -> dict[str, str]:
+    """A paragraph "**Label:** value" with a label policykit prints (the Word export's)."""
+    if not isinstance(block, Paragraph) or not block.runs or not block.runs[0].bold:
+        return {}
+    name = label(block.runs[0].text)
+    return {name: plain(block.runs[1:])} if name in FIELDS else {}
 
 
 def _link(item: object) -> str | None:

@@ -108,6 +108,9 @@ def _facts(tree: Any) -> Facts:
     related: list[tuple[str, str | None]] = []
     laws: list[tuple[str, str | None]] = []
     history: list[tuple[str, str, str, str, str]] = []
+    for person in tree.iter("address"):
+        if "person" in (person.get("class") or "").split():
+            values.update(_contact(person))
     for section in tree.iter("section"):
         kind = (section.get("class") or "").split()
         if "related" in kind or "legal-basis" in kind:
@@ -155,6 +158,22 @@ def _prepare(tree: Any) -> dict[str, str]:
                 ident if ident.startswith("principle-") else found.group(1)
             )
     return hints
+
+
+def _contact(address: Any) -> dict[str, str]:
+    """The policy's own contact, as the export's `address.person` shows it."""
+    out: dict[str, str] = {}
+    name = address.find("strong")
+    if name is not None and name.text_content().strip():
+        out["contact_name"] = " ".join(name.text_content().split())
+    for link in address.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("mailto:"):
+            out["contact_email"] = href.removeprefix("mailto:")
+    phone = re.search(r"(?:Tlf\.|Phone|Tel\.):?\s*([+\d][\d ]{5,})", address.text_content())
+    if phone:
+        out["contact_phone"] = " ".join(phone.group(1).split())
+    return out
 
 
 def _history_row(header: list[str], cells: list[str]) -> tuple[str, str, str, str, str]:

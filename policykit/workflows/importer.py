@@ -207,6 +207,10 @@ def read_document(data: bytes, fmt: str, shown: str) -> tuple[Document, dict[str
 
         document, extra = read_html(text, shown)
         return replace(document, notes=(*document.notes, *notes)), extra
+    if fmt == "docx":
+        from policykit.importing.docx import read_docx
+
+        return read_docx(data, shown)
     raise UsageError(f"{shown}: importing {fmt} is not built yet")
 
 
