@@ -175,11 +175,16 @@ def assemble(document: Document, options: Options) -> Imported:
         order=tuple(order),
     )
     policy = _with_facts(policy, doc.facts, builder)
-    read = sum(len(sentences(b.text)) for b in doc.blocks) + len(sentences(title))
+    read = sum(len(sentences(_counted(b))) for b in doc.blocks) + len(sentences(title))
     return Imported(
         policy, doc.format, doc.unit, tuple(placements), doc.dropped, adoption,
         tuple(partial), interval, read, doc.notes,
     )  # fmt: skip
+
+
+def _counted(block: Block) -> str:
+    """A block's text as the policy will hold it: a heading without its typed number."""
+    return _SECTION_NUMBER.sub("", block.text) if isinstance(block, Heading) else block.text
 
 
 def _with_facts(policy: m.Policy, facts: Facts, builder: _Builder) -> m.Policy:

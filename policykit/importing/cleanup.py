@@ -24,6 +24,7 @@ from policykit.importing.blocks import (
     Heading,
     ListBlock,
     Paragraph,
+    Runs,
 )
 from policykit.importing.keywords import part_named
 from policykit.importing.text import looks_like_heading
@@ -31,6 +32,8 @@ from policykit.importing.text import looks_like_heading
 #: A typed section number, and a table of contents' page number and dot leaders.
 _NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+")
 _PAGE = re.compile(r"(?:[\s.·…_]{2,}|\t)\s*\d{1,4}\s*$")
+_SPACED_PAGE = re.compile(r"\s\d{1,3}\s*$")
+_GLUED_PAGE = re.compile(r"(?<=[^\W\d_])\d{1,3}\s*$")
 _PAGE_OF = re.compile(r"^\s*(side|page|s\.)\s*\d+\s*(af|of|/)\s*\d+\s*$", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\s*(-\s*)?\d{1,4}(\s*-)?\s*$")
 _CONTENTS_TITLE = re.compile(r"^(indhold|indholdsfortegnelse|contents|table of contents)$", re.I)
@@ -55,7 +58,7 @@ def clean(document: Document) -> Cleaned:
 
 def key(text: str) -> str:
     """A heading as a table of contents names it: no number, no page, no case or spacing."""
-    text = _PAGE.sub("", text)
+    text = _GLUED_PAGE.sub("", _PAGE.sub("", text))
     text = _NUMBER.sub("", text)
     return " ".join(text.casefold().split()).rstrip(":")
 
@@ -86,13 +89,33 @@ def _contents_at(blocks: list[Block], start: int) -> tuple[int, list[str]] | Non
         index += 1
     if index < len(blocks) and isinstance(blocks[index], ListBlock):
         items = blocks[index].items  # type: ignore[union-attr]
-        return index + 1, [key(item.text) for item in items]
+        return index + 1, [key(_raw(item.runs)) for item in items]
     end = index
-    while end < len(blocks) and _one_line(blocks[end]) and _PAGE.search(blocks[end].text):
+    while end < len(blocks) and _one_line(blocks[end]) and _paged(_raw_of(blocks[end])):
         end += 1
     if end - index >= 2:
-        return end, [key(b.text) for b in blocks[index:end]]
+        return end, [_entry(_raw_of(b)) for b in blocks[index:end]]
     return None
+
+
+def _paged(text: str) -> bool:
+    """A contents entry's end: its page number, after a tab or dot leaders, after a space,
+    or set so close that a PDF's text runs into it ("markedsføring4")."""
+    return bool(_PAGE.search(text) or _SPACED_PAGE.search(text) or _GLUED_PAGE.search(text))
+
+
+def _entry(text: str) -> str:
+    """A contents entry as a heading's `key`: its page number gone, however it was set."""
+    return key(_SPACED_PAGE.sub("", text))
+
+
+def _raw(runs: Runs) -> str:
+    """The runs' text as written, tabs kept: a contents entry's tab before its page."""
+    return "".join(run.text for run in runs)
+
+
+def _raw_of(block: Block) -> str:
+    return _raw(block.runs) if isinstance(block, Heading | Paragraph) else block.text
 
 
 def _one_line(block: Block) -> bool:

@@ -317,8 +317,9 @@ class _Body:
             if fmt != "none":
                 self.items.append((Item(runs, numbering[1]), fmt != "bullet", start, self.count))
                 return
+        bold = all(run.bold for run in runs if run.text.strip())
         typed = _TYPED.match(text)
-        if typed and not _looks_like_date(text):
+        if typed and not _looks_like_date(text) and not (bold and looks_like_heading(text)):
             marker = typed.group(1)
             ordered = marker[0].isdigit()
             start = int(marker.rstrip(".)")) if ordered else 1
@@ -335,7 +336,7 @@ class _Body:
             self.blocks.append(Paragraph(runs, self.count))
         elif "term" in style_name:  # a style for defined terms
             self.blocks.append(Term(runs, self.count))
-        elif all(run.bold for run in runs if run.text.strip()) and looks_like_heading(text):
+        elif bold and looks_like_heading(text):
             self.blocks.append(Heading(_typed_level(text), runs, self.count, guessed=True))
         else:
             self.blocks.append(Paragraph(runs, self.count))

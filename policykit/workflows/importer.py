@@ -211,7 +211,9 @@ def read_document(data: bytes, fmt: str, shown: str) -> tuple[Document, dict[str
         from policykit.importing.docx import read_docx
 
         return read_docx(data, shown)
-    raise UsageError(f"{shown}: importing {fmt} is not built yet")
+    from policykit.importing.pdf import read_pdf
+
+    return read_pdf(data, shown), {}
 
 
 def _front(front: dict[str, Any]) -> dict[str, Any]:
