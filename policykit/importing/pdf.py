@@ -107,7 +107,7 @@ def _lines(data: bytes, name: str) -> tuple[list[_Line], int]:
     return _baselines(pieces), pages
 
 
-def _text(line: Any, char_type: type) -> str:
+def _text(line: Any, char_type: Any) -> str:
     """A line's text, with a tab where a wide gap parts two glyphs (a contents entry and
     its page number, which pdfminer may set in one line)."""
     out: list[str] = []
