@@ -24,7 +24,6 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
-
 from make_pages import sections  # type: ignore[import-not-found]
 
 HERE = Path(__file__).resolve().parent
@@ -78,7 +77,9 @@ def styles() -> Document:
     document = Document()
     document.add_paragraph("Ikast-Brande Kommune")
     document.add_heading("Kommunikationspolitik", level=0)
-    document.add_paragraph("29. maj 2007 vedtog Byrådet en kommunikationspolitik for Ikast-Brande Kommune")
+    document.add_paragraph(
+        "29. maj 2007 vedtog Byrådet en kommunikationspolitik for Ikast-Brande Kommune"
+    )
     _toc_field(document)
     for heading, html_blocks in sections():
         document.add_heading(heading, level=1)
@@ -96,7 +97,9 @@ def typed() -> Document:
     document = Document()
     title = document.add_paragraph()
     title.add_run("Kommunikationspolitik").bold = True
-    document.add_paragraph("29. maj 2007 vedtog Byrådet en kommunikationspolitik for Ikast-Brande Kommune")
+    document.add_paragraph(
+        "29. maj 2007 vedtog Byrådet en kommunikationspolitik for Ikast-Brande Kommune"
+    )
     document.add_paragraph("Indhold")
     for number, (heading, _) in enumerate(sections(), start=1):
         document.add_paragraph(f"{number}. {heading}\t{number + 1}")
@@ -124,13 +127,37 @@ def main() -> None:
         work = Path(folder)
         shutil.copy(HERE / "seed-styles.docx", work / "seed-styles-lo.docx")
         profile = f"-env:UserInstallation=file://{work}/profile"
-        subprocess.run([soffice, profile, "--headless", "--convert-to", "docx:MS Word 2007 XML",
-                        "--outdir", str(work / "out"), str(work / "seed-styles-lo.docx")], check=True)
+        subprocess.run(
+            [
+                soffice,
+                profile,
+                "--headless",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(work / "out"),
+                str(work / "seed-styles-lo.docx"),
+            ],
+            check=True,
+        )
         shutil.copy(work / "out" / "seed-styles-lo.docx", HERE / "seed-styles-lo.docx")
         for name, tagged in (("seed-tagged.pdf", "true"), ("seed-untagged.pdf", "false")):
-            options = f'pdf:writer_pdf_Export:{{"UseTaggedPDF":{{"type":"boolean","value":"{tagged}"}}}}'
-            subprocess.run([soffice, profile, "--headless", "--convert-to", options,
-                            "--outdir", str(work / name), str(HERE / "seed-styles.docx")], check=True)
+            options = (
+                f'pdf:writer_pdf_Export:{{"UseTaggedPDF":{{"type":"boolean","value":"{tagged}"}}}}'
+            )
+            subprocess.run(
+                [
+                    soffice,
+                    profile,
+                    "--headless",
+                    "--convert-to",
+                    options,
+                    "--outdir",
+                    str(work / name),
+                    str(HERE / "seed-styles.docx"),
+                ],
+                check=True,
+            )
             shutil.copy(work / name / "seed-styles.pdf", HERE / name)
 
 
