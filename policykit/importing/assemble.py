@@ -127,6 +127,7 @@ def assemble(document: Document, options: Options) -> Imported:
     cleaned = clean(recognise(document))
     doc = cleaned.document
     preamble, sections = _sections(doc.blocks)
+    preamble, sections = _statements(preamble, sections)
     texts = [b.text for b in doc.blocks]
     adoption, partial = find_adoption([b.text for b in preamble] + texts)
     if adoption is not None:
@@ -340,6 +341,21 @@ class _Mapper:
         opening = Placement("(before the first heading)", blocks[0].where, "purpose",
                             "the text before the first heading opens the purpose")  # fmt: skip
         self.placements.insert(0, opening)
+
+
+def _statements(
+    preamble: list[Block], sections: list[_Section]
+) -> tuple[list[Block], list[_Section]]:
+    """A heading with nothing under it that states an adoption ("Vedtaget af Byrådet den 29.
+    maj 2007", set large in a title block) is that statement, not a section."""
+    kept: list[_Section] = []
+    for section in sections:
+        empty = not section.blocks and not section.children
+        if empty and find_adoption([section.heading.text])[0] is not None:
+            preamble = [*preamble, Paragraph(section.heading.runs, section.heading.where)]
+        else:
+            kept.append(section)
+    return preamble, kept
 
 
 def _all_blocks(section: _Section) -> list[Block]:

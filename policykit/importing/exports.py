@@ -131,11 +131,28 @@ def _fact_list(block: Block) -> dict[str, str]:
 
 
 def _fact_line(block: Block) -> dict[str, str]:
-    """A paragraph "**Label:** value" with a label policykit prints (the Word export's)."""
+    """A paragraph of "**Label:** value" pairs, each label one policykit prints (the Word
+    export's facts, one to a line; a PDF's, several on one line)."""
     if not isinstance(block, Paragraph) or not block.runs or not block.runs[0].bold:
         return {}
-    name = label(block.runs[0].text)
-    return {name: plain(block.runs[1:])} if name in FIELDS else {}
+    out: dict[str, str] = {}
+    name: str | None = None
+    value: list[str] = []
+    for run in block.runs:
+        if run.bold and run.text.rstrip().endswith(":"):
+            named = label(run.text)
+            if named not in FIELDS:
+                return {}
+            if name is not None:
+                out[name] = " ".join("".join(value).split())
+            name, value = named, []
+        elif name is None:
+            return {}
+        else:
+            value.append(run.text)
+    if name is not None:
+        out[name] = " ".join("".join(value).split())
+    return out
 
 
 def _link(item: object) -> str | None:

@@ -213,7 +213,7 @@ def read_document(data: bytes, fmt: str, shown: str) -> tuple[Document, dict[str
         return read_docx(data, shown)
     from policykit.importing.pdf import read_pdf
 
-    return read_pdf(data, shown), {}
+    return read_pdf(data, shown)
 
 
 def _front(front: dict[str, Any]) -> dict[str, Any]:
