@@ -44,6 +44,7 @@ pytest: $(DEV_STAMP)
 # Speed targets are checked here, not in timed tests; docs/performance.md records the figures.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_diff.py
+	$(BIN)/python benchmarks/bench_import.py
 
 # Refresh the committed copies of the published schemas (a test checks they match).
 schema: $(STAMP)

@@ -14,7 +14,8 @@ import io
 import os
 import signal
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -801,7 +802,8 @@ def import_(
     options = ImportOptions(
         output, from_format.value if from_format else None, language, policy_id, dry_run
     )
-    batch = import_all(sources, options, Path.cwd())
+    with _import_progress(sources) as progress:
+        batch = import_all(sources, options, Path.cwd(), progress)
     if output_format is DiffFormat.JSON:
         print(importreport.to_json(batch.results, batch.failed))
     else:
@@ -812,9 +814,27 @@ def import_(
                 _findings(result.errors, {importreport.display_target(result): result.yaml})
         if len(batch.results) + len(batch.failed) > 1:
             importreport.render_summary(batch.results, batch.failed, console)
-        for source, message in batch.failed:
-            _message("error", f"{source}: {message}")
+        for source, message, hint in batch.failed:
+            _message("error", f"{source}: {message}", hint)
     raise typer.Exit(batch.exit_code)
+
+
+@contextmanager
+def _import_progress(paths: list[Path]) -> Iterator[Callable[[Path], None] | None]:
+    """A progress bar on the terminal (stderr) for a folder's import; none in a pipe."""
+    from policykit.workflows.importer import sources_in
+
+    count = len(list(sources_in(paths)))
+    if count < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    from policykit.cli.diagnostics import make_console
+
+    with Progress(console=make_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("importing", total=count)
+        yield lambda source: bar.advance(task)
 
 
 @app.command()

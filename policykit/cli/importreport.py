@@ -82,7 +82,9 @@ def render(result: ImportResult, console: Console, *, show_dropped: bool) -> Non
 
 
 def render_summary(
-    results: Sequence[ImportResult], failed: Sequence[tuple[str, str]], console: Console
+    results: Sequence[ImportResult],
+    failed: Sequence[tuple[str, str, str | None]],
+    console: Console,
 ) -> None:
     """The table at the end of a folder's import."""
     table = Table(title=f"{len(results)} imported, {len(failed)} failed", title_justify="left")
@@ -96,17 +98,17 @@ def render_summary(
             result.imported.format, str(keyword), str(len(placements) - keyword),
             "yes" if result.written else "no",
         )  # fmt: skip
-    for source, message in failed:
+    for source, message, _ in failed:
         table.add_row(_shown(source), f"[red]{_shown(message)}[/]", "", "", "", "no")
     console.print(table)
 
 
-def to_json(results: Sequence[ImportResult], failed: Sequence[tuple[str, str]]) -> str:
+def to_json(results: Sequence[ImportResult], failed: Sequence[tuple[str, str, str | None]]) -> str:
     return json.dumps(
         {
             "version": JSON_VERSION,
             "imported": [_result(r) for r in results],
-            "failed": [{"source": s, "message": m} for s, m in failed],
+            "failed": [{"source": s, "message": m, "hint": h} for s, m, h in failed],
         },
         ensure_ascii=False,
         indent=2,

@@ -9,7 +9,7 @@ any policy file is. A file that would not be valid, or that exists already, is n
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,8 @@ class Batch:
     (their display names and why)."""
 
     results: tuple[ImportResult, ...]
-    failed: tuple[tuple[str, str], ...]
+    #: (source, message, hint) of each source that could not be imported.
+    failed: tuple[tuple[str, str, str | None], ...]
 
     @property
     def exit_code(self) -> int:
@@ -79,8 +80,14 @@ class Batch:
         return EXIT_OK if clean else EXIT_FINDINGS
 
 
-def import_all(paths: Sequence[Path], options: ImportOptions, cwd: Path) -> Batch:
-    """Import every source named (folders walked); one that fails does not stop the rest."""
+def import_all(
+    paths: Sequence[Path],
+    options: ImportOptions,
+    cwd: Path,
+    progress: Callable[[Path], None] | None = None,
+) -> Batch:
+    """Import every source named (folders walked); one that fails does not stop the rest.
+    `progress` hears of each source as it is done."""
     sources = list(sources_in(paths))
     if not sources:
         raise UsageError("no documents to import", hint=f"name files ending {', '.join(SUFFIXES)}")
@@ -92,21 +99,76 @@ def import_all(paths: Sequence[Path], options: ImportOptions, cwd: Path) -> Batc
         )
     root, project = _project(cwd, options)
     results: list[ImportResult] = []
-    failed: list[tuple[str, str]] = []
+    failed: list[tuple[str, str, str | None]] = []
     targets: set[Path] = set()
-    for source in sources:
-        try:
-            result = import_source(source, options, root, project)
-        except UsageError as error:
-            failed.append((display_path(source), error.message))
+    for source, prepared in zip(sources, _prepared(sources, options, root, project, progress),
+                                strict=True):  # fmt: skip
+        if isinstance(prepared, tuple):
+            failed.append((display_path(source), *prepared))
             continue
-        if result.target.resolve() in targets:
-            failed.append((display_path(source), f"{display_path(result.target)} is the file "
-                           "of another source in this import"))  # fmt: skip
+        if prepared.target.resolve() in targets:
+            clash = f"{display_path(prepared.target)} is the file of another source in this import"
+            failed.append((display_path(source), clash, "give it another --id, or import it alone"))
             continue
-        targets.add(result.target.resolve())
-        results.append(result)
+        targets.add(prepared.target.resolve())
+        if not prepared.errors and not options.dry_run:
+            try:
+                prepared = write(prepared)
+            except UsageError as error:
+                failed.append((display_path(source), error.message, error.hint))
+                continue
+        results.append(prepared)
     return Batch(tuple(results), tuple(failed))
+
+
+def _prepared(
+    sources: list[Path],
+    options: ImportOptions,
+    root: Path,
+    project: Project,
+    progress: Callable[[Path], None] | None,
+) -> Iterator[ImportResult | tuple[str, str | None]]:
+    """Each source prepared, in order: in a pool of processes when there are several
+    (as many as the CPUs this process may use), else here. A source that cannot be read
+    gives its message instead. Writing stays in this process, one file at a time."""
+    workers = min(len(sources), available_cpus())
+    if workers < 2:
+        for source in sources:
+            yield _prepare_one(source, options, root, project)
+            if progress:
+                progress(source)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from policykit.workflows.export import die_with_parent
+
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        futures = [pool.submit(_prepare_one, s, options, root, project) for s in sources]
+        for source, future in zip(sources, futures, strict=True):
+            yield future.result()
+            if progress:
+                progress(source)
+
+
+def _prepare_one(
+    source: Path, options: ImportOptions, root: Path, project: Project
+) -> ImportResult | tuple[str, str | None]:
+    """`prepare`, with a source that cannot be read as its message and hint (which cross
+    from a worker process whole, as an exception might not)."""
+    try:
+        return prepare(source, options, root, project)
+    except UsageError as error:
+        return error.message, error.hint
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _project(cwd: Path, options: ImportOptions) -> tuple[Path, Project]:
@@ -138,6 +200,15 @@ def sources_in(paths: Sequence[Path]) -> Iterator[Path]:
 
 def import_source(path: Path, options: ImportOptions, root: Path, project: Project) -> ImportResult:
     """Import one source. UsageError when it cannot be read or the file exists."""
+    result = prepare(path, options, root, project)
+    if result.errors or options.dry_run:
+        return result
+    return write(result)
+
+
+def prepare(path: Path, options: ImportOptions, root: Path, project: Project) -> ImportResult:
+    """One source read, assembled, written as YAML in memory and validated; nothing on disk.
+    UsageError when it cannot be read."""
     data = _read(path)
     shown = display_path(path)
     fmt = options.from_format or detect(data, path.name)
@@ -157,13 +228,16 @@ def import_source(path: Path, options: ImportOptions, root: Path, project: Proje
     target = _target(path, imported, options, root)
     text = write_policy_yaml(imported.policy, _schema_path(target, root))
     report = validate([SourceFile(display_path(target), text.encode("utf-8"))], project)
-    result = ImportResult(path, target, imported, text, tuple(report.findings), False)
-    if result.errors or options.dry_run:
-        return result
+    return ImportResult(path, target, imported, text, tuple(report.findings), False)
+
+
+def write(result: ImportResult) -> ImportResult:
+    """The prepared file written, never over another. UsageError if one is there."""
+    target = result.target
     if target.exists():
         raise _exists(target)
     try:
-        write_atomic(target, text.encode("utf-8"), overwrite=False)
+        write_atomic(target, result.yaml.encode("utf-8"), overwrite=False)
     except FileExistsError:
         raise _exists(target) from None
     return replace(result, written=True)
