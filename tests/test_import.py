@@ -507,3 +507,114 @@ def test_a_hostile_or_broken_pdf_is_a_clear_error_or_read_without_running(
         assert "app.alert" not in (
             repository / "policies" / "kommunikationspolitik.yaml"
         ).read_text("utf-8")
+
+
+# --- metadata, options and the PDF reader's rebuilding ------------------------------------------
+
+
+def test_an_adoption_needs_a_whole_date_a_verb_and_a_body() -> None:
+    from policykit.importing.metadata import find_adoption
+
+    found, partial = find_adoption(["29. maj 2007 vedtog Byrådet en kommunikationspolitik."])
+    assert found is not None and (found.date.isoformat(), found.body) == ("2007-05-29", "Byrådet")
+    found, partial = find_adoption(["Politikken blev vedtaget af Byrådet i maj 2007."])
+    assert found is None
+    assert partial == ["Politikken blev vedtaget af Byrådet i maj 2007."]
+    assert find_adoption(["Byrådet mødes den 29. maj 2007."])[0] is None  # no decision verb
+
+
+@pytest.mark.parametrize(
+    ("sentence", "interval"),
+    [
+        ("Politikken evalueres en gang i hver (politisk) valgperiode.", "electoral-period"),
+        ("Politikken skal evalueres som minimum en gang i hver politiskvalgperiode.",
+         "electoral-period"),
+        ("Politikken revideres hvert andet år.", "P2Y"),
+        ("Politikken evalueres årligt.", "P1Y"),
+        ("The policy is reviewed annually.", "P1Y"),
+        ("Politikken gælder hvert andet år.", None),  # no evaluation verb
+    ],
+)  # fmt: skip
+def test_the_interval_comes_only_from_a_sentence_with_an_evaluation_verb(
+    sentence: str, interval: str | None
+) -> None:
+    from policykit.importing.metadata import find_interval
+
+    found = find_interval([sentence])
+    assert (str(found.interval) if found.interval else None) == interval
+
+
+def test_two_different_intervals_leave_it_unset_and_quote_both() -> None:
+    from policykit.importing.metadata import find_interval
+
+    found = find_interval(["Politikken evalueres hvert andet år.", "Den revideres årligt."])
+    assert found.interval is None and found.several
+    assert found.sentences == ("Politikken evalueres hvert andet år.", "Den revideres årligt.")
+
+
+def test_id_format_and_language_can_be_given(repository: Path) -> None:
+    source = repository / "notes.txt"
+    source.write_text("# Politik for noget\n\n## Formål\n\nVi vil gøre noget godt.\n", "utf-8")
+    done = policykit("import", "notes.txt", "--from", "md", "--id", "noget", "--language", "en",
+                     cwd=repository)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "format md" in done.stdout
+    policy = read_policy((repository / "policies" / "noget.yaml").read_bytes(), "noget.yaml").policy
+    assert policy is not None and (policy.id, policy.language) == ("noget", "en")
+    bad = policykit("import", "notes.txt", "--id", "Not An Id", cwd=repository)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def _line(page: int, top: float, text: str, x: float = 72, bold: bool = False) -> object:
+    from policykit.importing.blocks import Run
+    from policykit.importing.pdf import _Line
+
+    runs = [Run(text, bold)]
+    return _Line(page, top, x, runs, 11.0, bold, 11.0, [(x, runs)])
+
+
+def test_pdf_lines_rebuild_paragraphs_words_and_wrapped_headings() -> None:
+    """A heading that wraps over two lines is one; a word split at a line end is joined, a
+    compound's hyphen before "og" and a name's before a capital are kept; a paragraph that a
+    page break split is one; a Symbol-font bullet starts a list item."""
+    from policykit.importing.pdf import _Blocks
+
+    lines = [
+        _line(1, 100, "Mål for Ikast-Brande Kommunes kommunikation og", bold=True),
+        _line(1, 115, "markedsføring", bold=True),
+        _line(1, 150, "Dialog skal kendetegne kommunika-"),
+        _line(1, 165, "tionen og markedsførings-"),
+        _line(1, 180, "og kommunikationsindsatsen i Ikast-"),
+        _line(1, 195, "Brande Kommune, og den fortsætter"),
+        _line(2, 60, "på næste side med flere ord."),
+        _line(2, 100, "\uf0b7 at borgeren opnår viden"),
+        _line(2, 115, "om sine rettigheder", x=90),
+        _line(2, 130, "\uf0b7 at borgeren mødes"),
+    ] + [_line(3, 100 + 15 * n, f"Fyldtekst nummer {n} i brødteksten her.") for n in range(9)]
+    blocks = _Blocks(lines).blocks()  # type: ignore[arg-type]
+    assert blocks[0].text == "Mål for Ikast-Brande Kommunes kommunikation og markedsføring"
+    assert blocks[1].text == (
+        "Dialog skal kendetegne kommunikationen og markedsførings- og kommunikationsindsatsen "
+        "i Ikast-Brande Kommune, og den fortsætter på næste side med flere ord."
+    )
+    assert isinstance(blocks[2], ListBlock)
+    assert [i.text for i in blocks[2].items] == ["at borgeren opnår viden om sine rettigheder",
+                                                 "at borgeren mødes"]  # fmt: skip
+
+
+def test_every_format_imports_with_no_socket_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from policykit.workflows.importer import ImportOptions, import_source
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("import opened a socket")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    for source in [SEED_FILE, *DOCUMENTS]:
+        options = ImportOptions(output=tmp_path / f"{source.name}.yaml", dry_run=True)
+        result = import_source(source, options, tmp_path, Project())
+        assert not result.errors, (source.name, result.errors)
