@@ -14,23 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.command import policykit
 from tests.conftest import ROOT
 
 IN_FORCE = "policies/kommunikationspolitik.yaml"
 DRAFT = "policies/drafts/kommunikationspolitik.yaml"
 #: A secret outside the repository, which no output may carry.
 SECRET = "root-secret-7f3a"
-
-
-def policykit(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "policykit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
 
 
 @pytest.fixture

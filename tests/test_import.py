@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,21 +22,11 @@ from policykit.importing.text import read_text
 from policykit.model.policy import OrderedList
 from policykit.model.project import Project
 from policykit.reading.reader import read_policy
+from tests.command import policykit
 from tests.conftest import DATA, ROOT
 from tests.test_seed import CHROME, SEED, seed_units
 
 SEED_FILE = DATA / "seed" / "ikast-brande-kommunikationspolitik.txt"
-
-
-def policykit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "policykit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
 
 
 @pytest.fixture

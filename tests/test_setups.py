@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.command import policykit
 from tests.conftest import ROOT
 
 DRAFT = "policies/drafts/kommunikationspolitik.yaml"
@@ -34,18 +34,6 @@ COMMANDS: dict[str, list[str]] = {
     "catalog": ["catalog"],
     "new": ["new", "hr", "--title", "Personalepolitik"],
 }
-
-
-def policykit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The installed command in a fresh process, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "policykit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

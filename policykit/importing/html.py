@@ -14,6 +14,7 @@ pre-pass reads them as hints, so that an export reads back into the parts it cam
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from policykit.importing.blocks import (
@@ -68,7 +69,7 @@ def read_html(text: str, name: str) -> tuple[Document, dict[str, Any]]:
     main = tree.find(".//main")
     if extra.get("generator") == "policykit" and main is not None:
         # policykit's own page: its `main` is the policy, whole, with nothing to guess.
-        blocks = _Page().blocks(main)
+        blocks = _Reader(HTML).blocks(main)
     else:
         xml = trafilatura.extract(
             tree, output_format="xml", include_formatting=True, include_links=True,
@@ -238,10 +239,52 @@ def _parse_xml(xml: str) -> Any:
     return etree.fromstring(xml.encode("utf-8"), parser)
 
 
-class _Reader:
-    """trafilatura's XML (head, p, list, item, table, row, cell, hi, ref) as blocks."""
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    """How a tree names what the reader walks: trafilatura's XML, or a page's HTML."""
 
-    def __init__(self) -> None:
+    headings: dict[str, int] | None  # tag → level; None: the level is in `rend` ("h2")
+    paragraph: str
+    lists: tuple[str, ...]
+    item: str
+    terms: tuple[str, str] | None  # (term, definition) tags inside a definition list
+    row: str
+    cells: tuple[str, ...]
+    containers: tuple[str, ...]
+    line_break: str
+
+    def ordered(self, element: Any) -> bool:
+        return bool(element.tag == "ol" or element.get("rend") == "ol")
+
+    def definition_list(self, element: Any) -> bool:
+        return bool(element.tag == "dl" or (element.tag == "list" and element.get("rend") == "dl"))
+
+    def style(
+        self, child: Any, bold: bool, italic: bool, href: str | None
+    ) -> tuple[bool, bool, str | None]:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        rend = child.get("rend") or ""
+        bold = bold or tag in ("strong", "b") or (tag == "hi" and "#b" in rend)
+        italic = italic or tag in ("em", "i") or (tag == "hi" and "#i" in rend)
+        if tag == "a":
+            href = child.get("href") or href
+        elif tag == "ref":
+            href = child.get("target") or href
+        return bold, italic, href
+
+
+XML = _Dialect(None, "p", ("list",), "item", None, "row", ("cell",), ("quote", "div"), "lb")
+HTML = _Dialect(
+    {f"h{n}": n for n in range(1, 7)}, "p", ("ul", "ol"), "li", ("dt", "dd"), "tr",
+    ("th", "td"), ("section", "div", "article", "blockquote", "figure"), "br",
+)  # fmt: skip
+
+
+class _Reader:
+    """A tree's headings, paragraphs, lists, terms and tables as blocks, in order."""
+
+    def __init__(self, dialect: _Dialect = XML) -> None:
+        self.dialect = dialect
         self.count = 0
 
     def where(self) -> int:
@@ -253,141 +296,73 @@ class _Reader:
         return self.blocks(main if main is not None else doc)
 
     def blocks(self, parent: Any) -> list[Block]:
-        out: list[Block] = []
-        for element in parent:
-            tag = element.tag
-            if tag == "head":
-                level = int((element.get("rend") or "h2").lstrip("h") or 2)
-                out.append(Heading(level, self.runs(element), self.where()))
-            elif tag == "p":
-                runs = self.runs(element)
-                if plain(runs):
-                    out.append(Paragraph(runs, self.where()))
-            elif tag == "list" and element.get("rend") == "dl":
-                out.extend(self.definitions(element))
-            elif tag == "list":
-                out.append(self.list_block(element))
-            elif tag == "table":
-                out.append(self.table(element))
-            elif tag in ("quote", "div"):
-                out.extend(self.blocks(element))
-        return out
-
-    def list_block(self, element: Any) -> ListBlock:
-        items: list[Item] = []
-        where = self.where()
-
-        def walk(node: Any, depth: int) -> None:
-            for item in node.iter("item"):
-                if item.getparent() is not node:
-                    continue
-                items.append(Item(self.runs(item, skip=("list",)), depth))
-                for nested in item.findall("list"):
-                    walk(nested, depth + 1)
-
-        walk(element, 0)
-        return ListBlock(element.get("rend") == "ol", tuple(items), where)
-
-    def definitions(self, element: Any) -> list[Block]:
-        out: list[Block] = []
-        for item in element.findall("item"):
-            rend = item.get("rend") or ""
-            if rend.startswith("dt"):
-                out.append(Term(self.runs(item), self.where()))
-            elif len(item):
-                out.extend(self.blocks(item) or [Paragraph(self.runs(item), self.where())])
-            else:
-                out.append(Paragraph(self.runs(item), self.where()))
-        return out
-
-    def table(self, element: Any) -> TableBlock:
-        rows = tuple(
-            tuple(self.runs(cell) for cell in row.findall("cell")) for row in element.iter("row")
-        )
-        return TableBlock(tuple(r for r in rows if r), self.where())
-
-    def runs(self, element: Any, skip: tuple[str, ...] = ()) -> Runs:
-        out: list[Run] = []
-
-        def walk(node: Any, bold: bool, italic: bool, href: str | None) -> None:
-            if node.text:
-                out.append(Run(node.text, bold, italic, href))
-            for child in node:
-                if child.tag in skip:
-                    pass
-                elif child.tag == "hi":
-                    rend = child.get("rend") or ""
-                    walk(child, bold or "#b" in rend, italic or "#i" in rend, href)
-                elif child.tag == "ref":
-                    walk(child, bold, italic, child.get("target") or href)
-                elif child.tag == "lb":
-                    out.append(Run(" ", bold, italic, href))
-                else:
-                    walk(child, bold, italic, href)
-                if child.tail:
-                    out.append(Run(child.tail, bold, italic, href))
-
-        walk(element, False, False, None)
-        return tuple(out)
-
-
-class _Page:
-    """A page's own HTML as blocks: what policykit's export holds in its `main`."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def where(self) -> int:
-        self.count += 1
-        return self.count
-
-    def blocks(self, parent: Any) -> list[Block]:
+        d = self.dialect
         out: list[Block] = []
         for element in parent:
             tag = element.tag if isinstance(element.tag, str) else ""
-            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                out.append(Heading(int(tag[1]), self.runs(element), self.where()))
-            elif tag == "p":
+            level = self.level(element)
+            if level is not None:
+                out.append(Heading(level, self.runs(element), self.where()))
+            elif tag == d.paragraph:
                 runs = self.runs(element)
                 if plain(runs):
                     out.append(Paragraph(runs, self.where()))
-            elif tag in ("ul", "ol"):
+            elif tag in (*d.lists, "dl") and d.definition_list(element):
+                out.extend(self.definitions(element))
+            elif tag in d.lists:
                 out.append(self.list_block(element))
-            elif tag == "dl":
-                for entry in element.iter("dt", "dd"):
-                    if entry.tag == "dt":
-                        out.append(Term(self.runs(entry), self.where()))
-                    else:
-                        out.extend(
-                            self.blocks(entry) or [Paragraph(self.runs(entry), self.where())]
-                        )
             elif tag == "table":
                 out.append(self.table(element))
-            elif tag in ("section", "div", "article", "blockquote", "figure"):
+            elif tag in d.containers:
                 out.extend(self.blocks(element))
         return out
 
+    def level(self, element: Any) -> int | None:
+        if self.dialect.headings is not None:
+            return self.dialect.headings.get(element.tag if isinstance(element.tag, str) else "")
+        if element.tag != "head":
+            return None
+        return int((element.get("rend") or "h2").lstrip("h") or 2)
+
     def list_block(self, element: Any) -> ListBlock:
+        d = self.dialect
         items: list[Item] = []
         where = self.where()
 
         def walk(node: Any, depth: int) -> None:
             for item in node:
-                if item.tag != "li":
+                if item.tag != d.item:
                     continue
-                items.append(Item(self.runs(item, skip=("ul", "ol")), depth))
+                items.append(Item(self.runs(item, skip=d.lists), depth))
                 for nested in item:
-                    if nested.tag in ("ul", "ol"):
+                    if nested.tag in d.lists:
                         walk(nested, depth + 1)
 
         walk(element, 0)
-        start = int(element.get("start", "1")) if (element.get("start") or "1").isdigit() else 1
-        return ListBlock(element.tag == "ol", tuple(items), where, start)
+        start = element.get("start") or "1"
+        return ListBlock(
+            d.ordered(element), tuple(items), where, int(start) if start.isdigit() else 1
+        )
+
+    def definitions(self, element: Any) -> list[Block]:
+        """Each term, then its definition's blocks (trafilatura marks them `dt-N`, `dd-N`)."""
+        out: list[Block] = []
+        for entry in element:
+            tag = entry.tag if isinstance(entry.tag, str) else ""
+            term = tag == "dt" or (entry.get("rend") or "").startswith("dt")
+            if tag not in ("dt", "dd", "item"):
+                continue
+            if term:
+                out.append(Term(self.runs(entry), self.where()))
+            else:
+                out.extend(self.blocks(entry) or [Paragraph(self.runs(entry), self.where())])
+        return out
 
     def table(self, element: Any) -> TableBlock:
+        d = self.dialect
         rows = tuple(
-            tuple(self.runs(cell) for cell in row if cell.tag in ("th", "td"))
-            for row in element.iter("tr")
+            tuple(self.runs(cell) for cell in row if cell.tag in d.cells)
+            for row in element.iter(d.row)
         )
         caption = element.find("caption")
         runs = self.runs(caption) if caption is not None else ()
@@ -400,14 +375,10 @@ class _Page:
             if node.text:
                 out.append(Run(node.text, bold, italic, href))
             for child in node:
-                tag = child.tag if isinstance(child.tag, str) else ""
-                if tag not in skip:
-                    walk(
-                        child,
-                        bold or tag in ("strong", "b"),
-                        italic or tag in ("em", "i"),
-                        child.get("href") if tag == "a" else href,
-                    )
+                if child.tag == self.dialect.line_break:
+                    out.append(Run(" ", bold, italic, href))
+                elif child.tag not in skip:
+                    walk(child, *self.dialect.style(child, bold, italic, href))
                 if child.tail:
                     out.append(Run(child.tail, bold, italic, href))
 
