@@ -607,3 +607,136 @@ def test_every_format_imports_with_no_socket_opened(
         options = ImportOptions(output=tmp_path / f"{source.name}.yaml", dry_run=True)
         result = import_source(source, options, tmp_path, Project())
         assert not result.errors, (source.name, result.errors)
+
+
+# --- Word files that come back edited: the accepted view, tracked changes and comments ------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _edited_export(tmp_path: Path) -> Path:
+    """The seed's Word export, edited as a committee edits it with track changes on: words
+    inserted into the purpose, a goal's words deleted, a paragraph deleted whole (its mark
+    too), and a comment on the evaluation's last sentence."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from policykit.writing.docx import write_docx
+    from tests.examples import document
+
+    def w(tag: str) -> str:
+        return f"{{{W_NS}}}{tag}"
+
+    when = {w("author"): "Anne Hansen", w("date"): "2026-11-30T10:00:00Z"}
+    source = zipfile.ZipFile(io.BytesIO(write_docx(document())))
+    root = etree.fromstring(source.read("word/document.xml"))
+    paragraphs = list(root.iter(w("p")))
+
+    def find(start: str) -> etree._Element:
+        return next(p for p in paragraphs if "".join(p.itertext()).startswith(start))
+
+    purpose = find("Kommunikationspolitikken beskriver")
+    inserted = etree.SubElement(purpose, w("ins"), {w("id"): "901", **when})
+    run = etree.SubElement(inserted, w("r"))
+    etree.SubElement(run, w("t")).text = " Den gælder også digitalt."
+    goal = find("at borgeren i alle sine henvendelser")
+    text = next(goal.iter(w("t")))
+    kept, gone = text.text.split(" i øjenhøjde")[0], " i øjenhøjde"
+    text.text = kept
+    deleted = etree.SubElement(goal, w("del"), {w("id"): "902", **when})
+    etree.SubElement(etree.SubElement(deleted, w("r")), w("delText")).text = gone
+    whole = find("I politikken er")
+    for r in list(whole.iter(w("r"))):
+        wrapper = etree.Element(w("del"), {w("id"): "903", **when})
+        r.addprevious(wrapper)
+        wrapper.append(r)
+        for t in r.iter(w("t")):
+            t.tag = w("delText")
+    ppr = whole.find(w("pPr"))
+    rpr = etree.SubElement(ppr, w("rPr"))
+    etree.SubElement(rpr, w("del"), {w("id"): "904", **when})
+    last = find("Det betyder, at Kommunikationspolitikken")
+    last.insert(1, etree.Element(w("commentRangeStart"), {w("id"): "0"}))
+    last.append(etree.Element(w("commentRangeEnd"), {w("id"): "0"}))
+    reference = etree.SubElement(last, w("r"))
+    etree.SubElement(reference, w("commentReference"), {w("id"): "0"})
+    comments = (
+        f'<w:comments xmlns:w="{W_NS}"><w:comment w:id="0" w:author="Bo Jensen" '
+        'w:date="2026-11-30T11:00:00Z"><w:p><w:r><w:t>Skal det ikke være hvert andet år?'
+        "</w:t></w:r></w:p></w:comment></w:comments>"
+    )
+    out = tmp_path / "edited.docx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            elif name == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdComments" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/comments" Target="comments.xml"/>'
+                    b"</Relationships>"))  # fmt: skip
+            elif name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    b'<Override PartName="/word/comments.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>'
+                ))  # fmt: skip
+            target.writestr(name, data)
+        target.writestr("word/comments.xml", comments)
+    return out
+
+
+def _check_edited(result: object) -> None:
+    yaml = result.yaml  # type: ignore[attr-defined]
+    imported = result.imported  # type: ignore[attr-defined]
+    assert "Den gælder også digitalt." in yaml
+    assert "at borgeren i alle sine henvendelser oplever at blive mødt\n" in yaml
+    assert "I politikken er" not in yaml
+    kinds = {(c.kind, imported.path_at(c.where)) for c in imported.revisions}
+    assert ("inserted", "purpose") in kinds
+    assert ("deleted", "goals") in kinds
+    assert any(c.author == "Anne Hansen" and c.date == "2026-11-30" for c in imported.revisions)
+    (comment,) = imported.comments
+    assert (comment.author, comment.date) == ("Bo Jensen", "2026-11-30")
+    assert comment.text == "Skal det ikke være hvert andet år?"
+    assert imported.path_at(comment.where) == "evaluation"
+    assert comment.anchor.startswith("Det betyder, at Kommunikationspolitikken")
+
+
+def test_an_edited_word_file_reads_as_its_accepted_view_with_changes_and_comments(
+    tmp_path: Path,
+) -> None:
+    from policykit.workflows.importer import ImportOptions, import_source
+    from tests.examples import project
+
+    source = _edited_export(tmp_path)
+    options = ImportOptions(output=tmp_path / "out.yaml", dry_run=True)
+    result = import_source(source, options, tmp_path, project())
+    assert not result.errors, result.errors
+    _check_edited(result)
+    done = policykit("import", str(source), "--dry-run", "-o", str(tmp_path / "x.yaml"),
+                     cwd=tmp_path)  # fmt: skip
+    assert "tracked changes, accepted:" in done.stdout
+    assert "comment by Bo Jensen on 2026-11-30 at evaluation" in done.stdout
+
+
+def test_an_edited_word_file_re_saved_by_libreoffice_reads_the_same(tmp_path: Path) -> None:
+    """LibreOffice keeps the tracked changes and the comment when it saves the file again."""
+    from policykit.workflows.importer import ImportOptions, import_source
+    from tests.clients import require
+    from tests.examples import project
+
+    soffice = require("soffice")
+    source = _edited_export(tmp_path)
+    profile = f"-env:UserInstallation=file://{tmp_path}/profile"
+    subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", "docx:MS Word 2007 XML",
+         "--outdir", str(tmp_path / "lo"), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    options = ImportOptions(output=tmp_path / "out.yaml", dry_run=True)
+    result = import_source(tmp_path / "lo" / "edited.docx", options, tmp_path, project())
+    assert not result.errors, result.errors
+    _check_edited(result)

@@ -70,6 +70,22 @@ def render(result: ImportResult, console: Console, *, show_dropped: bool) -> Non
         console.print(f"  interval: left unset, the evaluation states {why}")
         for sentence in found.sentences:
             console.print(f"    “{_shown(_cut(sentence, 90))}”")
+    if imported.revisions:
+        console.print(f"  tracked changes, accepted: {len(imported.revisions)}")
+        for change in imported.revisions:
+            path = imported.path_at(change.where) or "-"
+            console.print(
+                f"    {imported.unit} {change.where:<5} {_shown(path)}: {change.kind} "
+                f"“{_shown(_cut(change.text, 60))}” by {_shown(change.author or '?')}"
+                + (f" on {change.date}" if change.date else "")
+            )
+    for comment in imported.comments:
+        path = imported.path_at(comment.where) or "-"
+        console.print(
+            f"  comment by {_shown(comment.author or '?')}"
+            + (f" on {comment.date}" if comment.date else "")
+            + f" at {_shown(path)}: “{_shown(_cut(comment.text, 70))}”"
+        )
     for need in imported.needs_a_person:
         console.print(f"  for a person: {_shown(need)}")
     if show_dropped and imported.dropped:
@@ -149,6 +165,28 @@ def _result(result: ImportResult) -> dict[str, object]:
             if found
             else None
         ),
+        "tracked_changes": [
+            {
+                imported.unit: c.where,
+                "path": imported.path_at(c.where),
+                "kind": c.kind,
+                "author": c.author,
+                "date": c.date,
+                "text": c.text,
+            }
+            for c in imported.revisions
+        ],
+        "comments": [
+            {
+                imported.unit: c.where,
+                "path": imported.path_at(c.where),
+                "author": c.author,
+                "date": c.date,
+                "text": c.text,
+                "on": c.anchor,
+            }
+            for c in imported.comments
+        ],
         "for_a_person": imported.needs_a_person,
         "notes": list(imported.notes),
         "errors": [f.message for f in result.errors],

@@ -17,6 +17,7 @@ from typing import Any
 
 from policykit.importing.blocks import (
     Block,
+    Comment,
     Document,
     Dropped,
     Facts,
@@ -24,6 +25,7 @@ from policykit.importing.blocks import (
     Item,
     ListBlock,
     Paragraph,
+    Revision,
     Run,
     Runs,
     TableBlock,
@@ -66,6 +68,8 @@ class Placement:
     where: int
     part: str | None  # None: a free section
     reason: str
+    #: Its place in the YAML: the part's name, or `sections[ID]`.
+    path: str = ""
 
     @property
     def by_keyword(self) -> bool:
@@ -86,6 +90,13 @@ class Imported:
     interval: IntervalFound | None
     sentences_read: int
     notes: tuple[str, ...] = field(default=())
+    revisions: tuple[Revision, ...] = ()
+    comments: tuple[Comment, ...] = ()
+
+    def path_at(self, where: int) -> str:
+        """The YAML path of the section a place in the source lies in ("" before them)."""
+        before = [p for p in self.placements if p.where <= where and p.path]
+        return max(before, key=lambda p: p.where).path if before else ""
 
     @property
     def needs_a_person(self) -> list[str]:
@@ -179,7 +190,7 @@ def assemble(document: Document, options: Options) -> Imported:
     read = sum(len(sentences(_counted(b))) for b in doc.blocks) + len(sentences(title))
     return Imported(
         policy, doc.format, doc.unit, tuple(placements), doc.dropped, adoption,
-        tuple(partial), interval, read, doc.notes,
+        tuple(partial), interval, read, doc.notes, doc.revisions, doc.comments,
     )  # fmt: skip
 
 
@@ -311,7 +322,8 @@ class _Mapper:
             part = None
             self.free.append(self.builder.section(section, _unique_id(section.text, self.free)))
             self.order.append(self.free[-1].id or "")
-        self.placements.append(Placement(section.text, section.heading.where, part, reason))
+        path = part or f"sections[{self.free[-1].id}]"
+        self.placements.append(Placement(section.text, section.heading.where, part, reason, path))
 
     def principles(self, sections: list[_Section]) -> None:
         """Sections the export marks as principles: one principle each."""
@@ -329,9 +341,9 @@ class _Mapper:
                 m.Principle(ident, section.text, text, self.builder.span(section.heading.where))
             )
             reason = f"policykit's own export marks it principle {ident}"
-            self.placements.append(
-                Placement(section.text, section.heading.where, "principles", reason)
-            )
+            path = f"principles[{ident}]"
+            place = Placement(section.text, section.heading.where, "principles", reason, path)
+            self.placements.append(place)
         span = self.builder.span(sections[0].heading.where)
         self.parts["principles"] = m.Principles(None, None, tuple(items), span)
         self.order.append("principles")
@@ -339,7 +351,8 @@ class _Mapper:
     def preamble(self, blocks: list[Block]) -> None:
         self.parts, self.order = self.builder.preamble(blocks, self.parts, self.order)
         opening = Placement("(before the first heading)", blocks[0].where, "purpose",
-                            "the text before the first heading opens the purpose")  # fmt: skip
+                            "the text before the first heading opens the purpose",
+                            "purpose")  # fmt: skip
         self.placements.insert(0, opening)
 
 

@@ -140,6 +140,30 @@ class Facts:
 
 
 @dataclass(frozen=True, slots=True)
+class Revision:
+    """A tracked change in a Word file: what was inserted or deleted, by whom and when, in
+    which paragraph of the source. Import reads the accepted view; this says what that took."""
+
+    kind: str  # "inserted", "deleted", or "paragraph joined" (a deleted paragraph mark)
+    author: str
+    date: str
+    text: str
+    where: int
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment in a Word file: its author, date and text, and the paragraph it sits on."""
+
+    author: str
+    date: str
+    text: str
+    where: int
+    #: The words it was made on.
+    anchor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """What a reader read: the format, its blocks in order, and what it left out.
     `unit` names what `where` counts in the source: lines, paragraphs or pages."""
@@ -157,6 +181,9 @@ class Document:
     hints: dict[str, str] = field(default_factory=dict)
     #: What policykit's own labels in the source say (`exports`).
     facts: Facts = field(default_factory=lambda: Facts())
+    #: A Word file's tracked changes (accepted in `blocks`) and its comments.
+    revisions: tuple[Revision, ...] = ()
+    comments: tuple[Comment, ...] = ()
 
     def without(self, kept: list[Block], dropped: list[Dropped]) -> Document:
         return replace(self, blocks=tuple(kept), dropped=(*self.dropped, *dropped))

@@ -30,12 +30,14 @@ from typing import Any
 
 from policykit.importing.blocks import (
     Block,
+    Comment,
     Document,
     Dropped,
     Heading,
     Item,
     ListBlock,
     Paragraph,
+    Revision,
     Run,
     Runs,
     TableBlock,
@@ -69,9 +71,11 @@ def read_docx(data: bytes, name: str) -> tuple[Document, dict[str, Any]]:
     reader = _Body(styles, numbering, links)
     for element in body if body is not None else ():
         reader.element(element)
+    comments = _comments(_xml(package, "word/comments.xml", name), reader.commented)
     document_read = Document(
         "docx", tuple(reader.finish()), tuple(reader.dropped), unit="paragraph",
-        notes=tuple(reader.notes), hints=reader.hints,
+        notes=tuple(reader.notes), hints=reader.hints, revisions=tuple(reader.revisions),
+        comments=comments,
     )  # fmt: skip
     return document_read, _properties(_xml(package, "docProps/core.xml", name))
 
@@ -261,6 +265,11 @@ class _Body:
         self.items: list[tuple[Item, bool, int, int]] = []  # (item, ordered, start, where)
         #: The index in `blocks` of the last paragraph in a caption style.
         self.caption: int | None = None
+        self.revisions: list[Revision] = []
+        #: The last paragraph's mark was deleted: the next paragraph's words join it.
+        self.joins = False
+        #: Comment id → (paragraph, the words it was made on).
+        self.commented: dict[str, tuple[int, str]] = {}
 
     def element(self, element: Any) -> None:
         if element.tag == f"{W}p":
@@ -281,13 +290,19 @@ class _Body:
 
     def paragraph(self, p: Any) -> None:
         self.count += 1
+        self.review(p)
         ppr = p.find(f"{W}pPr")
         style = _val(ppr.find(f"{W}pStyle")) if ppr is not None else None
         runs = self.runs(p)
         text = plain(runs)
         if p.find(f".//{W}drawing") is not None or p.find(f".//{W}pict") is not None:
             self.notes.append(f"paragraph {self.count}: an image, which a policy cannot hold")
+        joins, self.joins = self.joins, _mark_deleted(ppr) and bool(text)
         if not text:
+            return
+        last = self.blocks[-1] if self.blocks else None
+        if joins and not self.items and isinstance(last, Paragraph):
+            self.blocks[-1] = Paragraph((*last.runs, *runs), last.where)
             return
         if (style and _TOC_STYLE.match(self.styles.name(style).replace(" ", ""))) or (
             style and _TOC_STYLE.match(style)
@@ -295,11 +310,17 @@ class _Body:
             self.flush()
             self.dropped.append(Dropped(self.count, text, "table of contents"))
             return
+        hinted = False
         for bookmark in p.iter(f"{W}bookmarkStart"):
             hint = _hint(bookmark.get(f"{W}name") or "")
             if hint:
                 self.hints[text] = hint
+                hinted = True
         level = self.styles.heading_level(style)
+        if level is None and hinted:
+            # policykit's bookmark marks a section's heading, whatever style an edit (or a
+            # LibreOffice re-save of a joined paragraph) left it.
+            level = 1
         if self.items and ppr is not None and _numbering_off(ppr):
             # A list paragraph with its numbering switched off: more of the item above
             # (the Word export's "Indikator: …" line under a goal).
@@ -340,6 +361,30 @@ class _Body:
             self.blocks.append(Heading(_typed_level(text), runs, self.count, guessed=True))
         else:
             self.blocks.append(Paragraph(runs, self.count))
+
+    def review(self, p: Any) -> None:
+        """The paragraph's tracked changes and the comments anchored in it."""
+        for change in p.iter(f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo"):
+            kind = change.tag.removeprefix(W)
+            if (
+                kind == "del"
+                and change.getparent() is not None
+                and change.getparent().tag == f"{W}rPr"
+            ):
+                kind = "paragraph joined"  # the paragraph mark deleted: joined with the next
+            texts = change.iter(f"{W}t", f"{W}delText")
+            words = "".join(t.text or "" for t in texts)
+            label = {"ins": "inserted", "del": "deleted", "moveFrom": "moved away",
+                     "moveTo": "moved here"}.get(kind, kind)  # fmt: skip
+            self.revisions.append(Revision(
+                label, change.get(f"{W}author") or "", (change.get(f"{W}date") or "")[:10],
+                words, self.count,
+            ))  # fmt: skip
+        starts = {s.get(f"{W}id") for s in p.iter(f"{W}commentRangeStart")}
+        starts |= {r.get(f"{W}id") for r in p.iter(f"{W}commentReference")}
+        for ident in starts - {None}:
+            if ident not in self.commented:
+                self.commented[ident] = (self.count, _anchored(p, ident))
 
     def flush(self) -> None:
         """The list items gathered so far, as lists: a new list where the kind changes."""
@@ -413,6 +458,42 @@ class _Body:
                 cells.append(tuple(runs))
             rows.append(tuple(cells))
         return TableBlock(tuple(rows), self.count)
+
+
+def _mark_deleted(ppr: Any) -> bool:
+    """The paragraph mark is a tracked deletion: accepted, the paragraph runs on into the next."""
+    rpr = ppr.find(f"{W}rPr") if ppr is not None else None
+    return rpr is not None and rpr.find(f"{W}del") is not None
+
+
+def _anchored(p: Any, ident: str) -> str:
+    """The words between a comment's range start and end within the paragraph."""
+    inside, words = False, []
+    for node in p.iter():
+        if node.tag == f"{W}commentRangeStart" and node.get(f"{W}id") == ident:
+            inside = True
+        elif node.tag == f"{W}commentRangeEnd" and node.get(f"{W}id") == ident:
+            break
+        elif inside and node.tag == f"{W}t" and node.text:
+            words.append(node.text)
+    return " ".join("".join(words).split())
+
+
+def _comments(root: Any, anchors: dict[str, tuple[int, str]]) -> tuple[Comment, ...]:
+    """The comments part's comments, each with the paragraph its range starts in."""
+    if root is None:
+        return ()
+    out = []
+    for comment in root.iter(f"{W}comment"):
+        ident = comment.get(f"{W}id") or ""
+        text = " ".join(
+            " ".join("".join(t.text or "" for t in p.iter(f"{W}t")).split())
+            for p in comment.iter(f"{W}p")
+        ).strip()
+        where, anchor = anchors.get(ident, (0, ""))
+        out.append(Comment(comment.get(f"{W}author") or "", (comment.get(f"{W}date") or "")[:10],
+                           text, where, anchor))  # fmt: skip
+    return tuple(sorted(out, key=lambda c: c.where))
 
 
 def _on(rpr: Any, name: str) -> bool:
