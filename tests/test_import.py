@@ -740,3 +740,46 @@ def test_an_edited_word_file_re_saved_by_libreoffice_reads_the_same(tmp_path: Pa
     result = import_source(tmp_path / "lo" / "edited.docx", options, tmp_path, project())
     assert not result.errors, result.errors
     _check_edited(result)
+
+
+def test_a_word_export_carries_the_policy_and_the_yaml_it_came_from(tmp_path: Path) -> None:
+    """The Word export's custom properties name the policy, its version and the SHA-256 of
+    the YAML file it was made from; LibreOffice keeps them when it saves the file again, and
+    import reads them."""
+    import hashlib
+    import zipfile
+
+    from lxml import etree
+
+    from policykit.importing.docx import custom_properties
+    from tests.clients import require
+
+    project = tmp_path / "repo"
+    shutil.copytree(ROOT / "policies", project / "policies")
+    shutil.copy(ROOT / "policykit.yaml", project)
+    done = policykit("export", "policies/kommunikationspolitik.yaml", "--docx", "-d", "out",
+                     cwd=project)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    exported = project / "out" / "kommunikationspolitik.docx"
+    yaml_digest = hashlib.sha256(
+        (project / "policies" / "kommunikationspolitik.yaml").read_bytes()
+    ).hexdigest()
+
+    def properties(path: Path) -> dict[str, str]:
+        custom = zipfile.ZipFile(path).read("docProps/custom.xml")
+        return custom_properties(etree.fromstring(custom))
+
+    expected = {"policykit.id": "kommunikationspolitik", "policykit.version": "1.0",
+                "policykit.sha256": yaml_digest}  # fmt: skip
+    assert properties(exported) == expected
+    soffice = require("soffice")
+    profile = f"-env:UserInstallation=file://{tmp_path}/profile"
+    subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", "docx:MS Word 2007 XML",
+         "--outdir", str(tmp_path / "lo"), str(exported)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    assert properties(tmp_path / "lo" / "kommunikationspolitik.docx") == expected
+    report = policykit("import", str(exported), "--dry-run", "-o", str(tmp_path / "x.yaml"),
+                       cwd=tmp_path)  # fmt: skip
+    assert "note: policykit's own export of kommunikationspolitik, version 1.0" in report.stdout

@@ -5,6 +5,7 @@ Pure: the caller reads the files (see `workspace`) and renders the report.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -38,6 +39,9 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     #: Each file's text by display path, for quoting source lines.
     sources: dict[str, str] = field(default_factory=dict)
+    #: Each file's SHA-256 by display path: which version of the YAML an export was made
+    #: from (a Word export carries it, to read edits back against).
+    digests: dict[str, str] = field(default_factory=dict)
     policies: list[Policy] = field(default_factory=list)
     files: int = 0
     project: Project = field(default_factory=Project)
@@ -78,6 +82,7 @@ def validate(
     for file in files:
         read = read_policy(file.data, file.path, project, draft=file.draft)
         report.sources[file.path] = read.text
+        report.digests[file.path] = hashlib.sha256(file.data).hexdigest()
         report.findings.extend(read.findings)
         identities.extend([read.identity] if read.identity else [])
         if read.policy is not None:

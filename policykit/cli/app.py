@@ -405,7 +405,9 @@ def export(
     refused = {PLACEHOLDER.code} if any(w.name == "pdf" for w in writers) else set()
     result, errors, root = _checked(paths, refused=refused)
     project, policies = result.project, result.clean_policies()
-    options = export_options(project, root, template, pdf_variant.value, result.policies)
+    options = export_options(
+        project, root, template, pdf_variant.value, result.policies, result.digests
+    )
     folder = _out_dir(out_dir, legacy_output, root)
     console = render.make_console()
     outcomes = render.run_with_progress(

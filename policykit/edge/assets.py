@@ -7,7 +7,7 @@ are read, and where a logo is kept inside the repository.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from policykit.diagnostics.errors import UsageError
@@ -37,6 +37,7 @@ def export_options(
     template_dir: Path | None = None,
     pdf_variant: str = "pdf/ua-1",
     known: Sequence[Policy] = (),
+    digests: Mapping[str, str] | None = None,
 ) -> ExportOptions:
     """Read the logo and the template folder that the options name, and the titles of the
     project's policies, which links between policies are shown with (`known`: policies the
@@ -57,6 +58,7 @@ def export_options(
         pdf_variant=pdf_variant,
         contents_min_sections=project.contents_min_sections,
         title_page_min_words=project.title_page_min_words,
+        digests=tuple(sorted((digests or {}).items())),
     )
     return with_policies(options, policy_titles(root, known))
 

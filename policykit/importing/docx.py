@@ -77,7 +77,25 @@ def read_docx(data: bytes, name: str) -> tuple[Document, dict[str, Any]]:
         notes=tuple(reader.notes), hints=reader.hints, revisions=tuple(reader.revisions),
         comments=comments,
     )  # fmt: skip
-    return document_read, _properties(_xml(package, "docProps/core.xml", name))
+    extra = _properties(_xml(package, "docProps/core.xml", name))
+    export = custom_properties(_xml(package, "docProps/custom.xml", name))
+    if "policykit.id" in export:
+        extra["export"] = export
+    return document_read, extra
+
+
+def custom_properties(root: Any) -> dict[str, str]:
+    """A Word file's user-defined properties as text: policykit's export writes its policy's
+    id, version and the SHA-256 of its YAML there (`policykit.id`…)."""
+    if root is None:
+        return {}
+    out: dict[str, str] = {}
+    for prop in root:
+        name = prop.get("name")
+        value = next((" ".join((v.text or "").split()) for v in prop), "")
+        if name:
+            out[name] = value
+    return out
 
 
 def _properties(core: Any) -> dict[str, Any]:

@@ -219,6 +219,11 @@ def prepare(path: Path, options: ImportOptions, root: Path, project: Project) ->
                 extra.get("title")),
     )  # fmt: skip
     imported = _with_front_matter(imported, extra)
+    export = extra.get("export")
+    if isinstance(export, dict):
+        made = f"policykit's own export of {export.get('policykit.id')}, version "
+        made += str(export.get("policykit.version"))
+        imported = replace(imported, notes=(*imported.notes, made))
     if (
         project.organisation is not None
         and imported.policy.organisation == project.organisation.name

@@ -85,6 +85,9 @@ class BriefDocxWriter(DocxWriter):
         super().__init__(document)
         self.brief = brief
 
+    def custom_properties(self) -> list[tuple[str, str]]:
+        return []  # a brief is not a copy of the policy to be edited and read back
+
     def body(self) -> None:
         brief, labels = self.brief, self.locale
         self._tighten_page()

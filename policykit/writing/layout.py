@@ -135,6 +135,9 @@ class ExportOptions:
     #: fewer words no title page of its own (`pdf:` in policykit.yaml).
     contents_min_sections: int = DEFAULT_CONTENTS_MIN_SECTIONS
     title_page_min_words: int = DEFAULT_TITLE_PAGE_MIN_WORDS
+    #: The SHA-256 of each policy file, by the path its policy's span names: the version of
+    #: the YAML a Word export says it was made from.
+    digests: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,11 @@ class Document:
     @property
     def language(self) -> str:
         return self.policy.language
+
+    @property
+    def source_digest(self) -> str | None:
+        """The SHA-256 of the YAML file the policy was read from, when the export knows it."""
+        return dict(self.options.digests).get(self.policy.span.file)
 
     @property
     def printed_contents(self) -> bool:

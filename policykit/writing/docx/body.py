@@ -47,7 +47,13 @@ from policykit.writing.docx.ooxml import (
     strip_rsids,
     w,
 )
-from policykit.writing.docx.package import open_template, page_setup, reproducible_zip, text_width
+from policykit.writing.docx.package import (
+    open_template,
+    page_setup,
+    reproducible_zip,
+    text_width,
+    with_custom_properties,
+)
 from policykit.writing.docx.styles import Styles, set_language, tune_template
 from policykit.writing.docx.tables import (
     JUSTIFICATION,
@@ -148,7 +154,16 @@ class DocxWriter:
         self.properties()
         buffer = io.BytesIO()
         word.save(buffer)
-        return reproducible_zip(buffer.getvalue())
+        return reproducible_zip(with_custom_properties(buffer.getvalue(), self.custom_properties()))
+
+    def custom_properties(self) -> list[tuple[str, str]]:
+        """What `policykit import --update` reads an edited copy back against: the policy's
+        id and version, and the SHA-256 of the YAML it was made from (when known)."""
+        doc = self.document
+        properties = [("policykit.id", doc.policy.id), ("policykit.version", doc.policy.version)]
+        if doc.source_digest:
+            properties.append(("policykit.sha256", doc.source_digest))
+        return properties
 
     def body(self) -> None:
         """The document's content, top to bottom."""

@@ -162,6 +162,51 @@ def _drop_template_extras(word: WordDocument) -> None:
                 del rels[rid]
 
 
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+#: The format id that Word and LibreOffice give user-defined document properties.
+_USER_PROPERTIES = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def with_custom_properties(data: bytes, properties: list[tuple[str, str]]) -> bytes:
+    """The package with `docProps/custom.xml` holding `properties` as text (Word's File ›
+    Properties › Custom; LibreOffice's user-defined properties, which a re-save keeps)."""
+    if not properties:
+        return data
+    from xml.sax.saxutils import escape, quoteattr
+
+    items = "".join(
+        f'<property fmtid="{_USER_PROPERTIES}" pid="{pid}" name={quoteattr(name)}>'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(properties, start=2)
+    )
+    custom = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'docPropsVTypes">{items}</Properties>'
+    ).encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    entries["docProps/custom.xml"] = custom
+    override = f'<Override PartName="/docProps/custom.xml" ContentType="{_CUSTOM_TYPE}"/>'
+    entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(
+        b"</Types>", f"{override}</Types>".encode()
+    )
+    entries["_rels/.rels"] = entries["_rels/.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdPolicykit" Type="{_CUSTOM_REL}" Target="docProps/custom.xml"/>'
+        "</Relationships>".encode(),
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, entry in entries.items():
+            target.writestr(name, entry)
+    return out.getvalue()
+
+
 def reproducible_zip(data: bytes) -> bytes:
     """The package rewritten with fixed timestamps and attributes, in a fixed entry order
     ([Content_Types].xml first, as Office writes it), so equal input gives equal bytes."""
