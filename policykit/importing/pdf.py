@@ -26,7 +26,8 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policykit.importing.blocks import (
@@ -167,18 +168,25 @@ def _hints(
 
 
 def _lines(data: bytes, name: str) -> tuple[list[_Line], list[float]]:
-    from pdfminer.high_level import extract_pages
+    from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
     pieces: list[tuple[int, float, float, float, list[Run], float, bool, float]] = []
     heights: list[float] = []
+    resources = PDFResourceManager()
+    device = PDFPageAggregator(resources, laparams=LAParams())
+    interpreter = PDFPageInterpreter(resources, device)
     try:
-        for number, page in enumerate(
-            extract_pages(io.BytesIO(data), laparams=LAParams(), maxpages=MAX_PAGES), start=1
-        ):
+        pages = PDFPage.get_pages(io.BytesIO(data), maxpages=MAX_PAGES)
+        for number, pdf_page in enumerate(pages, start=1):
+            links = _page_links(pdf_page)
+            interpreter.process_page(pdf_page)
+            page = device.get_result()
             heights.append(float(page.height))
             for box in page:
                 if not isinstance(box, LTTextContainer):
@@ -187,7 +195,7 @@ def _lines(data: bytes, name: str) -> tuple[list[_Line], list[float]]:
                     if not isinstance(line, LTTextLine):
                         continue
                     chars = [c for c in line if isinstance(c, LTChar)]
-                    runs = _runs(line, LTChar)
+                    runs = _runs(line, LTChar, links)
                     if not chars or not "".join(r.text for r in runs).strip():
                         continue
                     size = Counter(round(c.size, 1) for c in chars).most_common(1)[0][0]
@@ -211,29 +219,62 @@ def _italic(font: str) -> bool:
     return bool(re.search(r"italic|oblique", font, re.I))
 
 
-def _runs(line: Any, char_type: Any) -> list[Run]:
-    """A line's text in runs of one style (bold, italic, from the glyphs' fonts), with a
-    tab where a wide gap parts two glyphs (a contents entry and its page number, which
-    pdfminer may set in one line)."""
+def _runs(line: Any, char_type: Any, links: Sequence[_Link] = ()) -> list[Run]:
+    """A line's text in runs of one style (bold, italic, from the glyphs' fonts; the link
+    whose area a glyph lies in), with a tab where a wide gap parts two glyphs (a contents
+    entry and its page number, which pdfminer may set in one line)."""
     out: list[Run] = []
     last_x1: float | None = None
-    style = (False, False)
+    style: tuple[bool, bool, str | None] = (False, False, None)
     for item in line:
         if isinstance(item, char_type):
             text = item.get_text()
             if last_x1 is not None and item.x0 - last_x1 > float(item.size) * 1.5:
                 text = "\t" + text
             if text.strip():
-                style = (_bold(item.fontname), _italic(item.fontname))
+                x, y = (item.x0 + item.x1) / 2, (item.y0 + item.y1) / 2
+                href = next((a.uri for a in links if a.x0 <= x <= a.x1 and a.y0 <= y <= a.y1), None)
+                style = (_bold(item.fontname), _italic(item.fontname), href)
             last_x1 = item.x1
         else:
             text = item.get_text().replace("\n", "")
-        if out and (out[-1].bold, out[-1].italic) == style:
-            out[-1] = Run(out[-1].text + text, *style)
+        if out and (out[-1].bold, out[-1].italic, out[-1].href) == style:
+            out[-1] = replace(out[-1], text=out[-1].text + text)
         elif text:
             out.append(Run(text, *style))
     if out:
-        out[-1] = Run(out[-1].text.rstrip(), out[-1].bold, out[-1].italic)
+        out[-1] = replace(out[-1], text=out[-1].text.rstrip())
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A link annotation's area on its page, and the address it leads to."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    uri: str
+
+
+def _page_links(page: Any) -> list[_Link]:
+    """The page's links to addresses (`/URI` actions); a link inside the document is none."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    out: list[_Link] = []
+    for annotation in resolve1(page.annots) or []:
+        annotation = resolve1(annotation)
+        if not isinstance(annotation, dict):
+            continue
+        action = resolve1(annotation.get("A"))
+        rect = resolve1(annotation.get("Rect"))
+        uri = resolve1(action.get("URI")) if isinstance(action, dict) else None
+        if isinstance(uri, bytes) and isinstance(rect, list) and len(rect) == 4:
+            x0, y0, x1, y1 = (float(resolve1(v)) for v in rect)
+            text = decode_text(uri) if uri.startswith(b"\xfe\xff") else uri.decode("latin-1")
+            out.append(_Link(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), text))
     return out
 
 
@@ -420,7 +461,7 @@ def _join(before: list[Run], after: list[Run]) -> list[Run]:
             return _joined(before, after)
         if not _KEEP_HYPHEN.match(start):
             last = before[-1]
-            return _joined([*before[:-1], Run(end[:-1], last.bold, last.italic)], after)
+            return _joined([*before[:-1], replace(last, text=end[:-1])], after)
     return _joined(before, [Run(" "), *after])
 
 
@@ -429,16 +470,16 @@ def _stripped(runs: list[Run] | tuple[Run, ...]) -> list[Run]:
     moved out of it ("*asset *with" → "*asset* with"), as a writer would have them."""
     out: list[Run] = []
     for run in runs:
-        if not (run.bold or run.italic) or not run.text.strip():
+        if not (run.bold or run.italic or run.href) or not run.text.strip():
             out.append(Run(run.text))
             continue
         core = run.text.strip()
         lead, tail = run.text[: run.text.index(core[0])], run.text[len(run.text.rstrip()) :]
-        out.extend(r for r in (Run(lead), Run(core, run.bold, run.italic), Run(tail)) if r.text)
+        out.extend(r for r in (Run(lead), replace(run, text=core), Run(tail)) if r.text)
     out = _joined([], out)
     if out:
-        out[0] = Run(out[0].text.lstrip(), out[0].bold, out[0].italic)
-        out[-1] = Run(out[-1].text.rstrip(), out[-1].bold, out[-1].italic)
+        out[0] = replace(out[0], text=out[0].text.lstrip())
+        out[-1] = replace(out[-1], text=out[-1].text.rstrip())
     return [run for run in out if run.text]
 
 
@@ -449,8 +490,8 @@ def _joined(before: list[Run], after: list[Run]) -> list[Run]:
     for run in after:
         if not run.text.strip():
             run = Run(run.text)
-        if out and (out[-1].bold, out[-1].italic) == (run.bold, run.italic):
-            out[-1] = Run(out[-1].text + run.text, out[-1].bold, out[-1].italic)
+        if out and (out[-1].bold, out[-1].italic, out[-1].href) == (run.bold, run.italic, run.href):
+            out[-1] = replace(out[-1], text=out[-1].text + run.text)
         else:
             out.append(run)
     return out
@@ -491,7 +532,7 @@ def _table(lines: list[_Line], start: int) -> tuple[int, TableBlock]:
         previous = line
         index += 1
     # The header row's cells are headers by their place: their bold is only their look.
-    head = tuple(tuple(Run(r.text, False, r.italic) for r in _stripped(cell)) for cell in rows[0])
+    head = tuple(tuple(replace(r, bold=False) for r in _stripped(cell)) for cell in rows[0])
     body = tuple(tuple(tuple(_stripped(cell)) for cell in row) for row in rows[1:])
     return index, TableBlock((head, *body), header.page)
 
@@ -504,7 +545,7 @@ def _after_marker(runs: list[Run], text: str, cut: int) -> list[Run]:
     length = 0
     for run in runs:
         if length + len(run.text) > cut:
-            out.append(Run(run.text[max(cut - length, 0) :], run.bold, run.italic))
+            out.append(replace(run, text=run.text[max(cut - length, 0) :]))
         length += len(run.text)
     return _stripped(out)
 
