@@ -32,7 +32,8 @@ def detect(data: bytes, name: str) -> str:
         return _zip_format(data, name)
     if b"%PDF-" in data[:1024]:
         return "pdf"
-    text = decode(data, name)[0][:20_000]
+    # The first 64 KB tell; a character cut in two at the end is only replaced.
+    text = data[:65_536].decode("utf-8", errors="replace")
     if _HTML.search(text[:4096]):
         return "html"
     if (

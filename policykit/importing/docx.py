@@ -322,9 +322,7 @@ class _Body:
         if joins and not self.items and isinstance(last, Paragraph):
             self.blocks[-1] = Paragraph((*last.runs, *runs), last.where)
             return
-        if (style and _TOC_STYLE.match(self.styles.name(style).replace(" ", ""))) or (
-            style and _TOC_STYLE.match(style)
-        ):
+        if style and any(_TOC_STYLE.match(n) for n in (style, self.styles.name(style))):
             self.flush()
             self.dropped.append(Dropped(self.count, text, "table of contents"))
             return

@@ -25,6 +25,7 @@ from policykit.importing.blocks import (
     Term,
     plain,
 )
+from policykit.importing.metadata import date_in, intervals_in
 from policykit.model.intervals import Interval, parse_interval
 
 #: The labels that name a field, by the field: their text comes from the locales.
@@ -190,13 +191,10 @@ def event(text: str) -> str | None:
 def interval_of(text: str) -> Interval | None:
     """The interval an export's "Evalueres:" value words ("mindst én gang i hver
     valgperiode", "hvert 2. år", "every 2 years")."""
-    from policykit.importing.metadata import intervals_in
-
     found = intervals_in(text)
     return parse_interval(found[0]) if found else None
 
 
 def day(text: str) -> dt.date | None:
-    from policykit.importing.metadata import date_in
-
+    """A history row's date ("29. maj 2007", "12 March 2019")."""
     return date_in(text)

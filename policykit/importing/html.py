@@ -212,19 +212,20 @@ def _metadata(tree: Any) -> dict[str, Any]:
 
 
 def _texts(tree: Any) -> list[str]:
-    """Each text the page shows as a block, once, in order."""
+    """Each text the page shows as a block, once, in order: the innermost block elements
+    (a link inside a paragraph is the paragraph's), outside scripts and styles. One walk
+    finds which elements hold another block, so a deeply nested page costs no more."""
     body = tree.find("body")
+    root = body if body is not None else tree
+    holders: set[Any] = set()  # elements with a block element (not a link) below them
+    for element in root.iter(*(_BLOCKS - {"a"})):
+        for ancestor in element.iterancestors():
+            if ancestor in holders:
+                break
+            holders.add(ancestor)
     seen: dict[str, None] = {}
-    for element in (body if body is not None else tree).iter():
-        if not isinstance(element.tag, str) or element.tag not in _BLOCKS:
-            continue
-        if any(
-            a.tag in ("script", "style", "template", "noscript") for a in element.iterancestors()
-        ):
-            continue
-        if any(
-            isinstance(c.tag, str) and c.tag in _BLOCKS - {"a"} for c in element.iterdescendants()
-        ):
+    for element in root.iter(*_BLOCKS):
+        if element in holders or any(a.tag in _UNSHOWN for a in element.iterancestors()):
             continue
         text = " ".join(element.text_content().split())
         if text:

@@ -24,6 +24,7 @@ runs nothing), and a PDF pdfminer cannot parse is a clear error.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ from policykit.importing.blocks import (
     TableBlock,
 )
 from policykit.importing.detect import UnreadableError
+from policykit.importing.exports import label
 
 MAX_PAGES = 500
 #: A list item's start: a bullet glyph (a PDF may set no space after it), a dash, or a
@@ -72,7 +74,8 @@ class _Line:
 
 def read_pdf(data: bytes, name: str) -> tuple[Document, dict[str, Any]]:
     """The document, and what the PDF's own metadata says (title, keywords, language)."""
-    lines, heights = _lines(data, name)
+    document = _open(data, name)
+    lines, heights = _lines(document, name)
     if not lines:
         raise UnreadableError(
             f"{name}: the PDF holds no text (a scan?)",
@@ -81,10 +84,25 @@ def read_pdf(data: bytes, name: str) -> tuple[Document, dict[str, Any]]:
     lines, furniture = _without_furniture(lines, len(heights))
     reader = _Blocks(lines)
     blocks = reader.blocks()
-    extra, destinations = _catalog(data)
+    extra, destinations = _catalog(document)
     hints = _hints(reader.heading_places, destinations, heights)
-    document = Document("pdf", tuple(blocks), tuple(furniture), unit="page", hints=hints)
-    return document, extra
+    return Document("pdf", tuple(blocks), tuple(furniture), unit="page", hints=hints), extra
+
+
+def _open(data: bytes, name: str) -> Any:
+    """The parsed PDF, which both the text and the catalogue are read from."""
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    try:
+        return PDFDocument(PDFParser(io.BytesIO(data)))
+    except (PDFEncryptionError, PDFPasswordIncorrect):
+        raise UnreadableError(
+            f"{name}: the PDF is encrypted", hint="save it without a password"
+        ) from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
+        raise UnreadableError(f"{name}: not a PDF pdfminer can read ({error})") from None
 
 
 #: policykit's anchors, which its PDF export keeps as named destinations.
@@ -93,19 +111,16 @@ _ANCHOR = re.compile(
 )
 
 
-def _catalog(data: bytes) -> tuple[dict[str, Any], list[tuple[str, int, float]]]:
+def _catalog(document: Any) -> tuple[dict[str, Any], list[tuple[str, int, float]]]:
     """The document information (title, author, keywords) and the named destinations
     (name, page, height from the page's foot) of policykit's own anchors."""
-    from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
     from pdfminer.utils import decode_text
 
     extra: dict[str, Any] = {}
     destinations: list[tuple[str, int, float]] = []
     try:
-        document = PDFDocument(PDFParser(io.BytesIO(data)))
         info = {k: resolve1(v) for k, v in (document.info[0] if document.info else {}).items()}
         pages = {page.pageid: n for n, page in enumerate(PDFPage.create_pages(document), start=1)}
         names = resolve1(resolve1(document.catalog.get("Names") or {}).get("Dests"))
@@ -167,10 +182,9 @@ def _hints(
     return hints
 
 
-def _lines(data: bytes, name: str) -> tuple[list[_Line], list[float]]:
+def _lines(document: Any, name: str) -> tuple[list[_Line], list[float]]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFSyntaxError
@@ -182,7 +196,7 @@ def _lines(data: bytes, name: str) -> tuple[list[_Line], list[float]]:
     device = PDFPageAggregator(resources, laparams=LAParams())
     interpreter = PDFPageInterpreter(resources, device)
     try:
-        pages = PDFPage.get_pages(io.BytesIO(data), maxpages=MAX_PAGES)
+        pages = itertools.islice(PDFPage.create_pages(document), MAX_PAGES)
         for number, pdf_page in enumerate(pages, start=1):
             links = _page_links(pdf_page)
             interpreter.process_page(pdf_page)
@@ -202,10 +216,6 @@ def _lines(data: bytes, name: str) -> tuple[list[_Line], list[float]]:
                     bold = all(_bold(c.fontname) for c in chars if c.get_text().strip())
                     top = page.height - line.y1
                     pieces.append((number, top, line.x0, line.x1, runs, size, bold, line.height))
-    except (PDFEncryptionError, PDFPasswordIncorrect):
-        raise UnreadableError(
-            f"{name}: the PDF is encrypted", hint="save it without a password"
-        ) from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
         raise UnreadableError(f"{name}: not a PDF pdfminer can read ({error})") from None
     return _baselines(pieces), heights
@@ -336,8 +346,6 @@ class _Blocks:
         self.heading_places: list[tuple[str, int, float]] = []
 
     def heading(self, line: _Line) -> bool:
-        from policykit.importing.exports import label
-
         first = line.runs[0].text if line.runs else ""
         if first.rstrip().endswith(":") and label(first) is not None:
             return False  # a fact the export labels ("Status: Vedtaget")

@@ -54,10 +54,8 @@ def _toc_field(document: Document) -> None:
             element.text = text
         run._r.append(element)
     for number, (heading, _) in enumerate(sections(), start=1):
-        entry = document.add_paragraph(f"{heading}\t{number + 1}", style="TOC Heading")
-        entry.style = document.styles["Normal"]
+        entry = document.add_paragraph(f"{heading}\t{number + 1}", style=_toc_style(document))
         entry.paragraph_format.left_indent = Pt(0)
-        entry.style = _toc_style(document)
     end = document.add_paragraph().add_run()
     end._r.append(end._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): "end"}))
 
