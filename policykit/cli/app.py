@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
@@ -788,11 +788,32 @@ def import_(
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="text or json.")
     ] = DiffFormat.TEXT,
+    update: Annotated[
+        Path | None,
+        typer.Option(
+            "--update",
+            help="Read an edited Word export back into this policy file; -o then writes "
+            "a redline (.html, .pdf or .docx).",
+            parser=_path,
+        ),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base", help="With --update: the git revision the Word file was exported from."
+        ),
+    ] = None,
 ) -> None:
     """Import existing policies (Word, PDF, web pages, Markdown, text) as policy files."""
     from policykit.cli import importreport
     from policykit.cli.diagnostics import make_console
     from policykit.workflows.importer import ImportOptions, import_all
+
+    if update is not None:
+        _update_from_word(update, sources, output, base, dry_run, output_format)
+    if base is not None:
+        raise UsageError("--base goes with --update", hint="import --update FILE.yaml "
+                         "EDITED.docx --base REV")  # fmt: skip
 
     if language is not None and language not in ("da", "en"):
         raise UsageError(f"--language {language}: not a language policykit knows",
@@ -819,6 +840,37 @@ def import_(
         for source, message, hint in batch.failed:
             _message("error", f"{source}: {message}", hint)
     raise typer.Exit(batch.exit_code)
+
+
+def _update_from_word(
+    policy: Path,
+    sources: list[Path],
+    redline: Path | None,
+    base: str | None,
+    dry_run: bool,
+    output_format: DiffFormat,
+) -> NoReturn:
+    """`import --update`: the Word file's edits into the policy file, the diff and report."""
+    from policykit.cli import updatereport
+    from policykit.cli.diagnostics import make_console
+    from policykit.edge.files import display_path, write_atomic
+    from policykit.workflows.roundtrip import redline_of, update_from_word
+    from policykit.writing.registry import redline_writer
+
+    if len(sources) != 1:
+        raise UsageError("--update reads one Word file", hint="import --update FILE.yaml "
+                         "EDITED.docx")  # fmt: skip
+    chosen = redline_writer(redline.suffix, display_path(redline)) if redline else None
+    result = update_from_word(policy, sources[0], base=base, dry_run=dry_run)
+    if output_format is DiffFormat.JSON:
+        typer.echo(updatereport.to_json(result))
+    else:
+        updatereport.render(result, make_console())
+    if redline is not None and chosen is not None:
+        write_atomic(redline, redline_of(result, chosen))
+        _wrote(redline)
+    done = result.update
+    raise typer.Exit(EXIT_FINDINGS if done.not_applied or done.conflicts else EXIT_OK)
 
 
 @contextmanager

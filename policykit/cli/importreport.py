@@ -15,7 +15,7 @@ from rich.table import Table
 from policykit.diagnostics.visible import visible
 from policykit.edge.files import display_path
 from policykit.importing.assemble import written_texts
-from policykit.importing.blocks import sentences
+from policykit.importing.blocks import Comment, Revision, sentences
 from policykit.workflows.importer import ImportResult
 
 JSON_VERSION = 1
@@ -73,19 +73,10 @@ def render(result: ImportResult, console: Console, *, show_dropped: bool) -> Non
     if imported.revisions:
         console.print(f"  tracked changes, accepted: {len(imported.revisions)}")
         for change in imported.revisions:
-            path = imported.path_at(change.where) or "-"
-            console.print(
-                f"    {imported.unit} {change.where:<5} {_shown(path)}: {change.kind} "
-                f"“{_shown(_cut(change.text, 60))}” by {_shown(change.author or '?')}"
-                + (f" on {change.date}" if change.date else "")
-            )
+            console.print("    " + revision_line(change, imported.path_at(change.where),
+                                                 imported.unit))  # fmt: skip
     for comment in imported.comments:
-        path = imported.path_at(comment.where) or "-"
-        console.print(
-            f"  comment by {_shown(comment.author or '?')}"
-            + (f" on {comment.date}" if comment.date else "")
-            + f" at {_shown(path)}: “{_shown(_cut(comment.text, 70))}”"
-        )
+        console.print("  " + comment_line(comment, imported.path_at(comment.where)))
     for need in imported.needs_a_person:
         console.print(f"  for a person: {_shown(need)}")
     if show_dropped and imported.dropped:
@@ -166,31 +157,42 @@ def _result(result: ImportResult) -> dict[str, object]:
             else None
         ),
         "tracked_changes": [
-            {
-                imported.unit: c.where,
-                "path": imported.path_at(c.where),
-                "kind": c.kind,
-                "author": c.author,
-                "date": c.date,
-                "text": c.text,
-            }
-            for c in imported.revisions
+            revision_json(c, imported.path_at(c.where), imported.unit) for c in imported.revisions
         ],
         "comments": [
-            {
-                imported.unit: c.where,
-                "path": imported.path_at(c.where),
-                "author": c.author,
-                "date": c.date,
-                "text": c.text,
-                "on": c.anchor,
-            }
-            for c in imported.comments
+            comment_json(c, imported.path_at(c.where), imported.unit) for c in imported.comments
         ],
         "for_a_person": imported.needs_a_person,
         "notes": list(imported.notes),
         "errors": [f.message for f in result.errors],
     }
+
+
+def revision_line(change: Revision, path: str, unit: str) -> str:
+    """A tracked change in one line: where, at which YAML path, what, by whom and when."""
+    return (
+        f"{unit} {change.where:<5} {_shown(path or '-')}: {change.kind} "
+        f"“{_shown(_cut(change.text, 60))}” by {_shown(change.author or '?')}"
+        + (f" on {change.date}" if change.date else "")
+    )
+
+
+def comment_line(comment: Comment, path: str) -> str:
+    return (
+        f"comment by {_shown(comment.author or '?')}"
+        + (f" on {comment.date}" if comment.date else "")
+        + f" at {_shown(path or '-')}: “{_shown(_cut(comment.text, 70))}”"
+    )
+
+
+def revision_json(change: Revision, path: str, unit: str) -> dict[str, object]:
+    return {unit: change.where, "path": path, "kind": change.kind, "author": change.author,
+            "date": change.date, "text": change.text}  # fmt: skip
+
+
+def comment_json(comment: Comment, path: str, unit: str) -> dict[str, object]:
+    return {unit: comment.where, "path": path, "author": comment.author, "date": comment.date,
+            "text": comment.text, "on": comment.anchor}  # fmt: skip
 
 
 def _cut(text: str, limit: int) -> str:

@@ -832,7 +832,7 @@ def align(
     old: Sequence[T],
     new: Sequence[T],
     ident: Callable[[T], str | None],
-    title: Callable[[T], str] | None,
+    title: Callable[[T], str | None] | None,
     text: Callable[[T], str | None],
 ) -> tuple[Pair[T], ...]:
     """Pair up two lists of parts, in the new order with removed parts after their old

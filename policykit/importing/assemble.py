@@ -92,6 +92,8 @@ class Imported:
     notes: tuple[str, ...] = field(default=())
     revisions: tuple[Revision, ...] = ()
     comments: tuple[Comment, ...] = ()
+    #: What policykit's own labels said, as read (`exports.recognise`).
+    facts: Facts = field(default_factory=Facts)
 
     def path_at(self, where: int) -> str:
         """The YAML path of the section a place in the source lies in ("" before them)."""
@@ -190,7 +192,7 @@ def assemble(document: Document, options: Options) -> Imported:
     read = sum(len(sentences(_counted(b))) for b in doc.blocks) + len(sentences(title))
     return Imported(
         policy, doc.format, doc.unit, tuple(placements), doc.dropped, adoption,
-        tuple(partial), interval, read, doc.notes, doc.revisions, doc.comments,
+        tuple(partial), interval, read, doc.notes, doc.revisions, doc.comments, doc.facts,
     )  # fmt: skip
 
 
@@ -320,10 +322,18 @@ class _Mapper:
             if part is not None:
                 reason = f"{reason}, {_misfit(part)}; kept as a free section"
             part = None
-            self.free.append(self.builder.section(section, _unique_id(section.text, self.free)))
+            self.free.append(self.builder.section(section, self._section_id(section)))
             self.order.append(self.free[-1].id or "")
         path = part or f"sections[{self.free[-1].id}]"
         self.placements.append(Placement(section.text, section.heading.where, part, reason, path))
+
+    def _section_id(self, section: _Section) -> str:
+        """The id policykit's own export marks the section with, else one from its heading."""
+        hinted = self.hints.get(section.heading.text, "").removeprefix("section-")
+        taken = {s.id for s in self.free} | set(PART_NAMES)
+        if hinted and not hinted.startswith("principle-") and hinted not in taken:
+            return hinted
+        return _unique_id(section.text, self.free)
 
     def principles(self, sections: list[_Section]) -> None:
         """Sections the export marks as principles: one principle each."""
@@ -383,7 +393,7 @@ def _map(
     section: _Section, placed: dict[str, object], hints: dict[str, str]
 ) -> tuple[str | None, str]:
     hinted = hints.get(section.heading.text)
-    if hinted == "section":
+    if hinted is not None and (hinted == "section" or hinted.startswith("section-")):
         return None, "policykit's own export marks it a free section"
     if hinted is not None and hinted not in placed:
         return hinted, f"policykit's own export marks it {hinted}"

@@ -529,7 +529,8 @@ def _hint(bookmark: str) -> str | None:
     if name.startswith("principle_"):
         return "principle-" + name.removeprefix("principle_").replace("_", "-")
     if name.startswith("section_"):
-        return "section"
+        # Ids are slugs, so the bookmark's underscores were their hyphens.
+        return "section-" + name.removeprefix("section_").replace("_", "-")
     return None
 
 

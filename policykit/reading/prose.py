@@ -110,6 +110,13 @@ def parse_prose(
     return parse_markdown(source, locate, format2=format2, columns=columns)
 
 
+def top_level_lines(source: str) -> list[tuple[int, int]]:
+    """Each top-level block of `source` (a paragraph, a whole list, a table) as the range of
+    its lines, 0-based and end-exclusive."""
+    tokens = _parser().parse(source)
+    return [tuple(t.map) for t in tokens if t.level == 0 and t.nesting >= 0 and t.map]  # type: ignore[misc]
+
+
 #: Characters that show as nothing (`diagnostics.visible`), PK207 in prose.
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 

@@ -10,7 +10,6 @@ repealed policy, a file with errors) is refused with the file untouched.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import datetime as dt
 import fcntl
@@ -28,6 +27,7 @@ from policykit.comparing.diff import Bump, bump_version, compare
 from policykit.diagnostics.errors import InvalidInputError, PolicykitError, UsageError
 from policykit.edge.files import display_path, write_atomic
 from policykit.edge.workspace import load_settings, project_root, read_named
+from policykit.merging.yamledit import append, as_read, mapping, round_trip, set_key
 from policykit.model.policy import Policy, Status
 from policykit.model.project import DRAFTS_FOLDER, Project
 
@@ -81,7 +81,7 @@ def adopt(
             record["reference"] = reference
         document["status"] = "adopted"
         _set_version(document, new_version)
-        _append(document, "adoptions", record, after=("owner", "status"))
+        append(document, "adoptions", record, after=("owner", "status"))
         target = in_force[0] if policy.is_draft_revision and in_force else path
         message = f"adopted by {body} on {date.isoformat()}, version {new_version}"
         return Recorded(
@@ -123,7 +123,7 @@ def evaluate(path: Path, date: dt.date, note: str | None = None) -> Recorded:
         record: dict[str, Any] = {"date": date}
         if note:
             record["note"] = note
-        _append(document["evaluation"], "records", record, after=())
+        append(document["evaluation"], "records", record, after=())
         return Recorded(path, f"evaluation of {date.isoformat()} recorded")
 
 
@@ -142,7 +142,7 @@ def repeal(path: Path, body: str | None, date: dt.date, reference: str | None = 
         if reference:
             record["reference"] = reference
         document["status"] = "repealed"
-        _set_key(document, "repeal", _mapping(record), after=("adoptions",))
+        set_key(document, "repeal", mapping(record), after=("adoptions",))
         return Recorded(path, f"repealed by {body} on {date.isoformat()}")
 
 
@@ -242,20 +242,12 @@ def _editing(path: Path, *, final: bool = False) -> Iterator[tuple[Policy, Proje
         if placeholders:
             text = data.decode("utf-8-sig", "replace")
             raise InvalidInputError(shown, "it is not adopted", placeholders, {shown: text})
-        yaml = _round_trip()
+        yaml = round_trip()
         document = yaml.load(data.decode("utf-8-sig"))
         yield policy, project, document
         out = io.StringIO()
         yaml.dump(document, out)
-        _finish(path, _as_read(out.getvalue(), data), project, data)
-
-
-def _as_read(text: str, data: bytes) -> str:
-    """The edited text with the file's own line endings and byte-order mark: ruamel.yaml
-    writes LF, and a CRLF file would otherwise change on every line."""
-    if b"\r\n" in data:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    return ("\ufeff" + text) if data.startswith(codecs.BOM_UTF8) else text
+        _finish(path, as_read(out.getvalue(), data), project, data)
 
 
 def _finish(path: Path, text: str, project: Project, read: bytes) -> None:
@@ -308,99 +300,6 @@ def _locked(root: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)
-
-
-def _round_trip() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never rewrap a line
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
-def _mapping(record: dict[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    return CommentedMap(record)
-
-
-def _append(parent: Any, key: str, record: dict[str, Any], after: tuple[str, ...]) -> None:
-    """Append `record` to the list at `key`, creating the list where it belongs."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    items = parent.get(key)
-    if items is None:
-        _set_key(parent, key, CommentedSeq([_mapping(record)]), after)
-        return
-    follows = _take_trailing(parent, key)  # comments about what comes after the list
-    items.append(_mapping(record))
-    _give_trailing(parent, key, follows)
-
-
-def _set_key(parent: Any, key: str, value: Any, after: tuple[str, ...]) -> None:
-    """Set `key`, placing a new key after the first of `after` that exists (else last)."""
-    if key in parent:
-        parent[key] = value
-        return
-    keys = list(parent.keys())
-    previous = next((name for name in after if name in keys), keys[-1] if keys else None)
-    if previous is None:
-        parent[key] = value
-        return
-    follows = _take_trailing(parent, previous)
-    parent.insert(keys.index(previous) + 1, key, value)
-    _give_trailing(parent, key, follows)
-
-
-# ruamel.yaml keeps the comment lines between two keys with the last scalar before them, as
-# the rest of its end-of-line comment. When something is added at that place, the lines move
-# along to the new end, so that they stay above the key they describe.
-
-
-def _end_of(parent: Any, key: Any) -> tuple[Any, Any, int]:
-    """Where ruamel keeps the comment after the last line of `parent[key]`: the collection
-    holding the last scalar under it, that scalar's key, and the slot in its comment entry."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    node = parent[key]
-    if isinstance(node, CommentedMap) and node:
-        return _end_of(node, list(node.keys())[-1])
-    if isinstance(node, CommentedSeq) and node:
-        return _end_of(node, len(node) - 1)
-    return parent, key, 0 if isinstance(parent, CommentedSeq) else 2
-
-
-def _take_trailing(parent: Any, key: Any) -> str | None:
-    """The lines after `parent[key]`'s last line (not its end-of-line comment, which stays):
-    comment lines are removed to be given to what is added, blank lines only copied."""
-    holder, last, slot = _end_of(parent, key)
-    entry = holder.ca.items.get(last)
-    token = entry[slot] if entry and len(entry) > slot else None
-    if token is None or "\n" not in token.value:
-        return None
-    text = str(token.value)
-    line, rest = text.split("\n", 1)
-    if rest.strip():  # comment lines move; blank lines are copied, so both sides keep one
-        token.value = line + "\n"
-    return rest or None
-
-
-def _give_trailing(parent: Any, key: Any, text: str | None) -> None:
-    """Put comment lines taken by `_take_trailing` after `parent[key]`'s last line."""
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    if text is None:
-        return
-    holder, last, slot = _end_of(parent, key)
-    entry = holder.ca.items.setdefault(last, [None, None, None, None])
-    token = entry[slot]
-    if token is None:
-        entry[slot] = CommentToken("\n" + text, CommentMark(0), None)
-    else:
-        token.value = token.value.rstrip("\n") + "\n" + text
 
 
 def _set_version(document: Any, version: str) -> None:

@@ -209,7 +209,7 @@ def import_source(path: Path, options: ImportOptions, root: Path, project: Proje
 def prepare(path: Path, options: ImportOptions, root: Path, project: Project) -> ImportResult:
     """One source read, assembled, written as YAML in memory and validated; nothing on disk.
     UsageError when it cannot be read."""
-    data = _read(path)
+    data = read_source(path)
     shown = display_path(path)
     fmt = options.from_format or detect(data, path.name)
     document, extra = read_document(data, fmt, shown)
@@ -248,7 +248,7 @@ def write(result: ImportResult) -> ImportResult:
     return replace(result, written=True)
 
 
-def _read(path: Path) -> bytes:
+def read_source(path: Path) -> bytes:
     try:
         data = read_limited(path, MAX_SOURCE_SIZE)
     except UnsafeInputError as error:

@@ -81,6 +81,8 @@ def write_brief_docx(brief: Brief, document: Document) -> bytes:
 class BriefDocxWriter(DocxWriter):
     """The brief in Word: the policy writer's machinery with the brief as its body."""
 
+    content_marks = False
+
     def __init__(self, brief: Brief, document: Document) -> None:
         super().__init__(document)
         self.brief = brief

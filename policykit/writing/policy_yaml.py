@@ -41,11 +41,13 @@ def write_policy_yaml(policy: Policy, schema: str = "../schema") -> str:
     yaml.width = 100
     out = io.StringIO()
     out.write(MODELINE.format(schema=schema) + "\n")
-    yaml.dump(_document(policy), out)
+    yaml.dump(policy_data(policy), out)
     return out.getvalue()
 
 
-def _document(policy: Policy) -> dict[str, Any]:
+def policy_data(policy: Policy) -> dict[str, Any]:
+    """The policy as the plain data of its file (prose as canonical CommonMark), in one form
+    whatever form its file took: what `import --update` compares and merges."""
     data: dict[str, Any] = {"format": policy.format, "id": policy.id, "title": policy.title}
     _put(data, "organisation", policy.organisation)
     data["language"] = policy.language

@@ -85,7 +85,7 @@ def write_redline_docx(
     `author` at `date`, and with `changes`, each change and why as a comment on the heading
     of its section (on the title for the metadata). The same input always gives the same
     bytes."""
-    redline = _Redline(new, write_docx(old), author, date)
+    redline = _Redline(new, write_docx(old, content_marks=False), author, date)
     redline.reasons = _comments(changes, old, new) if changes is not None else {}
     return redline.write()
 
@@ -403,6 +403,8 @@ def _same_identity(old: Unit, new: Unit) -> bool:
 
 
 class _Redline(DocxWriter):
+    content_marks = False
+
     def __init__(self, document: Document, old_docx: bytes, author: str, date: dt.datetime):
         super().__init__(document)
         self.old_docx = old_docx

@@ -43,6 +43,7 @@ from policykit.writing.docx.ooxml import (
     XML_NS,
     append_text,
     bookmark_name,
+    content_mark,
     field_char,
     strip_rsids,
     w,
@@ -97,9 +98,15 @@ PLAIN = RunFormat()
 BOLD = RunFormat(bold=True)
 
 
-def write_docx(document: Document) -> bytes:
+def write_docx(document: Document, *, content_marks: bool = True) -> bytes:
     """The policy as a .docx file. The same document always gives the same bytes."""
-    return DocxWriter(document).write()
+    writer = DocxWriter(document)
+    writer.content_marks = content_marks
+    return writer.write()
+
+
+#: Content bookmarks' ids start here, above any heading's or tracked change's.
+CONTENT_MARK_IDS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +134,17 @@ class DocxWriter:
     and the footer, by `text`.
     """
 
+    #: A point bookmark opens every goal, term, prose paragraph and evaluation line, so that
+    #: `import --update` finds each paragraph of an edited copy. The redline and the brief,
+    #: which are not read back, leave them out.
+    content_marks = True
+
     def __init__(self, document: Document) -> None:
         self.document = document
         self.locale = document.locale
         self.bookmark_count = 0
+        self.content_mark_count = 0
+        self._marking = False
         #: Word cannot link to another policy's file: it names the policy instead.
         self.links = document.policy_links("")
 
@@ -197,6 +211,10 @@ class DocxWriter:
             w("numId", number, val=str(numbering[0]))
         if indent is not None:
             w("ind", properties, left=str(indent))
+        if self._marking and into is None:
+            self._marking = False
+            self.point_bookmark(p, self.content_mark_count)
+            self.content_mark_count += 1
         if into is not None:
             into.append(p)
         else:
@@ -372,6 +390,18 @@ class DocxWriter:
         self.text(p, text)
         w("bookmarkEnd", p, id=mark)
 
+    def mark_next(self) -> None:
+        """Open the next body paragraph with a content bookmark (see `content_marks`)."""
+        self._marking = self.content_marks
+
+    def point_bookmark(self, p: BaseOxmlElement, number: int) -> None:
+        """The `number`th content bookmark, empty, at the start of `p`: Word and LibreOffice
+        keep it with the paragraph's first word, through edits and re-saves. Its id is
+        counted apart from the headings' (`CONTENT_MARK_IDS`), which keep theirs."""
+        mark = str(CONTENT_MARK_IDS + number)
+        w("bookmarkStart", p, id=mark, name=content_mark(number))
+        w("bookmarkEnd", p, id=mark)
+
     def goals(self, goals: Goals) -> None:
         if goals.intro:
             self.prose(goals.intro)
@@ -386,6 +416,7 @@ class DocxWriter:
             self.prose(group.intro)
         num = self.numbering.bullet_list()
         for item in group.items:
+            self.mark_next()
             self.list_item(item.text.blocks, num, 0)
             if item.indicator:
                 p = self.continuation(0)
@@ -397,6 +428,7 @@ class DocxWriter:
         if definitions.intro:
             self.prose(definitions.intro)
         for definition in definitions.terms:
+            self.mark_next()
             self.text(self.paragraph("Definition Term"), definition.term, BOLD)
             self.prose(definition.text)
 
@@ -404,6 +436,7 @@ class DocxWriter:
         """The rule, then how often, how and by whom, as labelled lines."""
         self.prose(evaluation.rule)
         for label, value in evaluation_facts(evaluation, self.locale):
+            self.mark_next()
             self.labelled("Policy Facts", label, value)
 
     def closing(self) -> None:
@@ -471,7 +504,9 @@ class DocxWriter:
 
     def prose(self, prose: Prose) -> None:
         for block in prose.blocks:
+            self.mark_next()
             self.block(block, level=-1)
+        self._marking = False
 
     def block(self, block: Block, level: int, *, quote: bool = False) -> None:
         """A block inside a list item at `level`, or outside any list at level -1."""

@@ -52,6 +52,12 @@ def get(element: BaseOxmlElement, name: str, default: str = "") -> str:
     return str(element.get(f"{{{W_NS}}}{name}", default))
 
 
+def content_mark(number: int) -> str:
+    """The name of the `number`th content bookmark of an export (`_pk_c0`, `_pk_c1`…): hidden
+    like a heading's, and apart from every heading's name, which is `_pk_` and a word."""
+    return f"_pk_c{number}"
+
+
 def bookmark_name(anchor: str) -> str:
     """A Word bookmark name for an anchor: letters, digits and underscores, at most 40
     characters. The leading underscore hides it in Word's bookmark list, like Word's _Toc."""
