@@ -108,19 +108,7 @@ class Editor:
         if not self.tracked:
             p.getparent().remove(p)
             return
-        for run in list(p.iter(w("r"))):
-            if any(a.tag == w("del") for a in run.iterancestors()):
-                continue
-            wrapper = self._change("del")
-            run.addprevious(wrapper)
-            wrapper.append(run)
-            for t in run.iter(w("t")):
-                t.tag = w("delText")
-        ppr = p.find(w("pPr"))
-        rpr = ppr.find(w("rPr"))
-        if rpr is None:
-            rpr = etree.SubElement(ppr, w("rPr"))
-        rpr.append(self._change("del"))
+        self._wrap(p, "del")
 
     def delete_section(self, heading: str) -> None:
         for p in self.section(heading):
@@ -167,12 +155,38 @@ class Editor:
         return out
 
     def move_section(self, heading: str, before: str) -> None:
-        """Cut a section whole and paste it before another heading (untracked: Word
-        tracks a move as a deletion and an insertion elsewhere)."""
+        """Cut a section whole and paste it before another heading. Tracked, as Word tracks
+        a move: the text stays where it was inside `w:moveFrom`, and its copy, with the
+        bookmarks, stands at the new place inside `w:moveTo`."""
         moving = self.section(heading)
         target = self.find(before)
         for element in moving:
-            target.addprevious(element)
+            if not self.tracked:
+                target.addprevious(element)
+                continue
+            moved = copy.deepcopy(element)
+            for mark in element.iter(w("bookmarkStart"), w("bookmarkEnd")):
+                mark.getparent().remove(mark)
+            self._wrap(element, "moveFrom")
+            self._wrap(moved, "moveTo")
+            target.addprevious(moved)
+
+    def _wrap(self, p: Any, kind: str) -> None:
+        """Every run of `p`, and its mark, inside one tracked change of `kind`."""
+        for run in list(p.iter(w("r"))):
+            if any(a.tag in (w("del"), w("moveFrom")) for a in run.iterancestors()):
+                continue  # deleted already
+            wrapper = self._change(kind)
+            run.addprevious(wrapper)
+            wrapper.append(run)
+            if kind in ("del", "moveFrom"):
+                for t in run.iter(w("t")):
+                    t.tag = w("delText")
+        ppr = p.find(w("pPr"))
+        rpr = ppr.find(w("rPr"))
+        if rpr is None:
+            rpr = etree.SubElement(ppr, w("rPr"))
+        rpr.append(self._change(kind))
 
     def comment(self, start: str, text: str, author: str = "Bo Jensen") -> None:
         p = self.find(start)

@@ -144,7 +144,7 @@ class Revision:
     """A tracked change in a Word file: what was inserted or deleted, by whom and when, in
     which paragraph of the source. Import reads the accepted view; this says what that took."""
 
-    kind: str  # "inserted", "deleted", or "paragraph joined" (a deleted paragraph mark)
+    kind: str  # "inserted", "deleted", "paragraph joined" or "paragraph added" (its mark)
     author: str
     date: str
     text: str

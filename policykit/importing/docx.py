@@ -382,12 +382,11 @@ class _Body:
         """The paragraph's tracked changes and the comments anchored in it."""
         for change in p.iter(f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo"):
             kind = change.tag.removeprefix(W)
-            if (
-                kind == "del"
-                and change.getparent() is not None
-                and change.getparent().tag == f"{W}rPr"
-            ):
+            mark = change.getparent() is not None and change.getparent().tag == f"{W}rPr"
+            if mark and kind == "del":
                 kind = "paragraph joined"  # the paragraph mark deleted: joined with the next
+            elif mark and kind == "ins":
+                kind = "paragraph added"  # a new paragraph mark: the paragraph is new
             texts = change.iter(f"{W}t", f"{W}delText")
             words = "".join(t.text or "" for t in texts)
             label = {"ins": "inserted", "del": "deleted", "moveFrom": "moved away",

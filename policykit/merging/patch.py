@@ -89,8 +89,8 @@ def _staying(pairs: list[Any]) -> set[int]:
     """The old indexes of the longest run of kept items still in order: those that stay."""
     from policykit.comparing.bounds import longest_rising
 
-    order = [(p.old_index, j) for j, p in enumerate(pairs) if p.old_index is not None]
-    return {i for i, _ in longest_rising(sorted(order, key=lambda pair: pair[1]))}
+    order = sorted((p.old_index, j) for j, p in enumerate(pairs) if p.old_index is not None)
+    return {i for i, _ in longest_rising(order)}
 
 
 def _remove_item(node: Any, index: int) -> None:
@@ -124,8 +124,22 @@ def _insert_key(node: Any, key: str, value: Any, after: str | None) -> None:
         node.insert(0 if after is None else len(keys), key, value)
         return
     follows = take_trailing(node, after)
+    stays, moves = _own_lines(follows, getattr(node.lc, "col", 0) or 0)
+    give_trailing(node, after, stays)
     node.insert(keys.index(after) + 1, key, value)
-    give_trailing(node, key, follows)
+    give_trailing(node, key, moves)
+
+
+def _own_lines(text: str | None, column: int) -> tuple[str | None, str | None]:
+    """Comment lines after a key's value, split: those indented under it (about it) and the
+    rest (about what follows)."""
+    if text is None:
+        return None, None
+    lines = text.splitlines(keepends=True)
+    cut = 0
+    while cut < len(lines) and (len(lines[cut]) - len(lines[cut].lstrip(" "))) > column:
+        cut += 1
+    return "".join(lines[:cut]) or None, "".join(lines[cut:]) or None
 
 
 # --- values ----------------------------------------------------------------------------------
