@@ -39,6 +39,7 @@ class Editor:
         self.tracked = tracked
         self.ids = 9000
         self.comments: list[tuple[str, str, str]] = []  # (id, author, text)
+        self.images: list[str] = []
 
     def _change(self, kind: str) -> Any:
         self.ids += 1
@@ -198,9 +199,9 @@ class Editor:
         self.comments.append((ident, author, text))
 
     def image(self, start: str) -> None:
-        """An inline picture, as a minimal `w:drawing`, in the paragraph's first run."""
-        run = self.find(start).find(w("r"))
-        etree.SubElement(run, w("drawing"))
+        """A picture at the end of the paragraph, inserted by python-docx as Word inserts
+        one (a `w:drawing` with its image part), once the other edits are made."""
+        self.images.append(start)
 
 
 def _in_contents(p: Any) -> bool:
@@ -237,6 +238,24 @@ def edited(docx: bytes, edits: Edits, *, tracked: bool) -> bytes:
             target.writestr(name, data)
         if editor.comments:
             target.writestr("word/comments.xml", _comments(editor.comments))
+    return _with_images(out.getvalue(), editor.images)
+
+
+def _with_images(docx: bytes, paragraphs: list[str]) -> bytes:
+    if not paragraphs:
+        return docx
+    import docx as python_docx
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(picture, "PNG")
+    document = python_docx.Document(io.BytesIO(docx))
+    for start in paragraphs:
+        (paragraph,) = [p for p in document.paragraphs if p.text.startswith(start)]
+        picture.seek(0)
+        paragraph.add_run().add_picture(picture)
+    out = io.BytesIO()
+    document.save(out)
     return out.getvalue()
 
 

@@ -170,10 +170,10 @@ def _result(result: ImportResult) -> dict[str, object]:
 
 def revision_line(change: Revision, path: str, unit: str) -> str:
     """A tracked change in one line: where, at which YAML path, what, by whom and when."""
+    words = f" “{_shown(_cut(change.text, 60))}”" if change.text else ""
     return (
-        f"{unit} {change.where:<5} {_shown(path or '-')}: {change.kind} "
-        f"“{_shown(_cut(change.text, 60))}” by {_shown(change.author or '?')}"
-        + (f" on {change.date}" if change.date else "")
+        f"{unit} {change.where:<5} {_shown(path or '-')}: {change.kind}{words} "
+        f"by {_shown(change.author or '?')}" + (f" on {change.date}" if change.date else "")
     )
 
 

@@ -70,6 +70,9 @@ class Placement:
     reason: str
     #: Its place in the YAML: the part's name, or `sections[ID]`.
     path: str = ""
+    #: The part policykit's own export marks it as, when it is not placed there because its
+    #: content no longer fits (a goals section whose lists are gone).
+    misfit: str | None = None
 
     @property
     def by_keyword(self) -> bool:
@@ -94,6 +97,8 @@ class Imported:
     comments: tuple[Comment, ...] = ()
     #: What policykit's own labels said, as read (`exports.recognise`).
     facts: Facts = field(default_factory=Facts)
+    #: policykit's content bookmarks, by paragraph (`Document.marks`).
+    marks: dict[int, str] = field(default_factory=dict)
 
     def path_at(self, where: int) -> str:
         """The YAML path of the section a place in the source lies in ("" before them)."""
@@ -193,6 +198,7 @@ def assemble(document: Document, options: Options) -> Imported:
     return Imported(
         policy, doc.format, doc.unit, tuple(placements), doc.dropped, adoption,
         tuple(partial), interval, read, doc.notes, doc.revisions, doc.comments, doc.facts,
+        doc.marks,
     )  # fmt: skip
 
 
@@ -320,12 +326,16 @@ class _Mapper:
             self.order.append(part)
         else:
             if part is not None:
-                reason = f"{reason}, {_misfit(part)}; kept as a free section"
+                reason = f"{reason}, {misfit_reason(part)}; kept as a free section"
             part = None
             self.free.append(self.builder.section(section, self._section_id(section)))
             self.order.append(self.free[-1].id or "")
         path = part or f"sections[{self.free[-1].id}]"
-        self.placements.append(Placement(section.text, section.heading.where, part, reason, path))
+        hinted = self.hints.get(section.heading.text)
+        misfit = hinted if hinted in PART_NAMES and part != hinted else None
+        self.placements.append(
+            Placement(section.text, section.heading.where, part, reason, path, misfit)
+        )
 
     def _section_id(self, section: _Section) -> str:
         """The id policykit's own export marks the section with, else one from its heading."""
@@ -412,7 +422,7 @@ def _default_headings(part: str) -> set[str]:
     return {locale(language).labels[part].casefold() for language in available_languages()}
 
 
-def _misfit(part: str) -> str:
+def misfit_reason(part: str) -> str:
     return {
         "goals": "but its text is not an introduction and lists",
         "definitions": "but it holds no terms, in bold or before a colon",
@@ -583,8 +593,9 @@ class _Builder:
         items = []
         for item in block.items:
             runs, indicator = _indicator(item.runs)
-            text = m.Prose(plain(runs), (m.Paragraph(self.inlines(runs, span), span),), span)
-            items.append(m.GoalItem(None, text, indicator, span))
+            at = self.span(item.where) if item.where else span
+            text = m.Prose(plain(runs), (m.Paragraph(self.inlines(runs, at), at),), at)
+            items.append(m.GoalItem(None, text, indicator, at))
         return m.GoalGroup(None, title, None, tuple(items), span)
 
     def definitions(

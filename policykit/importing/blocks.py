@@ -64,6 +64,8 @@ class Item:
 
     runs: Runs
     depth: int = 0
+    #: Where it starts in the source (0: where its list does).
+    where: int = 0
 
     @property
     def text(self) -> str:
@@ -184,6 +186,8 @@ class Document:
     #: A Word file's tracked changes (accepted in `blocks`) and its comments.
     revisions: tuple[Revision, ...] = ()
     comments: tuple[Comment, ...] = ()
+    #: policykit's content bookmarks (`_pk_c7`), by the place of the paragraph each opens.
+    marks: dict[int, str] = field(default_factory=dict)
 
     def without(self, kept: list[Block], dropped: list[Dropped]) -> Document:
         return replace(self, blocks=tuple(kept), dropped=(*self.dropped, *dropped))

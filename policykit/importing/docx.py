@@ -74,7 +74,8 @@ def read_docx(data: bytes, name: str) -> tuple[Document, dict[str, Any]]:
     comments = _comments(_xml(package, "word/comments.xml", name), reader.commented)
     document_read = Document(
         "docx", tuple(reader.finish()), tuple(reader.dropped), unit="paragraph",
-        notes=tuple(reader.notes), hints=reader.hints, revisions=tuple(reader.revisions),
+        notes=tuple(reader.notes), hints=reader.hints, marks=reader.marks,
+        revisions=tuple(reader.revisions),
         comments=comments,
     )  # fmt: skip
     extra = _properties(_xml(package, "docProps/core.xml", name))
@@ -279,6 +280,7 @@ class _Body:
         self.dropped: list[Dropped] = []
         self.notes: list[str] = []
         self.hints: dict[str, str] = {}
+        self.marks: dict[int, str] = {}
         self.count = 0
         self.items: list[tuple[Item, bool, int, int]] = []  # (item, ordered, start, where)
         #: The index in `blocks` of the last paragraph in a caption style.
@@ -309,6 +311,10 @@ class _Body:
     def paragraph(self, p: Any) -> None:
         self.count += 1
         self.review(p)
+        for bookmark in p.iter(f"{W}bookmarkStart"):
+            name = bookmark.get(f"{W}name") or ""
+            if _CONTENT_MARK.fullmatch(name):
+                self.marks.setdefault(self.count, name)
         ppr = p.find(f"{W}pPr")
         style = _val(ppr.find(f"{W}pStyle")) if ppr is not None else None
         runs = self.runs(p)
@@ -341,7 +347,7 @@ class _Body:
             # A list paragraph with its numbering switched off: more of the item above
             # (the Word export's "Indikator: …" line under a goal).
             item, ordered, start, where = self.items[-1]
-            joined = Item((*item.runs, Run(" "), *runs), item.depth)
+            joined = Item((*item.runs, Run(" "), *runs), item.depth, item.where)
             self.items[-1] = (joined, ordered, start, where)
             return
         numbering = (_numpr(ppr) if ppr is not None else None) or self.styles.numbering(style)
@@ -352,7 +358,8 @@ class _Body:
         if numbering is not None:
             fmt, start = self.numbering.level(*numbering) or ("bullet", 1)
             if fmt != "none":
-                self.items.append((Item(runs, numbering[1]), fmt != "bullet", start, self.count))
+                item = Item(runs, numbering[1], self.count)
+                self.items.append((item, fmt != "bullet", start, self.count))
                 return
         bold = all(run.bold for run in runs if run.text.strip())
         typed = _TYPED.match(text)
@@ -360,7 +367,8 @@ class _Body:
             marker = typed.group(1)
             ordered = marker[0].isdigit()
             start = int(marker.rstrip(".)")) if ordered else 1
-            self.items.append((Item(_strip_marker(runs), 0), ordered, start, self.count))
+            item = Item(_strip_marker(runs), 0, self.count)
+            self.items.append((item, ordered, start, self.count))
             return
         self.flush()
         style_name = self.styles.name(style).casefold()
@@ -516,6 +524,10 @@ def _on(rpr: Any, name: str) -> bool:
         return False
     element = rpr.find(f"{W}{name}")
     return element is not None and _val(element) not in ("0", "false", "off")
+
+
+#: The export's content bookmarks (`writing.docx.ooxml.content_mark`).
+_CONTENT_MARK = re.compile(r"_pk_c\d+")
 
 
 def _hint(bookmark: str) -> str | None:

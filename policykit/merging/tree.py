@@ -42,6 +42,24 @@ class Log:
     by_text: list[str] = field(default_factory=list)
 
 
+#: The key under which an item of an export read back carries the content bookmark its
+#: paragraph opens with (`_pk_c7`): what matches it first, and never part of the result.
+MARK = "~mark"
+
+
+def _marked(name: str) -> Key:
+    """An item's bookmark, else its `name` (its id)."""
+    return lambda item: (item.get(MARK) or item.get(name)) if isinstance(item, dict) else None
+
+
+def without_marks(value: Data) -> Data:
+    if isinstance(value, dict):
+        return {k: without_marks(v) for k, v in value.items() if k != MARK}
+    if isinstance(value, list):
+        return [without_marks(v) for v in value]
+    return value
+
+
 def _text(*names: str) -> Key:
     def key(item: Data) -> str | None:
         if not isinstance(item, dict):
@@ -58,9 +76,9 @@ def _get(name: str) -> Key:
 #: How the items of each list of parts are told apart: (id, title, text), by the list's key.
 _IDENTITY: dict[str, tuple[Key, Key | None, Key]] = {
     "groups": (_get("id"), _get("title"), _text("title", "intro")),
-    "terms": (_get("id"), _get("term"), _text("definition")),
+    "terms": (_marked("id"), _get("term"), _text("definition")),
     "sections": (_get("id"), _get("heading"), _text("heading", "text")),
-    "items": (_get("id"), _get("title"), _text("title", "text", "indicator")),
+    "items": (_marked("id"), _get("title"), _text("title", "text", "indicator")),
     "related": (_get("url"), _get("title"), _text("title")),
 }
 
@@ -113,28 +131,30 @@ def word_edits(base: Data, shown: Data, edited: Data, path: str, log: Log) -> Da
             if pair.new is None:
                 continue  # removed in Word
             if pair.old is None:
-                out.append(pair.new)  # added in Word
+                out.append(without_marks(pair.new))  # added in Word
             else:
                 assert pair.old_index is not None
                 at = item_path(path, pair.old_index, bases[pair.old_index])
                 out.append(word_edits(bases[pair.old_index], pair.old, pair.new, at, log))
         return out
-    return edited
+    return without_marks(edited)
 
 
 def _edited_mapping(
     base: dict[str, Data], shown: dict[str, Data], edited: dict[str, Data], path: str, log: Log
 ) -> dict[str, Data]:
     out: dict[str, Data] = {}
-    for key in [*base, *(k for k in edited if k not in base)]:
+    for key in [*base, *(k for k in edited if k not in base and k != MARK)]:
         at = f"{path}.{key}" if path else key
         if key in shown and key not in edited:
             continue  # deleted in Word
         if key in edited and key not in shown:
-            out[key] = edited[key]
+            out[key] = without_marks(edited[key])
         elif key in edited:
             if key in base or shown[key] != edited[key]:
-                out[key] = word_edits(base.get(key), shown[key], edited[key], at, log)
+                out[key] = without_marks(
+                    word_edits(base.get(key), shown[key], edited[key], at, log)
+                )
         else:
             out[key] = base[key]  # what the export does not show
     return out

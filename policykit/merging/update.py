@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policykit.importing.assemble import Imported
+from policykit.importing.assemble import Imported, misfit_reason
 from policykit.importing.blocks import Comment, Revision
 from policykit.importing.exports import interval_of
 from policykit.importing.metadata import find_interval
-from policykit.merging.tree import Conflict, Data, Log, merge3, word_edits
+from policykit.merging.tree import MARK, Conflict, Data, Log, Unmapped, merge3, word_edits
 from policykit.model.policy import Policy
 from policykit.writing.policy_yaml import policy_data
 
@@ -31,17 +31,29 @@ from policykit.writing.policy_yaml import policy_data
 CONTENT = ("title", "purpose", "goals", "definitions", "principles", "evaluation", "sections",
            "order")  # fmt: skip
 
-#: What it shows but does not change, and why.
-_SET_ELSEWHERE = {
-    "version": "the version is set by `policykit adopt`, not by the Word file",
-    "status": "the status is set by `policykit adopt`, not by the Word file",
+_BY_ADOPT = "is set by `policykit adopt`, not by the Word file"
+_IN_YAML = "comes from the YAML; change it there"
+
+#: The title page's facts, by the label's field (`importing.exports.FIELDS`): shown, never
+#: taken from the Word file.
+_TITLE_PAGE = {
+    "version": f"the version {_BY_ADOPT}",
+    "status": f"the status {_BY_ADOPT}",
+    "case_reference": f"the case reference {_BY_ADOPT}",
+    "owner": f"the owner on the title page {_IN_YAML}",
+    "department": f"the department on the title page {_IN_YAML}",
+    "case_number": f"the case number on the title page {_IN_YAML}",
+    "kle": f"the KLE number on the title page {_IN_YAML}",
+}
+
+#: The rest of what the Word file shows but does not change, by the policy's field.
+_ELSEWHERE = {
     "adoptions": "adoptions are recorded by `policykit adopt`, not by the Word file",
     "repeal": "a repeal is recorded by `policykit repeal`, not by the Word file",
-    "owner": "the title page's facts come from the YAML; change the owner there",
-    "organisation": "the title page's facts come from the YAML; change the organisation there",
-    "related": "the related documents come from the YAML's `related:`; change them there",
-    "legal_basis": "the legal basis comes from the YAML's `legal_basis:`; change it there",
-    "contact": "the contact comes from the YAML and the project file; change it there",
+    "organisation": f"the organisation {_IN_YAML}",
+    "related": f"the list of related documents {_IN_YAML}",
+    "legal_basis": f"the legal basis {_IN_YAML}",
+    "contact": f"the contact {_IN_YAML} or in the project file",
 }
 
 
@@ -73,10 +85,16 @@ def update(base: Policy, yaml: Policy, shown: Imported, edited: Imported) -> Upd
     """The YAML's data with the Word file's edits. `shown` is the export of `base` read back,
     `edited` the returned file read back. Raises `tree.Unmapped` when the export does not read
     back item for item (a policy the Word round trip cannot carry)."""
+    for placement in edited.placements:
+        if placement.misfit is not None:
+            raise Unmapped(
+                f"the section “{placement.heading}” is the {placement.misfit} part, "
+                f"{misfit_reason(placement.misfit)}"
+            )
     base_data, yaml_data = policy_data(base), policy_data(yaml)
-    shown_data, edited_data = policy_data(shown.policy), policy_data(edited.policy)
+    shown_data, edited_data = _marked_data(shown), _marked_data(edited)
     result = Update(dict(yaml_data))
-    _facts(shown_data, edited_data, result)
+    _facts(shown, edited, shown_data, edited_data, result)
     _interval(shown, edited, shown_data, edited_data, result)
     _unheld(shown, edited, result)
     log = Log()
@@ -86,20 +104,73 @@ def update(base: Policy, yaml: Policy, shown: Imported, edited: Imported) -> Upd
     if yaml.format < 2 and ("sections" in merged or "order" in merged):
         result.data["format"] = 2  # free sections and their order are format 2's
     result.conflicts, result.check = log.conflicts, sorted(set(log.by_text))
-    result.revisions = [(edited.path_at(r.where), r) for r in edited.revisions]
-    result.comments = [(edited.path_at(c.where), c) for c in edited.comments]
+    result.revisions = [(place(edited, r.where), r) for r in edited.revisions]
+    result.comments = [(place(edited, c.where), c) for c in edited.comments]
     return result
+
+
+def place(imported: Imported, where: int) -> str:
+    """The YAML path of what a paragraph of the returned file shows: a goal
+    (`goals.groups[1].items[4]`), a term and its definition (`definitions.terms[2]`), else
+    the section it is in (`principles[dialog]`)."""
+    policy, section = imported.policy, imported.path_at(where)
+    if section == "goals":
+        for g, group in enumerate(policy.goal_groups, start=1):
+            for i, item in enumerate(group.items, start=1):
+                if item.span.line == where:
+                    untitled = len(policy.goal_groups) == 1 and group.title is None
+                    return f"goals.items[{i}]" if untitled else f"goals.groups[{g}].items[{i}]"
+    if section == "definitions":
+        before = [n for n, term in enumerate(policy.terms, start=1) if term.span.line <= where]
+        if before:
+            return f"definitions.terms[{before[-1]}]"
+    return section
+
+
+def _marked_data(imported: Imported) -> dict[str, Data]:
+    """The data of a policy read back from Word, each goal and term with the content
+    bookmark its paragraph opens with (`tree.MARK`), which matches it first."""
+    data = policy_data(imported.policy)
+    policy, marks = imported.policy, imported.marks
+    goals = data.get("goals")
+    if policy.goals is not None and isinstance(goals, dict):
+        lists = [goals["items"]] if "items" in goals else [g["items"] for g in goals["groups"]]
+        for entries, group in zip(lists, policy.goals.groups, strict=True):
+            for entry, item in zip(entries, group.items, strict=True):
+                _mark(entry, marks.get(item.span.line))
+    definitions = data.get("definitions")
+    if policy.definitions is not None and isinstance(definitions, dict):
+        for entry, term in zip(definitions["terms"], policy.definitions.terms, strict=True):
+            _mark(entry, marks.get(term.span.line))
+    return data
+
+
+def _mark(entry: dict[str, Data], mark: str | None) -> None:
+    if mark is not None:
+        entry[MARK] = mark
 
 
 def _content(data: dict[str, Data]) -> dict[str, Data]:
     return {key: data[key] for key in CONTENT if key in data}
 
 
-def _facts(shown: dict[str, Data], edited: dict[str, Data], result: Update) -> None:
-    for key, reason in _SET_ELSEWHERE.items():
-        if shown.get(key) != edited.get(key):
+def _facts(
+    shown: Imported,
+    edited: Imported,
+    shown_data: dict[str, Data],
+    edited_data: dict[str, Data],
+    result: Update,
+) -> None:
+    before, after = shown.facts.values, edited.facts.values
+    for key, reason in _TITLE_PAGE.items():
+        if before.get(key) != after.get(key):
             result.not_applied.append(
-                NotApplied(key, reason, _said(edited.get(key)), _said(shown.get(key)))
+                NotApplied(key, reason, after.get(key, ""), before.get(key, ""))
+            )
+    for key, reason in _ELSEWHERE.items():
+        if shown_data.get(key) != edited_data.get(key):
+            result.not_applied.append(
+                NotApplied(key, reason, _said(edited_data.get(key)), _said(shown_data.get(key)))
             )
 
 

@@ -83,8 +83,9 @@ def update_from_word(
         result = update(base_policy, current, shown_back, edited)
     except Unmapped as error:
         raise UpdateError(
-            f"{shown}: its Word export does not read back part for part ({error})",
-            hint="report this to policykit's developers, with the policy file",
+            f"{display_path(docx_path)} cannot be read into {shown}: {error}",
+            hint="nothing was written; edit the Word file so that each part keeps its shape "
+            "(goals in lists, terms before their definitions), or make the change in the YAML",
         ) from None
     text = _patched(data, current, result)
     after = _checked(SourceFile(shown, text.encode("utf-8"), draft), project)
