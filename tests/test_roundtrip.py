@@ -45,8 +45,9 @@ def committee(e: Editor) -> None:
 
 
 def harder(e: Editor) -> None:
-    """A section moved whole, a new section with no bookmark, a goal pasted as a plain
-    paragraph with a typed bullet, the evaluation's responsible changed, a term deleted."""
+    """A section moved whole, a new section with no bookmark and a new principle after the
+    last, a goal pasted as a plain paragraph with a typed bullet, the evaluation's
+    responsible changed, a term deleted."""
     e.move_section("6. Tillid i kommunikation", "4. Ansvarlighed i kommunikation")
     e.insert_after("Ansvarlig for evaluering", "8. Kontakt og spørgsmål", style="Heading1")
     e.insert_after("8. Kontakt og spørgsmål",
@@ -55,6 +56,8 @@ def harder(e: Editor) -> None:
     e.insert_after("at sikre et ensartet", "• at alle medarbejdere kender politikken",
                    style="Normal")  # fmt: skip
     e.replace("Ansvarlig for evaluering", "Byrådet", "Direktionen")
+    e.insert_after("De samme overvejelser skal", "Åbenhed i kommunikation", style="Heading1")
+    e.insert_after("Åbenhed i kommunikation", "Vi er åbne om vores beslutninger.", style="Normal")
     for start in ("god kommunikation og markedsføring", "Vi definerer god kommunikation",
                   "hvem er modtageren", "hvilken situation foregår",
                   "Dette betyder, at det er modtageren"):  # fmt: skip

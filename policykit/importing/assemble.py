@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -293,8 +293,16 @@ def _units(sections: list[_Section], hints: dict[str, str]) -> list[_Section | l
     """The sections in order, with a run that policykit's own export marks as principles
     (`principle-ID`) as one unit: the principles part, which stands where they stood."""
     units: list[_Section | list[_Section]] = []
-    for section in sections:
-        if hints.get(section.heading.text, "").startswith("principle-"):
+    marks = [hints.get(section.heading.text) for section in sections]
+    free = any((m or "").startswith("section") for m in marks)
+    for index, section in enumerate(sections):
+        mark = marks[index] or ""
+        in_run = bool(units) and isinstance(units[-1], list)
+        # A heading with no mark after a principle (added in Word) is one too: if another
+        # principle follows, or if the policy has no free sections to be one of.
+        after = _next_marked(marks, index)
+        added = not mark and in_run and (after.startswith("principle-") or not free)
+        if mark.startswith("principle-") or added:
             if units and isinstance(units[-1], list):
                 units[-1].append(section)
                 continue
@@ -302,6 +310,11 @@ def _units(sections: list[_Section], hints: dict[str, str]) -> list[_Section | l
         else:
             units.append(section)
     return units
+
+
+def _next_marked(marks: list[str | None], index: int) -> str:
+    """The next mark after `index`, or ""."""
+    return next((m for m in marks[index + 1 :] if m), "")
 
 
 class _Mapper:
@@ -346,24 +359,33 @@ class _Mapper:
         return _unique_id(section.text, self.free)
 
     def principles(self, sections: list[_Section]) -> None:
-        """Sections the export marks as principles: one principle each."""
-        if "principles" in self.parts:
-            for section in sections:
-                self.section(section)
-            return
-        items = []
+        """Sections the export marks as principles (and any added among them): one
+        principle each. A second run of them, after another part, joins the first."""
+        earlier = self.parts.get("principles")
+        items = list(earlier.items) if isinstance(earlier, m.Principles) else []
         for section in sections:
             text = self.builder.prose(_all_blocks(section))
-            ident = self.hints[section.heading.text].removeprefix("principle-")
+            hinted = self.hints.get(section.heading.text, "")
+            taken = {item.id for item in items}
+            ident = (
+                hinted.removeprefix("principle-")
+                if hinted
+                else _unique(slug(section.text) or "principle", taken)
+            )
             if text is None:
                 text = m.Prose("", (), self.builder.span(section.heading.where))
             items.append(
                 m.Principle(ident, section.text, text, self.builder.span(section.heading.where))
             )
             reason = f"policykit's own export marks it principle {ident}"
+            if not hinted:
+                reason = "a heading added among the principles policykit's export marks"
             path = f"principles[{ident}]"
             place = Placement(section.text, section.heading.where, "principles", reason, path)
             self.placements.append(place)
+        if isinstance(earlier, m.Principles):
+            self.parts["principles"] = replace(earlier, items=tuple(items))
+            return
         span = self.builder.span(sections[0].heading.where)
         self.parts["principles"] = m.Principles(None, None, tuple(items), span)
         self.order.append("principles")
@@ -437,6 +459,13 @@ def slug(text: str) -> str:
     text = text.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return "-".join(re.findall(r"[a-z0-9]+", text))[:60].strip("-")
+
+
+def _unique(base: str, taken: Container[str | None]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 def _unique_id(heading: str, taken: Sequence[m.Section]) -> str:
