@@ -22,6 +22,15 @@ demo: $(STAMP)
 	$(BIN)/policykit review policies/
 	rm -rf .demo-import && mkdir -p .demo-import/policies && cp policykit.yaml .demo-import/
 	cd .demo-import && ../$(BIN)/policykit import ../tests/data/seed/ikast-brande-kommunikationspolitik.txt || test $$? -eq 1
+	# The Word round trip, in a scratch copy: export, a committee's tracked edits (scripted),
+	# and the file read back into the YAML, with its diff, report and a redline. Exit 1 says
+	# that something was not applied (here: the interval), which the report names.
+	rm -rf .demo-roundtrip && mkdir -p .demo-roundtrip && cp -r policykit.yaml policies .demo-roundtrip/
+	cd .demo-roundtrip && ../$(BIN)/policykit export policies/kommunikationspolitik.yaml --docx -d sent/
+	cd .demo-roundtrip && PYTHONPATH=.. ../$(BIN)/python -m tests.edit_sets committee \
+		sent/kommunikationspolitik.docx returned.docx
+	cd .demo-roundtrip && ../$(BIN)/policykit import --update policies/kommunikationspolitik.yaml \
+		returned.docx -o redline.docx || test $$? -eq 1
 
 test: $(DEV_STAMP) clients lint typecheck pytest
 
@@ -65,4 +74,4 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(STAMP) $@
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache node_modules .demo-import
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache node_modules .demo-import .demo-roundtrip

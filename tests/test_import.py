@@ -307,8 +307,8 @@ EXAMPLES = ("kommunikationspolitik", "information-security-policy", "personalepo
 #: history table, so its first adoption and its evaluation record).
 NOT_CARRIED = {
     ("personalepolitik", "md"): {"contact"},
-    ("personalepolitik", "docx"): {"contact", "sections[vores-vaerdier].text"},
-    ("personalepolitik", "pdf"): {"contact", "sections[vores-vaerdier].text"},
+    ("personalepolitik", "docx"): {"contact", "sections[vaerdier].text"},
+    ("personalepolitik", "pdf"): {"contact", "sections[vaerdier].text"},
     ("information-security-policy", "pdf"): {"adoptions[1]", "adoptions[2]",
                                              "evaluation.records[1]"},
 }  # fmt: skip

@@ -19,59 +19,12 @@ import pytest
 
 from tests.command import policykit
 from tests.conftest import ROOT
+from tests.edit_sets import committee, facts, harder
 from tests.word_edits import Editor, edited
 
 DATA = ROOT / "tests" / "data" / "roundtrip"
 SEED = "policies/kommunikationspolitik.yaml"
 EXPORT = "out/kommunikationspolitik.docx"
-
-
-def committee(e: Editor) -> None:
-    """What a committee sends back: a reworded sentence, a goal deleted and one added, a
-    paragraph added to a principle, the evaluation's sentence changed, a definition edited,
-    a heading renamed, a paragraph deleted, and a comment."""
-    e.replace("Kommunikationspolitikken beskriver", "retningslinier", "retningslinjer")
-    e.delete("at skabe bredt kendskab")
-    e.insert_after("Derfor opfatter vi kommunikation",
-                   "Vi svarer på henvendelser inden for fem arbejdsdage.")  # fmt: skip
-    e.insert_after("at borgeren i alle sine henvendelser", "at borgeren kan klare sine sager digitalt")
-    e.replace("Det betyder, at Kommunikationspolitikken",
-              "som minimum en gang i hver politiskvalgperiode", "hvert andet år")  # fmt: skip
-    e.replace("Kommunikation er således", 'end "information".',
-              'end "information". Det gælder også sociale medier.')  # fmt: skip
-    e.replace("6. Tillid i kommunikation", "Tillid i", "Tillid og åbenhed i")
-    e.delete("I politikken er")
-    e.comment("Ikast-Brande Kommune gennemfører", "Hvem gennemfører målingerne?")
-
-
-def harder(e: Editor) -> None:
-    """A section moved whole, a new section with no bookmark and a new principle after the
-    last, a goal pasted as a plain paragraph with a typed bullet, the evaluation's
-    responsible changed, a term deleted."""
-    e.move_section("6. Tillid i kommunikation", "4. Ansvarlighed i kommunikation")
-    e.insert_after("Ansvarlig for evaluering", "8. Kontakt og spørgsmål", style="Heading1")
-    e.insert_after("8. Kontakt og spørgsmål",
-                   "Spørgsmål om politikken sendes til kommunikationsafdelingen.",
-                   style="Normal")  # fmt: skip
-    e.insert_after("at sikre et ensartet", "• at alle medarbejdere kender politikken",
-                   style="Normal")  # fmt: skip
-    e.replace("Ansvarlig for evaluering", "Byrådet", "Direktionen")
-    e.insert_after("De samme overvejelser skal", "Åbenhed i kommunikation", style="Heading1")
-    e.insert_after("Åbenhed i kommunikation", "Vi er åbne om vores beslutninger.", style="Normal")
-    for start in ("god kommunikation og markedsføring", "Vi definerer god kommunikation",
-                  "hvem er modtageren", "hvilken situation foregår",
-                  "Dette betyder, at det er modtageren"):  # fmt: skip
-        e.delete(start)
-
-
-def facts(e: Editor) -> None:
-    """Edits the YAML does not take: the title page's version and status, an entry of the
-    table of contents, and an image."""
-    e.replace("Version: 1.0", "1.0", "2.0")
-    e.replace("Status: Vedtaget", "Vedtaget", "Udkast")
-    contents = e.find("5. Dialog i kommunikation", contents=True)
-    next(contents.iter(f"{{{e.root.nsmap['w']}}}t")).text = "5. Dialog med borgerne"
-    e.image("I Ikast-Brande Kommune anser vi")
 
 
 EDITS: dict[str, tuple[Callable[[Editor], None], int]] = {
@@ -83,10 +36,12 @@ EDITS: dict[str, tuple[Callable[[Editor], None], int]] = {
 NOT_APPLIED = {
     "committee": ["evaluation.interval: the rule's sentence now states another interval"],
     "harder": [],
-    "facts": ["version: the version is set by `policykit adopt`",
-              "status: the status is set by `policykit adopt`",
-              "contents: the table of contents is made from the headings",
-              "an image, which a policy cannot hold"],  # fmt: skip
+    "facts": [
+        "version: the version is set by `policykit adopt`",
+        "status: the status is set by `policykit adopt`",
+        "contents: the table of contents is made from the headings",
+        "an image, which a policy cannot hold",
+    ],
 }
 VARIANTS = ("untracked", "tracked", "untracked, re-saved", "tracked, re-saved")
 

@@ -27,9 +27,12 @@ def w(name: str) -> str:
 
 def text_of(p: Any) -> str:
     """A paragraph's text, as it reads with every tracked change accepted."""
-    return "".join(
-        t.text or "" for t in p.iter(w("t")) if not any(a.tag == w("del") for a in t.iterancestors())
-    )
+    texts = p.iter(w("t"))
+    return "".join(t.text or "" for t in texts if w("del") not in _ancestors(t))
+
+
+def _ancestors(node: Any) -> set[str]:
+    return {a.tag for a in node.iterancestors()}
 
 
 class Editor:
@@ -43,7 +46,8 @@ class Editor:
 
     def _change(self, kind: str) -> Any:
         self.ids += 1
-        return etree.Element(w(kind), {w("id"): str(self.ids), w("author"): AUTHOR, w("date"): DATE})
+        attributes = {w("id"): str(self.ids), w("author"): AUTHOR, w("date"): DATE}
+        return etree.Element(w(kind), attributes)
 
     def find(self, start: str, *, contents: bool = False) -> Any:
         """The one paragraph of the body whose text starts with `start`: outside the table

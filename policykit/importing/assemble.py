@@ -352,10 +352,11 @@ class _Mapper:
 
     def _section_id(self, section: _Section) -> str:
         """The id policykit's own export marks the section with, else one from its heading."""
-        hinted = self.hints.get(section.heading.text, "").removeprefix("section-")
+        hinted = self.hints.get(section.heading.text, "")
+        ident = hinted.removeprefix("section-")
         taken = {s.id for s in self.free} | set(PART_NAMES)
-        if hinted and not hinted.startswith("principle-") and hinted not in taken:
-            return hinted
+        if hinted.startswith("section-") and ident and ident not in taken:
+            return ident
         return _unique_id(section.text, self.free)
 
     def principles(self, sections: list[_Section]) -> None:

@@ -48,7 +48,7 @@ def _hints(blocks: list[Block], front: dict[str, Any]) -> dict[str, str]:
         return {}
     headings = [b for b in blocks if isinstance(b, Heading) and b.level == 1]
     return {
-        heading.text: anchor if _PART.match(anchor) else "section"
+        heading.text: anchor if _PART.match(anchor) or anchor.startswith("section-") else "section"
         for heading, anchor in zip(headings, anchors, strict=False)
         if isinstance(anchor, str)
     }

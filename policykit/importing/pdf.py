@@ -178,7 +178,7 @@ def _hints(
         below = [(t, text) for text, p, t in places if p == page and t >= top - 4]
         if below:
             heading = min(below)[1]
-            hints.setdefault(heading, "section" if name.startswith("section-") else name)
+            hints.setdefault(heading, name)
     return hints
 
 

@@ -11,7 +11,7 @@ import difflib
 from typing import Any
 
 from policykit.comparing.diff import align
-from policykit.merging.tree import Data, _identity
+from policykit.merging.tree import Data, identity
 from policykit.merging.yamledit import give_trailing, take_trailing
 
 
@@ -46,7 +46,7 @@ def _value(parent: Any, key: Any, old: Data, new: Data, path: str) -> None:
         else:
             parent[key] = _fresh(new, None)
         return
-    if isinstance(new, list) and isinstance(old, list) and _identity(path) is not None:
+    if isinstance(new, list) and isinstance(old, list) and identity(path) is not None:
         _list(node, old, new, path)
         return
     if isinstance(new, list):
@@ -57,9 +57,9 @@ def _value(parent: Any, key: Any, old: Data, new: Data, path: str) -> None:
 
 def _list(node: Any, old: list[Data], new: list[Data], path: str) -> None:
     """Items removed, moved and added in place, each kept item patched."""
-    identity = _identity(path)
-    assert identity is not None
-    pairs = [p for p in align(old, new, *identity) if p.new is not None]
+    keys = identity(path)
+    assert keys is not None
+    pairs = [p for p in align(old, new, *keys) if p.new is not None]
     kept = {p.old_index for p in pairs if p.old_index is not None}
     # Removed and moved items go first, from the end, their trailing comments to the one
     # before; moved ones come back below where they now belong.

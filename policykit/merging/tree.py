@@ -83,7 +83,7 @@ _IDENTITY: dict[str, tuple[Key, Key | None, Key]] = {
 }
 
 
-def _identity(path: str) -> tuple[Key, Key | None, Key] | None:
+def identity(path: str) -> tuple[Key, Key | None, Key] | None:
     """The keys that match a list's items, or None for a list taken whole (`order`,
     `methods`, `keywords`): by the list's own name, the last word of its path."""
     name = path.rsplit(".", 1)[-1].split("[", 1)[0]
@@ -91,9 +91,9 @@ def _identity(path: str) -> tuple[Key, Key | None, Key] | None:
 
 
 def _aligned(path: str, old: Sequence[Data], new: Sequence[Data], log: Log) -> list[Pair[Data]]:
-    identity = _identity(path)
-    assert identity is not None
-    ident, title, text = identity
+    keys = identity(path)
+    assert keys is not None
+    ident, title, text = keys
     pairs = list(align(old, new, ident, title, text))
     for pair in pairs:
         if pair.old is None or pair.new is None:
@@ -122,7 +122,7 @@ def word_edits(base: Data, shown: Data, edited: Data, path: str, log: Log) -> Da
         return base
     if isinstance(shown, dict) and isinstance(edited, dict):
         return _edited_mapping(base if isinstance(base, dict) else {}, shown, edited, path, log)
-    if isinstance(shown, list) and isinstance(edited, list) and _identity(path) is not None:
+    if isinstance(shown, list) and isinstance(edited, list) and identity(path) is not None:
         bases = base if isinstance(base, list) else []
         if len(bases) != len(shown):
             raise Unmapped(f"{path}: {len(bases)} in the YAML, {len(shown)} in its export")
@@ -179,7 +179,7 @@ def merge3(base: Data, word: Data, yaml: Data, path: str, log: Log) -> Data:
             if value is not None:
                 out[key] = value
         return out
-    if all(isinstance(v, list) for v in (base, word, yaml)) and _identity(path) is not None:
+    if all(isinstance(v, list) for v in (base, word, yaml)) and identity(path) is not None:
         return _merge_lists(path, base, word, yaml, log)
     log.conflicts.append(Conflict(path, word, yaml))
     return yaml
