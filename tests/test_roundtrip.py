@@ -347,3 +347,34 @@ def test_a_crlf_file_keeps_its_line_endings(tmp_path: Path) -> None:
     data = policy.read_bytes()
     assert b"retningslinjer" in data
     assert data.count(b"\n") == data.count(b"\r\n")
+
+
+def _without_bookmarks(e: Editor, start: str) -> None:
+    p = e.find(start)
+    for mark in p.findall(f"{{{e.root.nsmap['w']}}}bookmarkStart"):
+        p.remove(mark)
+
+
+def test_headings_that_lost_their_bookmarks_are_found_by_text_then_by_words(
+    tmp_path: Path,
+) -> None:
+    """A principle's heading retyped as it was is found by its text, silently; the purpose's
+    heading retyped with new words is found by the words of its section, and flagged."""
+    repo = _repository(tmp_path)
+
+    def retyped(e: Editor) -> None:
+        _without_bookmarks(e, "5. Dialog i kommunikation")
+        _without_bookmarks(e, "1. Kommunikationspolitikkens formål")
+        e.replace("1. Kommunikationspolitikkens formål", "formål", "formål og rammer")
+
+    source = tmp_path / "retyped.docx"
+    source.write_bytes(edited((repo / EXPORT).read_bytes(), retyped, tracked=False))
+    done = policykit("import", "--update", SEED, str(source), "--format", "json", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert [c["path"] for c in report["diff"]["changes"]] == ["purpose.heading"]
+    assert report["check"] == [
+        "purpose (its heading “1. Kommunikationspolitikkens formål og rammer” matched by "
+        "its words only)"
+    ]
+    assert "heading: Kommunikationspolitikkens formål og rammer\n" in (repo / SEED).read_text()

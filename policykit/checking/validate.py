@@ -66,6 +66,18 @@ class Report:
         return [(policy, section_stats(policy)) for policy in self.policies]
 
 
+def checked_policy(source: SourceFile, project: Project, refused: str) -> Policy:
+    """The one policy of `source`, valid; InvalidInputError with its errors, which says
+    `refused` (what is not done because of them), when it has any."""
+    from policykit.diagnostics.errors import InvalidInputError
+
+    report = validate([source], project)
+    errors = [finding for finding in report.findings if finding.is_error]
+    if errors or not report.policies:
+        raise InvalidInputError(source.path, refused, errors, report.sources)
+    return report.policies[0]
+
+
 def validate(
     files: Sequence[SourceFile],
     project: Project | None = None,

@@ -16,11 +16,13 @@ YAML does not take from it (the title page's facts, the contents, images) is rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from policykit.importing.assemble import Imported, misfit_reason
-from policykit.importing.blocks import Comment, Revision
+from policykit.comparing.pairing import SIMILAR
+from policykit.comparing.words import token_similarity, words
+from policykit.importing.assemble import Imported, Options, assemble, misfit_reason
+from policykit.importing.blocks import Comment, Document, Heading, Revision
 from policykit.importing.exports import interval_of
 from policykit.importing.metadata import find_interval
 from policykit.merging.tree import MARK, Conflict, Data, Log, Unmapped, merge3, word_edits
@@ -81,32 +83,86 @@ class Update:
     comments: list[tuple[str, Comment]] = field(default_factory=list)
 
 
-def update(base: Policy, yaml: Policy, shown: Imported, edited: Imported) -> Update:
+@dataclass(frozen=True, slots=True)
+class _Sides:
+    """The export and the returned file, each read back, and the data of each."""
+
+    shown: Imported
+    edited: Imported
+    shown_data: dict[str, Data]
+    edited_data: dict[str, Data]
+
+
+def update(base: Policy, yaml: Policy, shown: Document, edited: Document, name: str) -> Update:
     """The YAML's data with the Word file's edits. `shown` is the export of `base` read back,
-    `edited` the returned file read back. Raises `tree.Unmapped` when the export does not read
-    back item for item (a policy the Word round trip cannot carry)."""
+    `edited` the returned file (called `name`) read back. Raises `tree.Unmapped` when a part
+    of the returned file no longer reads as the part it was."""
+    recovered, check = _recovered(shown, edited)
+    sides = _read_back(assemble(shown, Options("the export")), assemble(recovered, Options(name)))
+    base_data, yaml_data = policy_data(base), policy_data(yaml)
+    result = Update(dict(yaml_data))
+    _facts(sides, result)
+    _interval(sides, result)
+    _unheld(sides, result)
+    log = Log()
+    shown_content, edited_content = _content(sides.shown_data), _content(sides.edited_data)
+    word = word_edits(_content(base_data), shown_content, edited_content, "", log)
+    merged = merge3(_content(base_data), word, _content(yaml_data), "", log)
+    result.data = {k: v for k, v in yaml_data.items() if k not in CONTENT} | merged
+    if yaml.format < 2 and ("sections" in merged or "order" in merged):
+        result.data["format"] = 2  # free sections and their order are format 2's
+    result.conflicts, result.check = log.conflicts, sorted({*log.by_text, *check})
+    returned = sides.edited
+    result.revisions = [(place(returned, r.where), r) for r in returned.revisions]
+    result.comments = [(place(returned, c.where), c) for c in returned.comments]
+    return result
+
+
+def _read_back(shown: Imported, edited: Imported) -> _Sides:
     for placement in edited.placements:
         if placement.misfit is not None:
             raise Unmapped(
                 f"the section “{placement.heading}” is the {placement.misfit} part, "
                 f"{misfit_reason(placement.misfit)}"
             )
-    base_data, yaml_data = policy_data(base), policy_data(yaml)
-    shown_data, edited_data = _marked_data(shown), _marked_data(edited)
-    result = Update(dict(yaml_data))
-    _facts(shown, edited, shown_data, edited_data, result)
-    _interval(shown, edited, shown_data, edited_data, result)
-    _unheld(shown, edited, result)
-    log = Log()
-    word = word_edits(_content(base_data), _content(shown_data), _content(edited_data), "", log)
-    merged = merge3(_content(base_data), word, _content(yaml_data), "", log)
-    result.data = {k: v for k, v in yaml_data.items() if k not in CONTENT} | merged
-    if yaml.format < 2 and ("sections" in merged or "order" in merged):
-        result.data["format"] = 2  # free sections and their order are format 2's
-    result.conflicts, result.check = log.conflicts, sorted(set(log.by_text))
-    result.revisions = [(place(edited, r.where), r) for r in edited.revisions]
-    result.comments = [(place(edited, c.where), c) for c in edited.comments]
-    return result
+    return _Sides(shown, edited, _marked_data(shown), _marked_data(edited))
+
+
+def _recovered(shown: Document, edited: Document) -> tuple[Document, list[str]]:
+    """The returned file with the parts whose heading lost its bookmark (retyped, say)
+    found again: by the heading's text, then by the section's words. The second is for a
+    person to check."""
+    lost = {part: text for text, part in shown.hints.items() if part not in edited.hints.values()}
+    if not lost:
+        return edited, []
+    hints = dict(edited.hints)
+    theirs = {heading: body for heading, body in _sections(edited) if heading not in hints}
+    for part, heading in list(lost.items()):
+        if heading in theirs:
+            hints[heading] = part
+            del theirs[heading], lost[part]
+    check = []
+    ours = dict(_sections(shown))
+    for part, heading in lost.items():
+        mine = words(ours.get(heading, ""))
+        scored = [(token_similarity(mine, words(body)), other) for other, body in theirs.items()]
+        best = max(scored, default=(0.0, ""))
+        if best[0] >= SIMILAR:
+            hints[best[1]] = part
+            del theirs[best[1]]
+            check.append(f"{part} (its heading “{best[1]}” matched by its words only)")
+    return replace(edited, hints=hints), check
+
+
+def _sections(document: Document) -> list[tuple[str, str]]:
+    """Each top-level heading's text, and the words of what follows it to the next."""
+    out: list[tuple[str, list[str]]] = []
+    for block in document.blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            out.append((block.text, []))
+        elif out:
+            out[-1][1].append(block.text)
+    return [(heading, " ".join(body)) for heading, body in out]
 
 
 def place(imported: Imported, where: int) -> str:
@@ -154,41 +210,30 @@ def _content(data: dict[str, Data]) -> dict[str, Data]:
     return {key: data[key] for key in CONTENT if key in data}
 
 
-def _facts(
-    shown: Imported,
-    edited: Imported,
-    shown_data: dict[str, Data],
-    edited_data: dict[str, Data],
-    result: Update,
-) -> None:
-    before, after = shown.facts.values, edited.facts.values
+def _facts(sides: _Sides, result: Update) -> None:
+    before, after = sides.shown.facts.values, sides.edited.facts.values
     for key, reason in _TITLE_PAGE.items():
         if before.get(key) != after.get(key):
             result.not_applied.append(
                 NotApplied(key, reason, after.get(key, ""), before.get(key, ""))
             )
+    shown, edited = sides.shown_data, sides.edited_data
     for key, reason in _ELSEWHERE.items():
-        if shown_data.get(key) != edited_data.get(key):
+        if shown.get(key) != edited.get(key):
             result.not_applied.append(
-                NotApplied(key, reason, _said(edited_data.get(key)), _said(shown_data.get(key)))
+                NotApplied(key, reason, _said(edited.get(key)), _said(shown.get(key)))
             )
 
 
-def _interval(
-    shown: Imported,
-    edited: Imported,
-    shown_data: dict[str, Data],
-    edited_data: dict[str, Data],
-    result: Update,
-) -> None:
+def _interval(sides: _Sides, result: Update) -> None:
     """The interval comes from the "Evalueres:" line alone. An edited line that says no
     interval is not applied; a rule whose sentence now states another interval than the
     line is a conflict, and the interval stays."""
-    before, after = shown_data.get("evaluation"), edited_data.get("evaluation")
+    before, after = sides.shown_data.get("evaluation"), sides.edited_data.get("evaluation")
     if not isinstance(before, dict) or not isinstance(after, dict):
         return
-    line_before = shown.facts.values.get("interval", "")
-    line_after = edited.facts.values.get("interval", "")
+    line_before = sides.shown.facts.values.get("interval", "")
+    line_after = sides.edited.facts.values.get("interval", "")
     kept = before.get("interval")
     if line_after != line_before:
         said = interval_of(line_after)
@@ -219,13 +264,14 @@ def _put(data: dict[str, Any], key: str, value: object) -> None:
         data[key] = value
 
 
-def _unheld(shown: Imported, edited: Imported, result: Update) -> None:
+def _unheld(sides: _Sides, result: Update) -> None:
     """Edits to what the export makes from the rest (its contents) and content a policy
     cannot hold (images)."""
 
     def contents(imported: Imported) -> list[str]:
         return [d.text for d in imported.dropped if d.reason == "table of contents"]
 
+    shown, edited = sides.shown, sides.edited
     if contents(shown) != contents(edited):
         result.not_applied.append(NotApplied(
             "contents", "the table of contents is made from the headings; rename a heading "

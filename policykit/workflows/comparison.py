@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykit.checking.validate import SourceFile, validate
+from policykit.checking.validate import SourceFile, checked_policy
 from policykit.comparing.diff import ChangeSet, Overruling, compare, file_overrulings, overrule
-from policykit.diagnostics.errors import InvalidInputError
 from policykit.edge.revisions import VersionSource, read_version
 from policykit.edge.workspace import load_settings
 from policykit.model.policy import Policy
@@ -54,11 +53,9 @@ def _project(path: Path) -> Project:
 
 def _checked(source: VersionSource, project: Project) -> Policy:
     """The version's policy; InvalidInputError if the file has errors."""
-    report = validate([SourceFile(source.label, source.data, source.draft)], project)
-    errors = [finding for finding in report.findings if finding.is_error]
-    if errors or not report.policies:
-        raise InvalidInputError(source.label, "it cannot be compared", errors, report.sources)
-    return report.policies[0]
+    return checked_policy(
+        SourceFile(source.label, source.data, source.draft), project, "it cannot be compared"
+    )
 
 
 def redline(

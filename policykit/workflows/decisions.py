@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from policykit.checking.checks import placeholder_errors
-from policykit.checking.validate import SourceFile, validate
+from policykit.checking.validate import SourceFile, checked_policy, validate
 from policykit.comparing.diff import Bump, bump_version, compare
 from policykit.diagnostics.errors import InvalidInputError, PolicykitError, UsageError
 from policykit.edge.files import display_path, write_atomic
@@ -276,13 +276,7 @@ def _policy_file(draft: Path, policy: Policy) -> Path:
 
 
 def _checked(source: SourceFile, project: Project) -> Policy:
-    report = validate([source], project)
-    errors = [finding for finding in report.findings if finding.is_error]
-    if errors or not report.policies:
-        raise InvalidInputError(
-            source.path, "no decision is recorded in it", errors, report.sources
-        )
-    return report.policies[0]
+    return checked_policy(source, project, "no decision is recorded in it")
 
 
 @contextlib.contextmanager

@@ -15,14 +15,15 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from policykit.checking.validate import SourceFile, validate
+from policykit.checking.validate import SourceFile, checked_policy
 from policykit.comparing.diff import ChangeSet, compare
-from policykit.diagnostics.errors import InvalidInputError, PolicykitError, UsageError
+from policykit.diagnostics.errors import PolicykitError, UsageError
 from policykit.edge.assets import export_options
 from policykit.edge.files import display_path, write_atomic
 from policykit.edge.revisions import VersionSource, read_version
 from policykit.edge.workspace import load_settings, project_root, read_named
-from policykit.importing.assemble import Imported, Options, assemble
+from policykit.importing.blocks import Document
+from policykit.importing.docx import read_docx
 from policykit.merging.patch import patch
 from policykit.merging.tree import Unmapped
 from policykit.merging.update import CONTENT, Update, update
@@ -78,9 +79,9 @@ def update_from_word(
             hint=f"name the policy file it was exported from: policies/{exported}.yaml",
         )
     base_policy, revision = _base(yaml_path, data, current, properties, base, project, draft)
-    shown_back = _read_back(_export(base_policy, project, yaml_path), "the export")
+    shown_back, _ = read_docx(_export(base_policy, project, yaml_path), "the export")
     try:
-        result = update(base_policy, current, shown_back, edited)
+        result = update(base_policy, current, shown_back, edited, display_path(docx_path))
     except Unmapped as error:
         raise UpdateError(
             f"{display_path(docx_path)} cannot be read into {shown}: {error}",
@@ -115,7 +116,7 @@ def redline_of(result: Updated, chosen: Writer) -> bytes:
     return redline(comparison, chosen, options)
 
 
-def _returned(path: Path) -> tuple[Imported, dict[str, str]]:
+def _returned(path: Path) -> tuple[Document, dict[str, str]]:
     """The returned Word file, read back, and its policykit properties."""
     from policykit.workflows.importer import read_document, read_source
 
@@ -127,7 +128,7 @@ def _returned(path: Path) -> tuple[Imported, dict[str, str]]:
             "say which policy file it was made from",
             hint=f"to make a new policy of it, run `policykit import {display_path(path)}`",
         )
-    return assemble(document, Options(display_path(path))), properties
+    return document, properties
 
 
 def _base(
@@ -170,13 +171,6 @@ def _export(policy: Policy, project: Project, path: Path) -> bytes:
     return render(policy, project, options, writer("docx"))
 
 
-def _read_back(data: bytes, name: str) -> Imported:
-    from policykit.importing.docx import read_docx
-
-    document, _ = read_docx(data, name)
-    return assemble(document, Options(name))
-
-
 def _patched(data: bytes, current: Policy, result: Update) -> str:
     """The file with the update's data laid on: only what changed is touched."""
     yaml = round_trip()
@@ -189,10 +183,4 @@ def _patched(data: bytes, current: Policy, result: Update) -> str:
 
 
 def _checked(source: SourceFile, project: Project) -> Policy:
-    report = validate([source], project)
-    errors = [finding for finding in report.findings if finding.is_error]
-    if errors or not report.policies:
-        raise InvalidInputError(
-            source.path, "the Word file's edits are not applied", errors, report.sources
-        )
-    return report.policies[0]
+    return checked_policy(source, project, "the Word file's edits are not applied")
