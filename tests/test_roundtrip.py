@@ -378,3 +378,53 @@ def test_headings_that_lost_their_bookmarks_are_found_by_text_then_by_words(
         "its words only)"
     ]
     assert "heading: Kommunikationspolitikkens formål og rammer\n" in (repo / SEED).read_text()
+
+
+def _goals(*texts: str) -> dict[str, object]:
+    return {"goals": {"items": [{"text": f"{t}\n"} for t in texts]}}
+
+
+def test_three_way_lists_keep_both_sides_and_report_what_both_changed() -> None:
+    """Word removed b, added d after c and reworded c; the YAML added e first, reworded a
+    and reworded c otherwise: both sides land, c is a conflict kept as the YAML has it."""
+    from policykit.merging.tree import Log, merge3
+
+    answer, plain, measure = (
+        "Alle borgere får svar inden for fem dage",
+        "Vi bruger et klart sprog",
+        "Vi måler tilfredsheden hvert år",
+    )
+    base = _goals(answer, plain, measure)
+    word = _goals(answer, "Vi måler tilfredsheden hvert andet år", "Vi lytter til medarbejderne")
+    yaml = _goals(
+        "Vi svarer også på sociale medier",
+        "Alle borgere får svar inden for tre dage",
+        plain,
+        "Vi måler tilfredsheden hvert kvartal",
+    )
+    log = Log()
+    merged = merge3(base, word, yaml, "", log)
+    texts = [item["text"].strip() for item in merged["goals"]["items"]]
+    assert texts == [
+        "Vi svarer også på sociale medier",
+        "Alle borgere får svar inden for tre dage",
+        "Vi måler tilfredsheden hvert kvartal",
+        "Vi lytter til medarbejderne",
+    ]
+    (conflict,) = log.conflicts
+    assert conflict.path == "goals.items[3].text"
+    assert conflict.word == "Vi måler tilfredsheden hvert andet år\n"
+    assert conflict.yaml == "Vi måler tilfredsheden hvert kvartal\n"
+
+
+def test_three_way_a_removal_of_what_the_other_side_changed_is_a_conflict() -> None:
+    from policykit.merging.tree import Log, merge3
+
+    base = _goals("Alle borgere får svar inden for fem dage", "Vi bruger et klart sprog")
+    word = _goals("Vi bruger et klart sprog")
+    yaml = _goals("Alle borgere får svar inden for tre dage", "Vi bruger et klart sprog")
+    log = Log()
+    merged = merge3(base, word, yaml, "", log)
+    assert merged == yaml  # kept as the YAML has it
+    (conflict,) = log.conflicts
+    assert (conflict.path, conflict.word) == ("goals.items[1]", None)
