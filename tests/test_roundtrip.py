@@ -34,7 +34,10 @@ EDITS: dict[str, tuple[Callable[[Editor], None], int]] = {
 }
 #: For each edit set, the reasons of what is not applied.
 NOT_APPLIED = {
-    "committee": ["evaluation.interval: the rule's sentence now states another interval"],
+    "committee": [
+        "evaluation.interval: the rule's sentence and the “Evalueres:” line now "
+        "state different intervals"
+    ],
     "harder": [],
     "facts": [
         "version: the version is set by `policykit adopt`",
@@ -141,8 +144,9 @@ def test_the_committee_report_names_the_changes_comments_and_both_interval_lines
     assert comment["text"] == "Hvem gennemfører målingerne?"
     (interval,) = report["not_applied"]
     assert interval["path"] == "evaluation.interval"
-    assert "hvert andet år" in interval["word"]
-    assert interval["yaml"] == "mindst én gang i hver valgperiode"
+    (rule, line) = interval["quoted"]
+    assert rule["label"] == "the rule" and "drøftes hvert andet år" in rule["text"]
+    assert line == {"label": "the “Evalueres:” line", "text": "mindst én gang i hver valgperiode"}
     paths = {c["path"] for c in report["diff"]["changes"]}
     assert "goals[markedsfoering].items[4]" in paths
     assert "principles[tillid].title" in paths

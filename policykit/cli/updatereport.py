@@ -44,7 +44,8 @@ def render(result: Updated, console: Console) -> None:
             "bookmark or heading"
         )
     for item in done.not_applied:
-        said = f" (Word: “{_shown(item.word)}”; YAML: “{_shown(item.yaml)}”)" if item.word else ""
+        quoted = "; ".join(f"{_shown(label)}: “{_shown(text)}”" for label, text in item.quoted)
+        said = f" ({quoted})" if quoted else ""
         at = f"{_shown(item.path)}: " if item.path else ""
         console.print(f"[bold red]not applied:[/] {at}{_shown(item.reason)}{said}")
     for conflict in done.conflicts:
@@ -71,7 +72,11 @@ def to_json(result: Updated) -> str:
         "comments": [comment_json(c, path, "paragraph") for path, c in done.comments],
         "check": done.check,
         "not_applied": [
-            {"path": n.path, "reason": n.reason, "word": n.word, "yaml": n.yaml}
+            {
+                "path": n.path,
+                "reason": n.reason,
+                "quoted": [{"label": label, "text": text} for label, text in n.quoted],
+            }
             for n in done.not_applied
         ],
         "conflicts": [_conflict(c) for c in done.conflicts],

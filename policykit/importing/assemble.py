@@ -600,7 +600,7 @@ class _Builder:
                     or not isinstance(block.blocks[0], ListBlock)
                 ):
                     return None
-                groups.append(self.group(block.text, block.blocks[0]))
+                groups.append(self.group(block.text, block.blocks[0], block.heading.where))
             elif isinstance(block, ListBlock):
                 groups.append(self.group(pending, block))
                 pending = None
@@ -618,7 +618,8 @@ class _Builder:
             return None
         return m.Goals(heading, self.prose(intro), tuple(groups), span)
 
-    def group(self, title: str | None, block: ListBlock) -> m.GoalGroup:
+    def group(self, title: str | None, block: ListBlock, where: int = 0) -> m.GoalGroup:
+        """A group of goals, at its heading (`where`) if it has one, else at its list."""
         span = self.span(block.where)
         items = []
         for item in block.items:
@@ -626,7 +627,7 @@ class _Builder:
             at = self.span(item.where) if item.where else span
             text = m.Prose(plain(runs), (m.Paragraph(self.inlines(runs, at), at),), at)
             items.append(m.GoalItem(None, text, indicator, at))
-        return m.GoalGroup(None, title, None, tuple(items), span)
+        return m.GoalGroup(None, title, None, tuple(items), self.span(where) if where else span)
 
     def definitions(
         self, section: _Section, heading: str | None, span: Span

@@ -186,7 +186,8 @@ class Document:
     #: A Word file's tracked changes (accepted in `blocks`) and its comments.
     revisions: tuple[Revision, ...] = ()
     comments: tuple[Comment, ...] = ()
-    #: policykit's content bookmarks (`_pk_c7`), by the place of the paragraph each opens.
+    #: policykit's content bookmarks (`_pk_c7`) and goal groups' (`_pk_goals_data`), by the
+    #: place of the paragraph each opens.
     marks: dict[int, str] = field(default_factory=dict)
 
     def without(self, kept: list[Block], dropped: list[Dropped]) -> Document:

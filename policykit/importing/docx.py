@@ -526,8 +526,9 @@ def _on(rpr: Any, name: str) -> bool:
     return element is not None and _val(element) not in ("0", "false", "off")
 
 
-#: The export's content bookmarks (`writing.docx.ooxml.content_mark`).
-_CONTENT_MARK = re.compile(r"_pk_c\d+")
+#: The export's content bookmarks (`writing.docx.ooxml.content_mark`), and its goal groups'
+#: headings' (`_pk_goals_data`), which say which item a paragraph opens.
+_CONTENT_MARK = re.compile(r"_pk_c\d+|_pk_goals_\w+")
 
 
 def _hint(bookmark: str) -> str | None:

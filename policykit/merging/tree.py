@@ -75,7 +75,7 @@ def _get(name: str) -> Key:
 
 #: How the items of each list of parts are told apart: (id, title, text), by the list's key.
 _IDENTITY: dict[str, tuple[Key, Key | None, Key]] = {
-    "groups": (_get("id"), _get("title"), _text("title", "intro")),
+    "groups": (_marked("id"), _get("title"), _text("title", "intro")),
     "terms": (_marked("id"), _get("term"), _text("definition")),
     "sections": (_get("id"), _get("heading"), _text("heading", "text")),
     "items": (_marked("id"), _get("title"), _text("title", "text", "indicator")),

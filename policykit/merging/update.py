@@ -65,8 +65,9 @@ class NotApplied:
 
     path: str
     reason: str
-    word: str = ""
-    yaml: str = ""
+    #: What the report quotes: the Word file's text, and what it is set against, each with
+    #: its label ("Word", "YAML"; "the rule", "the “Evalueres:” line").
+    quoted: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -184,15 +185,17 @@ def place(imported: Imported, where: int) -> str:
 
 
 def _marked_data(imported: Imported) -> dict[str, Data]:
-    """The data of a policy read back from Word, each goal and term with the content
-    bookmark its paragraph opens with (`tree.MARK`), which matches it first."""
+    """The data of a policy read back from Word, each goal group, goal and term with the
+    bookmark its paragraph carries (`tree.MARK`), which matches it first."""
     data = policy_data(imported.policy)
     policy, marks = imported.policy, imported.marks
     goals = data.get("goals")
     if policy.goals is not None and isinstance(goals, dict):
-        lists = [goals["items"]] if "items" in goals else [g["items"] for g in goals["groups"]]
-        for entries, group in zip(lists, policy.goals.groups, strict=True):
-            for entry, item in zip(entries, group.items, strict=True):
+        groups = [goals] if "items" in goals else goals["groups"]
+        for data_group, group in zip(groups, policy.goals.groups, strict=True):
+            if data_group is not goals:
+                _mark(data_group, marks.get(group.span.line))
+            for entry, item in zip(data_group["items"], group.items, strict=True):
                 _mark(entry, marks.get(item.span.line))
     definitions = data.get("definitions")
     if policy.definitions is not None and isinstance(definitions, dict):
@@ -215,46 +218,48 @@ def _facts(sides: _Sides, result: Update) -> None:
     for key, reason in _TITLE_PAGE.items():
         if before.get(key) != after.get(key):
             result.not_applied.append(
-                NotApplied(key, reason, after.get(key, ""), before.get(key, ""))
+                NotApplied(key, reason, _word_yaml(after.get(key), before.get(key)))
             )
     shown, edited = sides.shown_data, sides.edited_data
     for key, reason in _ELSEWHERE.items():
         if shown.get(key) != edited.get(key):
             result.not_applied.append(
-                NotApplied(key, reason, _said(edited.get(key)), _said(shown.get(key)))
+                NotApplied(key, reason, _word_yaml(edited.get(key), shown.get(key)))
             )
 
 
 def _interval(sides: _Sides, result: Update) -> None:
-    """The interval comes from the "Evalueres:" line alone. An edited line that says no
-    interval is not applied; a rule whose sentence now states another interval than the
-    line is a conflict, and the interval stays."""
+    """The interval is what the "Evalueres:" line says, and it changes only when the line
+    and the rule's sentence agree: a line or a sentence changed to say another interval
+    than the other is a conflict, and the interval stays as it was. An edited line that
+    says no interval policykit can read is not applied either."""
     before, after = sides.shown_data.get("evaluation"), sides.edited_data.get("evaluation")
     if not isinstance(before, dict) or not isinstance(after, dict):
         return
     line_before = sides.shown.facts.values.get("interval", "")
     line_after = sides.edited.facts.values.get("interval", "")
     kept = before.get("interval")
-    if line_after != line_before:
-        said = interval_of(line_after)
-        if said is not None:
-            after["interval"] = str(said)
-            return
+    _put(after, "interval", kept)
+    said = interval_of(line_after) if line_after != line_before else None
+    if line_after != line_before and said is None:
         result.not_applied.append(NotApplied(
             "evaluation.interval", "the “Evalueres:” line says no interval policykit can read",
-            line_after, line_before,
+            _word_yaml(line_after, line_before),
         ))  # fmt: skip
-    _put(after, "interval", kept)
-    rule_before = find_interval(str(before.get("rule", "")).splitlines())
-    rule_after = find_interval(str(after.get("rule", "")).splitlines())
-    stated = rule_after.interval
-    if stated is not None and stated != rule_before.interval and str(stated) != kept:
+    line = str(said) if said is not None else kept
+    rule = find_interval(str(after.get("rule", "")).splitlines())
+    stated = rule.interval
+    earlier = find_interval(str(before.get("rule", "")).splitlines()).interval
+    changed = line_after != line_before or stated != earlier  # else: as the YAML had it
+    if changed and stated is not None and str(stated) != line:
         result.not_applied.append(NotApplied(
             "evaluation.interval",
-            "the rule's sentence now states another interval than the “Evalueres:” line; "
-            "the interval stays as it was: change the line too, or the sentence back",
-            " ".join(rule_after.sentences), line_before,
+            "the rule's sentence and the “Evalueres:” line now state different intervals; "
+            "the interval stays as it was: make the two agree",
+            (("the rule", " ".join(rule.sentences)), ("the “Evalueres:” line", line_after)),
         ))  # fmt: skip
+    elif said is not None:
+        after["interval"] = str(said)
 
 
 def _put(data: dict[str, Any], key: str, value: object) -> None:
@@ -280,6 +285,10 @@ def _unheld(sides: _Sides, result: Update) -> None:
     for note in edited.notes:
         if note not in shown.notes:
             result.not_applied.append(NotApplied("", note))
+
+
+def _word_yaml(word: Data, yaml: Data) -> tuple[tuple[str, str], ...]:
+    return (("Word", _said(word)), ("YAML", _said(yaml)))
 
 
 def _said(value: Data) -> str:
