@@ -432,3 +432,33 @@ def test_three_way_a_removal_of_what_the_other_side_changed_is_a_conflict() -> N
     assert merged == yaml  # kept as the YAML has it
     (conflict,) = log.conflicts
     assert (conflict.path, conflict.word) == ("goals.items[1]", None)
+
+
+def test_goals_reordered_and_a_term_added(tmp_path: Path) -> None:
+    """A goal cut and pasted first in its list moves there with its own line; a term typed
+    in the term style, with a paragraph under it, is a new term at its place."""
+    repo = _repository(tmp_path)
+
+    def edits(e: Editor) -> None:
+        goal = e.find("at borgeren i alle sine henvendelser")
+        e.find("at borgeren opnår viden").addprevious(goal)
+        term = e.insert_after("Dette betyder, at det er modtageren", "markedsføring",
+                              like="god kommunikation og markedsføring")  # fmt: skip
+        e.insert_after("markedsføring", "Markedsføring er at gøre kommunens tilbud kendt.",
+                       like="Dette betyder, at det er modtageren")  # fmt: skip
+        assert term is not None
+
+    source = tmp_path / "reordered.docx"
+    source.write_bytes(edited((repo / EXPORT).read_bytes(), edits, tracked=True))
+    done = policykit("import", "--update", SEED, str(source), cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = " ".join(done.stdout.split())
+    assert "goals[kommunikation].items[1] moved, editorial: only the order, position 3 → 1" in text
+    assert "+ definitions[markedsføring] added" in text
+    diff = _git(repo, "diff", "-U0", SEED)
+    assert "+    - term: markedsføring\n+      definition: |\n" in diff
+    assert "+        Markedsføring er at gøre kommunens tilbud kendt.\n" in diff
+    added = [line for line in diff.splitlines() if line.startswith("+ ")]
+    removed = [line for line in diff.splitlines() if line.startswith("- ")]
+    assert len(removed) == 1 and "at borgeren i alle sine henvendelser" in removed[0]
+    assert len(added) == 4  # the goal at its new place, and the term's three lines
