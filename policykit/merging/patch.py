@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from policykit.comparing.bounds import longest_rising
 from policykit.comparing.diff import align
 from policykit.merging.tree import Data, identity
 from policykit.merging.yamledit import give_trailing, take_trailing
@@ -64,7 +65,6 @@ def _list(node: Any, old: list[Data], new: list[Data], path: str) -> None:
     # Removed and moved items go first, from the end, their trailing comments to the one
     # before; moved ones come back below where they now belong.
     in_place = _staying(pairs)
-    current: list[int | None] = list(range(len(old)))
     held: dict[int, Any] = {}
     for index in reversed(range(len(old))):
         if index in kept and index in in_place:
@@ -72,14 +72,12 @@ def _list(node: Any, old: list[Data], new: list[Data], path: str) -> None:
         if index in kept:
             held[index] = node[index]
         _remove_item(node, index)
-        current.pop(index)
     for position, pair in enumerate(pairs):
         if pair.old_index is not None and pair.old_index in in_place:
             continue
         like = node[0] if len(node) else None
         item = held[pair.old_index] if pair.old_index is not None else _fresh(pair.new, like)
         _insert_item(node, position, item)
-        current.insert(position, pair.old_index)
     for position, pair in enumerate(pairs):
         if pair.old_index is not None and old[pair.old_index] != pair.new:
             _value(node, position, old[pair.old_index], pair.new, f"{path}[{position + 1}]")
@@ -87,8 +85,6 @@ def _list(node: Any, old: list[Data], new: list[Data], path: str) -> None:
 
 def _staying(pairs: list[Any]) -> set[int]:
     """The old indexes of the longest run of kept items still in order: those that stay."""
-    from policykit.comparing.bounds import longest_rising
-
     order = sorted((p.old_index, j) for j, p in enumerate(pairs) if p.old_index is not None)
     return {i for i, _ in longest_rising(order)}
 
