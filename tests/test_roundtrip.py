@@ -462,3 +462,13 @@ def test_goals_reordered_and_a_term_added(tmp_path: Path) -> None:
     removed = [line for line in diff.splitlines() if line.startswith("- ")]
     assert len(removed) == 1 and "at borgeren i alle sine henvendelser" in removed[0]
     assert len(added) == 4  # the goal at its new place, and the term's three lines
+
+
+def test_options_of_a_new_import_are_refused_with_update(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    for option in (["--id", "x"], ["--language", "en"], ["--from", "docx"], ["--show-dropped"]):
+        done = policykit("import", "--update", SEED, EXPORT, *option, cwd=repo)
+        assert done.returncode == 2
+        assert f"{option[0]} does not go with --update" in done.stderr
+    alone = policykit("import", EXPORT, "--base", "HEAD", cwd=repo)
+    assert alone.returncode == 2 and "--base goes with --update" in alone.stderr

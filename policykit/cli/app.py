@@ -810,6 +810,12 @@ def import_(
     from policykit.workflows.importer import ImportOptions, import_all
 
     if update is not None:
+        given = {"--from": from_format, "--language": language, "--id": policy_id,
+                 "--show-dropped": show_dropped or None}  # fmt: skip
+        for option, value in given.items():
+            if value is not None:
+                why = "--update reads back the policy's own Word export"
+                raise UsageError(f"{option} does not go with --update", hint=why)
         _update_from_word(update, sources, output, base, dry_run, output_format)
     if base is not None:
         raise UsageError("--base goes with --update", hint="import --update FILE.yaml "
