@@ -472,3 +472,33 @@ def test_options_of_a_new_import_are_refused_with_update(tmp_path: Path) -> None
         assert f"{option[0]} does not go with --update" in done.stderr
     alone = policykit("import", EXPORT, "--base", "HEAD", cwd=repo)
     assert alone.returncode == 2 and "--base goes with --update" in alone.stderr
+
+
+def test_a_reworded_paragraph_is_wrapped_as_its_author_wrapped_it(tmp_path: Path) -> None:
+    """The staff policy wraps its prose: the reworded paragraph is wrapped at the same
+    width, and a subsection added under a subsection is one level deeper."""
+    repo = _repository(tmp_path)
+    path = "policies/personalepolitik.yaml"
+    assert policykit("export", path, "--docx", "-d", "out", cwd=repo).returncode == 0
+
+    def edits(e: Editor) -> None:
+        e.replace("Hver medarbejder har en årlig samtale", "årlig", "halvårlig")
+        e.insert_after("Vi ansætter efter kvalifikationer", "Seniorpolitik", style="Heading3")
+        e.insert_after("Seniorpolitik", "Vi tilbyder seniorsamtaler fra 60 år.", style="Normal")
+
+    source = tmp_path / "staff.docx"
+    source.write_bytes(edited((repo / "out/personalepolitik.docx").read_bytes(), edits,
+                              tracked=True))  # fmt: skip
+    done = policykit("import", "--update", path, str(source), cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    diff = _git(repo, "diff", "-U0", path)
+    assert (
+        "+          Hver medarbejder har en halvårlig samtale med sin leder. Samtalen\n"
+        "+          handler om opgaver, trivsel og udvikling.\n"
+    ) in diff
+    assert (
+        "+        sections:\n"
+        "+          - id: seniorpolitik\n"
+        "+            heading: Seniorpolitik\n"
+        "+            text: Vi tilbyder seniorsamtaler fra 60 år.\n"
+    ) in diff

@@ -8,6 +8,8 @@ describe when items around them go or come.
 from __future__ import annotations
 
 import difflib
+import re
+import textwrap
 from typing import Any
 
 from policykit.comparing.bounds import longest_rising
@@ -188,8 +190,31 @@ def _kept_paragraphs(source: str, old: str, new: str) -> str:
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, olds, news, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        out.extend(theirs[i1:i2] if tag == "equal" else news[j1:j2])
+        if tag == "equal":
+            out.extend(theirs[i1:i2])
+        elif tag == "replace" and i2 - i1 == j2 - j1:  # reworded in place
+            out.extend(map(_wrapped_like, news[j1:j2], theirs[i1:i2]))
+        else:
+            out.extend(news[j1:j2])
     return "\n\n".join(out)
+
+
+#: A line that, inside a paragraph, would open a list, a quote or a heading.
+_OPENS_BLOCK = re.compile(r"^\s*([-+*>#]|\d{1,9}[.)])(\s|$)")
+
+
+def _wrapped_like(new: str, theirs: str) -> str:
+    """A reworded paragraph wrapped as the author wrapped it (at their longest line), so
+    that the lines it shares with theirs stay the same; as it is, when theirs was one line,
+    or when a wrapped line would open a list or a heading."""
+    lines = theirs.splitlines()
+    if len(lines) < 2 or "\n" in new or _OPENS_BLOCK.match(lines[0]):
+        return new
+    width = max(len(line) for line in lines)
+    wrapped = textwrap.fill(new, width, break_long_words=False, break_on_hyphens=False)
+    if any(_OPENS_BLOCK.match(line) for line in wrapped.splitlines()[1:]):
+        return new
+    return wrapped
 
 
 def blocks(markdown: str) -> list[str]:
