@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperGroup
 
 from policykit import __version__
 from policykit.diagnostics.errors import (
@@ -41,16 +41,6 @@ if TYPE_CHECKING:
     from policykit.comparing.diff import Overruling
     from policykit.diagnostics.findings import Finding
     from policykit.workflows.decisions import Recorded
-
-
-def _flag_type(self: TyperOption, ctx: Any) -> str | None:
-    """An option's type for `--help`, but none for a flag: typer 0.29 shows `<bool>` after
-    `--pdf` and `--version`, as if they took a value."""
-    return None if self.is_flag else _option_type(self, ctx)
-
-
-_option_type = TyperOption.display_type_rich
-TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 class Commands(TyperGroup):
@@ -139,6 +129,9 @@ def _path(value: str | Path) -> Path:
     if not value.strip():
         raise typer.BadParameter("it is empty; name a file or folder")
     return Path(value)
+
+
+_path.__name__ = "path"  # what `--help` shows as the value's type: `<path>`
 
 
 # The policy files or folders most commands take; the project's `policies/` when none are given.
