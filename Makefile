@@ -60,17 +60,23 @@ schema: $(STAMP)
 	$(BIN)/policykit schema > schema/policy.schema.json
 	$(BIN)/policykit schema --project > schema/project.schema.json
 	$(BIN)/policykit schema --diff > schema/diff.schema.json
+	$(BIN)/python scripts/compile-schemas
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# An editable install compiles nothing, as a wheel's does; compileall does, so that a
+# command starts from bytecode even where PYTHONDONTWRITEBYTECODE is set (a stale file is
+# compiled again in memory, so an edit is never missed).
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/python -m compileall -q policykit
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q policykit
 	touch $(STAMP) $@
 
 clean:

@@ -74,6 +74,17 @@ def test_project_file_satisfies_its_schema() -> None:
     jsonschema.validate(_load("policykit.yaml"), json.loads(schema_text("project")))
 
 
+def test_the_compiled_schemas_are_up_to_date() -> None:
+    """policykit/reading/compiled/ is what scripts/compile-schemas makes of the schemas now
+    (`make schema` writes it)."""
+    import subprocess
+    import sys
+
+    script = ROOT / "scripts" / "compile-schemas"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_readme_opens_with_the_two_commands() -> None:
     lines = [line for line in (ROOT / "README.md").read_text("utf-8").splitlines() if line][:5]
     commands = [line.split("#")[0].strip() for line in lines]

@@ -277,3 +277,54 @@ def test_prose_fast_path_agrees_with_markdown_it(source: str) -> None:
         return Span("f.yaml", line + 10, 5)
 
     assert parse_prose(source, locate) == parse_markdown(source, locate)
+
+
+# --- the compiled schema (scripts/compile-schemas) and jsonschema agree -----------------------
+
+
+def _agree(data: bytes, name: Any = "policy", *, counted: bool = True) -> bool:
+    """Whether the compiled schema and jsonschema give one answer for the file, and the
+    answer (valid or not); a file YAML cannot read gives no answer, and agrees."""
+    from policykit.reading.schema import is_valid, validator
+    from policykit.reading.yamlsource import parse_yaml, to_plain
+
+    document = parse_yaml(data.decode("utf-8", "replace"), "fuzz.yaml")
+    if document.root is None:
+        return True
+    plain = to_plain(document.root)
+    slow = not any(True for _ in validator(name).iter_errors(plain))
+    assert is_valid(plain, name) == slow, plain
+    if counted:
+        event(f"valid: {slow}")
+    return slow
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_policies())
+def test_the_compiled_schema_agrees_with_jsonschema(value: dict[str, Any]) -> None:
+    _agree(dump(value))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_the_compiled_schema_agrees_on_mutated_policies(data: st.DataObject) -> None:
+    lines = BASE.splitlines(keepends=True)
+    for _ in range(data.draw(st.integers(1, 3))):
+        index = data.draw(st.integers(0, len(lines) - 1))
+        text = st.text(string.printable, max_size=30) | HOSTILE_TEXT
+        lines[index] = data.draw(text) + "\n"
+    _agree("".join(lines).encode("utf-8"))
+
+
+def test_the_compiled_schema_agrees_on_every_policy_and_project_file_in_the_tests() -> None:
+    from tests.conftest import ROOT
+
+    files = [*ROOT.glob("policies/**/*.yaml"), *ROOT.glob("tests/data/**/*.yaml")]
+    answers = {}
+    for path in files:
+        is_project = path.name == "policykit.yaml" or "project" in path.stem
+        name = "project" if is_project else "policy"
+        answers[path] = _agree(path.read_bytes(), name, counted=False)
+    assert answers[ROOT / "policies" / "kommunikationspolitik.yaml"] is True
+    assert any(not valid for valid in answers.values())  # both answers are exercised
+    assert _agree((ROOT / "policykit.yaml").read_bytes(), "project", counted=False) is True

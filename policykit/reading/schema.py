@@ -9,6 +9,7 @@ rule code, a plain message, a hint, and the YAML position of the offending key o
 from __future__ import annotations
 
 import difflib
+import importlib
 import json
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -102,12 +103,13 @@ def slug_pattern() -> re.Pattern[str]:
 
 
 @cache
-def _validator(name: SchemaName) -> Any:
+def validator(name: SchemaName) -> Any:
+    """jsonschema's validator of a schema, with ECMA-262's patterns: what gives findings."""
     from jsonschema import Draft7Validator, validators
 
     extend: Any = validators.extend  # untyped in jsonschema's stubs
-    validator = extend(Draft7Validator, {"pattern": _ecma_pattern})
-    return validator(json.loads(schema_text(name)))
+    ecma = extend(Draft7Validator, {"pattern": _ecma_pattern})
+    return ecma(json.loads(schema_text(name)))
 
 
 def _ecma_pattern(
@@ -124,11 +126,29 @@ def _ecma_pattern(
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def is_valid(plain: Any, name: SchemaName) -> bool:
+    """Whether a document is valid, by the schema compiled to Python
+    (scripts/compile-schemas): most files are, and for those jsonschema, whose import
+    alone is most of the start-up of `validate`, is never imported. It is asked only for
+    the findings of a file that is not; a test checks that the two agree."""
+    if name not in ("policy", "project"):
+        return False
+    compiled: Any = importlib.import_module(f"policykit.reading.compiled.{name}")  # untyped
+    try:
+        compiled.validate(plain)
+    except compiled.JsonSchemaValueException:
+        return False
+    return True
+
+
 def check(root: YMapping, name: SchemaName) -> list[Finding]:
     """Validate a document against a schema; one finding per problem, at its YAML position."""
     findings: list[Finding] = []
     seen: set[tuple[str, Span | None]] = set()
-    for error in _validator(name).iter_errors(to_plain(root)):
+    plain = to_plain(root)
+    if is_valid(plain, name):
+        return findings
+    for error in validator(name).iter_errors(plain):
         for relevant in _relevant(error):
             for finding in _findings(relevant, root):
                 key = (finding.message, finding.span)
@@ -143,7 +163,10 @@ def failing_keys(root: YMapping, name: SchemaName) -> frozenset[str] | None:
     to leave out to read the rest. None when the document fails as a whole (a required key
     is missing, say), so that no part of it can be read on its own."""
     keys: set[str] = set()
-    for error in _validator(name).iter_errors(to_plain(root)):
+    plain = to_plain(root)
+    if is_valid(plain, name):
+        return frozenset(keys)
+    for error in validator(name).iter_errors(plain):
         if error.absolute_path:
             keys.add(str(error.absolute_path[0]))
         elif error.validator == "additionalProperties" and isinstance(error.instance, dict):

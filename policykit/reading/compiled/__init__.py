@@ -1,0 +1,1 @@
+"""The schemas compiled to plain Python (scripts/compile-schemas)."""
