@@ -16,7 +16,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from policykit.workflows.importer import ImportOptions, available_cpus, import_all
+from policykit.edge.machine import available_cpus
+from policykit.workflows.importer import ImportOptions, import_all
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "data" / "import"

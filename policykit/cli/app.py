@@ -384,13 +384,24 @@ def export(
         PdfVariant, typer.Option(help="PDF/UA-1 (tagged) by default; PDF/A for archiving.")
     ] = DEFAULT_PDF_VARIANT,
     legacy_output: LegacyOutput = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="PDF workers. Default: the CPUs this process may use."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Render every file again, not from the cache.")
+    ] = False,
     **chosen: bool,
 ) -> None:
     """Export policies to HTML, PDF and Word (all three unless some are chosen), or Markdown."""
     from policykit.cli import diagnostics as render
     from policykit.diagnostics.rules import PLACEHOLDER
     from policykit.edge.assets import export_options
-    from policykit.workflows.export import export_batch
+    from policykit.edge.cache import RenderCache
+    from policykit.model.project import PROJECT_FILE
+    from policykit.workflows.export import Outcome, export_batch
     from policykit.writing.registry import default_writers
 
     writers = [w for w in WRITERS if chosen.get(w.name)] or default_writers()
@@ -403,13 +414,18 @@ def export(
     )
     folder = _out_dir(out_dir, legacy_output, root)
     console = render.make_console()
+    # The cache lives in a project; without a project file there is none, and all renders.
+    cache = RenderCache(root if (root / PROJECT_FILE).is_file() else None)
+
+    def run(advance: Callable[[], None]) -> list[Outcome]:
+        return export_batch(policies, project, options, writers, folder, advance,
+                            cache=cache, jobs=jobs, force=force)  # fmt: skip
+
     outcomes = render.run_with_progress(
-        len(policies) * len(writers),
-        lambda advance: export_batch(policies, project, options, writers, folder, advance),
-        render.make_console(stderr=True),
+        len(policies) * len(writers), run, render.make_console(stderr=True)
     )
     skipped = result.files - len(policies)  # files with errors were not exported
-    render.render_export_summary(outcomes, skipped, console)
+    render.render_export_summary(outcomes, skipped, console, cache)
     failed = bool(errors) or any(outcome.error for outcome in outcomes)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 

@@ -21,6 +21,7 @@ from policykit.edge.files import display_path
 from policykit.model.policy import Policy, Span
 
 if TYPE_CHECKING:
+    from policykit.edge.cache import RenderCache
     from policykit.workflows.export import Outcome
 
 T = TypeVar("T")
@@ -134,7 +135,9 @@ def run_with_progress(total: int, work: Callable[[Callable[[], None]], T], conso
         return work(lambda: progress.advance(task))
 
 
-def render_export_summary(outcomes: Sequence[Outcome], skipped: int, console: Console) -> None:
+def render_export_summary(
+    outcomes: Sequence[Outcome], skipped: int, console: Console, cache: RenderCache | None = None
+) -> None:
     for outcome in outcomes:
         name = f"{outcome.policy.id} ({outcome.policy.span.file})"
         if outcome.error:
@@ -143,7 +146,10 @@ def render_export_summary(outcomes: Sequence[Outcome], skipped: int, console: Co
             files = ", ".join(display_path(path) for path in outcome.written)
             console.print(f"[green]wrote[/] {escape(files)}")
     exported = sum(1 for outcome in outcomes if not outcome.error)
-    console.print(f"{exported} exported, {len(outcomes) - exported + skipped} failed")
+    line = f"{exported} exported, {len(outcomes) - exported + skipped} failed"
+    if cache is not None and cache.root is not None:
+        line += f" · {cache.rendered} rendered, {cache.cached} from the cache"
+    console.print(line)
 
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:

@@ -8,6 +8,7 @@ cores.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import sys
@@ -15,11 +16,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from policykit.diagnostics.errors import PolicykitError, UsageError
+from policykit.edge.cache import RenderCache
 from policykit.edge.files import prepare_folder, write_atomic
+from policykit.edge.fingerprint import code_fingerprint, fingerprint
+from policykit.edge.machine import available_cpus
 from policykit.model.policy import Policy
 from policykit.model.project import Project
 from policykit.writing.layout import ExportOptions, layout
@@ -52,18 +56,37 @@ def export_batch(
     writers: Sequence[Writer],
     out_dir: Path,
     advance: Callable[[], None] = lambda: None,
+    *,
+    cache: RenderCache | None = None,
+    jobs: int | None = None,
+    force: bool = False,
 ) -> list[Outcome]:
     """Export every policy; one that fails is reported and the others still export.
 
-    Pooled writers (PDF) render in a process pool across the machine's cores; HTML, Word and
-    Markdown, which take milliseconds, render in this process. Each policy's files are written
-    as they finish.
+    A file the cache holds for the same inputs is copied from it, unless `force`; the rest
+    are rendered and kept there. Pooled writers (PDF) render in a pool of `jobs` processes
+    (default: the CPUs this process may use); HTML, Word and Markdown, which take
+    milliseconds, render in this process. Each policy's files are written as they finish,
+    and a file that is already on disk as it would be written is left alone.
     """
     _refuse_clashes(policies, writers)
     prepare_folder(out_dir)
+    cache = cache if cache is not None else RenderCache(None)
     outcomes = [Outcome(policy) for policy in policies]
-    pooled = [w for w in writers if w.pooled]
-    workers = min(len(policies), os.cpu_count() or 1) if pooled else 0
+    keys = {
+        (i, w.name): render_key(policy, project, options, w)
+        for i, policy in enumerate(policies)
+        for w in writers
+    }
+    kept: dict[tuple[int, str], bytes] = {}
+    if not force:
+        for job, key in keys.items():
+            data = cache.get(key)
+            if data is not None:
+                kept[job] = data
+    pooled = [(i, w) for i in range(len(policies)) for w in writers
+              if w.pooled and (i, w.name) not in kept]  # fmt: skip
+    workers = min(len(pooled), jobs or available_cpus())
     pool = (
         ProcessPoolExecutor(
             max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
@@ -74,20 +97,46 @@ def export_batch(
     try:
         pending: dict[tuple[int, str], Future[bytes]] = {}
         if pool is not None:
-            for i, policy in enumerate(policies):
-                for chosen in pooled:
-                    submitted = pool.submit(_render_job, policy, project, options, chosen.name)
-                    pending[i, chosen.name] = submitted
+            for i, chosen in pooled:
+                submitted = pool.submit(_render_job, policies[i], project, options, chosen.name)
+                pending[i, chosen.name] = submitted
         for i, outcome in enumerate(outcomes):
             for chosen in writers:
-                job = pending.get((i, chosen.name))
-                _export_one(outcome, project, options, chosen, out_dir, job)
+                job = (i, chosen.name)
+                made = _Made(kept.get(job), pending.get(job), cache, keys[job])
+                _export_one(outcome, project, options, chosen, out_dir, made)
                 advance()
     finally:
         if pool is not None:
             # On an interrupt, the workers are not waited for: they end with this process.
             pool.shutdown(wait=sys.exc_info()[0] is None, cancel_futures=True)
     return outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """Where one file's bytes come from: the cache, a pool's job, or neither (render now);
+    and the cache to keep what is rendered in, under `key`."""
+
+    kept: bytes | None
+    job: Future[bytes] | None
+    cache: RenderCache
+    key: str
+
+
+def render_key(policy: Policy, project: Project, options: ExportOptions, chosen: Writer) -> str:
+    """What a file is made from, as one SHA-256: policykit itself (its code, templates and
+    locales), the writer, the project file's settings, the export's options (templates,
+    logo, branding, the policies' titles that links show), and the policy (its file's
+    digest). Every other policy's digest is left out, so that a change to one policy keys
+    none of the others' files anew."""
+    own = dict(options.digests).get(policy.span.file)
+    mine = replace(options, digests=((policy.span.file, own),) if own else ())
+    digest = hashlib.sha256()
+    for part in (code_fingerprint(), chosen.name, fingerprint(project), fingerprint(mine)):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update((own or fingerprint(policy)).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def die_with_parent(parent: int) -> None:
@@ -131,17 +180,30 @@ def _export_one(
     options: ExportOptions,
     chosen: Writer,
     out_dir: Path,
-    job: Future[bytes] | None,
+    made: _Made,
 ) -> None:
     if outcome.error is not None:
         return
     try:
         policy = outcome.policy
-        data = job.result() if job is not None else render(policy, project, options, chosen)
+        data = made.kept
+        if data is None:
+            job = made.job
+            data = job.result() if job is not None else render(policy, project, options, chosen)
+            made.cache.put(made.key, data)
         path = out_dir / output_name(policy, chosen)
-        write_atomic(path, data)
+        if not _on_disk(path, data):
+            write_atomic(path, data)
         outcome.written.append(path)
     except PolicykitError as error:
         outcome.error = error.message
     except Exception as error:  # one policy's failure must not stop the batch
         outcome.error = f"{chosen.name}: {type(error).__name__}: {error}"
+
+
+def _on_disk(path: Path, data: bytes) -> bool:
+    """Whether `path` holds `data` already: then it is not written again (nor synced)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False

@@ -18,6 +18,7 @@ from policykit.checking.validate import SourceFile, validate
 from policykit.diagnostics.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from policykit.diagnostics.findings import Finding
 from policykit.edge.files import UnsafeInputError, display_path, read_limited, write_atomic
+from policykit.edge.machine import available_cpus
 from policykit.importing.assemble import Imported, Options, assemble, slug
 from policykit.importing.blocks import Document
 from policykit.importing.detect import FORMATS, UnreadableError, decode, detect
@@ -161,14 +162,6 @@ def _prepare_one(
         return prepare(source, options, root, project)
     except UsageError as error:
         return error.message, error.hint
-
-
-def available_cpus() -> int:
-    """The CPUs this process may run on (its affinity, not the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _project(cwd: Path, options: ImportOptions) -> tuple[Path, Project]:

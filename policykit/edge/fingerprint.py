@@ -1,0 +1,57 @@
+"""Fingerprints: what the export cache keys a rendered file by.
+
+`fingerprint` writes a value (a dataclass tree such as the project's settings, a policy or
+the export's options) in one canonical form: fields by name, mappings and sets sorted, bytes
+by their digest. `repr` would not do: a set's order changes from run to run.
+`code_fingerprint` is policykit's own: every file of the package (its code, templates,
+locales and schemas), so that an edit to policykit, released or not, renders again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import policykit
+
+
+def fingerprint(value: Any) -> str:
+    """The SHA-256 of the value's canonical form."""
+    return hashlib.sha256(_canonical(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ",".join(
+            f"{f.name}={_canonical(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, Mapping):
+        items = sorted((_canonical(k), _canonical(v)) for k, v in value.items())
+        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
+    if isinstance(value, bytes | bytearray):
+        return "b:" + hashlib.sha256(value).hexdigest()
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    return repr(value)
+
+
+@cache
+def code_fingerprint() -> str:
+    """The SHA-256 of policykit's version and every file of the installed package."""
+    root = Path(policykit.__file__).parent
+    digest = hashlib.sha256(policykit.__version__.encode("utf-8"))
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
