@@ -6,8 +6,10 @@ Pure: the caller reads the files (see `workspace`) and renders the report.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from policykit.checking.checks import (
     SectionStats,
@@ -19,7 +21,7 @@ from policykit.checking.checks import (
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, count
 from policykit.diagnostics.rules import Severity
-from policykit.model.policy import Policy, Span
+from policykit.model.policy import Policy, PolicyIdentity, Span
 from policykit.model.project import LintOptions, Project
 from policykit.reading.reader import read_policy
 
@@ -78,31 +80,49 @@ def checked_policy(source: SourceFile, project: Project, refused: str) -> Policy
     return report.policies[0]
 
 
+class Memo(Protocol):
+    """Where `validate` keeps each file's result for another run (`edge.cache`): by the
+    file's bytes, path and kind, for one project's settings and one policykit."""
+
+    def recall(self, file: SourceFile) -> bytes | None: ...
+
+    def keep(self, file: SourceFile, data: bytes) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _FileResult:
+    """What one file gives on its own: its text, findings, identity and policy. What the
+    set gives (ids used twice, links between policies) is checked on each run."""
+
+    text: str
+    findings: list[Finding]
+    identity: PolicyIdentity | None
+    policy: Policy | None
+
+
 def validate(
     files: Sequence[SourceFile],
     project: Project | None = None,
     policies_in_force: Collection[str] | None = None,
+    memo: Memo | None = None,
 ) -> Report:
     """Read and check every file, then the set as a whole. Never raises on bad input.
 
     `policies_in_force` are the ids of the council's policies besides these files' (those in
     the project's `policies/` folder): with them, each link to another policy
-    (`policy:ID`) is checked to name one. Without them, such links are not checked."""
+    (`policy:ID`) is checked to name one. Without them, such links are not checked. With a
+    `memo`, a file validated before, unchanged, is not read again."""
     project = project or Project()
     report = Report(files=len(files), project=project)
     identities = []
     for file in files:
-        read = read_policy(file.data, file.path, project, draft=file.draft)
-        report.sources[file.path] = read.text
+        result = _file_result(file, project, memo)
+        report.sources[file.path] = result.text
         report.digests[file.path] = hashlib.sha256(file.data).hexdigest()
-        report.findings.extend(read.findings)
-        identities.extend([read.identity] if read.identity else [])
-        if read.policy is not None:
-            report.policies.append(read.policy)
-            report.findings.extend(check_policy(read.policy, project))
-        elif read.partial is not None:
-            partly = _checked_partly(read.partial, read.left_out, read.findings, project)
-            report.findings.extend(partly)
+        report.findings.extend(result.findings)
+        identities.extend([result.identity] if result.identity else [])
+        if result.policy is not None:
+            report.policies.append(result.policy)
     report.findings.extend(check_collection(identities))
     if policies_in_force is not None:
         known = set(policies_in_force) | {i.id for i in identities if not i.draft}
@@ -111,6 +131,27 @@ def validate(
     report.findings = configured(report.findings, project.lint)
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+def _file_result(file: SourceFile, project: Project, memo: Memo | None) -> _FileResult:
+    kept = memo.recall(file) if memo is not None else None
+    if kept is not None:
+        try:
+            result = pickle.loads(kept)  # sealed with this user's secret (`edge.cache`)
+        except Exception:  # an entry of an older policykit: made again
+            result = None
+        if isinstance(result, _FileResult):
+            return result
+    read = read_policy(file.data, file.path, project, draft=file.draft)
+    findings = list(read.findings)
+    if read.policy is not None:
+        findings.extend(check_policy(read.policy, project))
+    elif read.partial is not None:
+        findings.extend(_checked_partly(read.partial, read.left_out, read.findings, project))
+    result = _FileResult(read.text, findings, read.identity, read.policy)
+    if memo is not None:
+        memo.keep(file, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
 
 
 #: Checks of a policy's text, which hold for whatever text was read.

@@ -399,7 +399,7 @@ def export(
     from policykit.cli import diagnostics as render
     from policykit.diagnostics.rules import PLACEHOLDER
     from policykit.edge.assets import export_options
-    from policykit.edge.cache import RenderCache
+    from policykit.edge.cache import RenderCache, user_secret
     from policykit.model.project import PROJECT_FILE
     from policykit.workflows.export import Outcome, export_batch
     from policykit.writing.registry import default_writers
@@ -415,7 +415,7 @@ def export(
     folder = _out_dir(out_dir, legacy_output, root)
     console = render.make_console()
     # The cache lives in a project; without a project file there is none, and all renders.
-    cache = RenderCache(root if (root / PROJECT_FILE).is_file() else None)
+    cache = RenderCache(root if (root / PROJECT_FILE).is_file() else None, user_secret())
 
     def run(advance: Callable[[], None]) -> list[Outcome]:
         return export_batch(policies, project, options, writers, folder, advance,

@@ -1,24 +1,65 @@
-"""The export cache: each rendered file kept in the project's `.policykit-cache/`, under a
-key made from everything it is made from, so that an export of what has not changed is
-copied, not rendered again (as make, Quarto's freeze and Sphinx do).
+"""The caches of export and validate: each rendered file, and each file's validation, kept
+in the project's `.policykit-cache/` under a key made from everything it is made from, so
+that what has not changed is copied, not made again (as make, Quarto's freeze and Sphinx do).
 
-An entry is the file's bytes after a header that holds their SHA-256: an entry that does
-not match its digest (a torn write, a disk error, an edit) is removed and rendered again,
-never served. A stale entry cannot be found at all, since its inputs' key differs. Entries
-are written atomically, so two exports at once can only both write the same bytes.
+An entry is its bytes after an HMAC-SHA256 of its key and bytes, made with a secret of this
+user's (`~/.cache/policykit/cache-key`, 0600). An entry that does not match (a torn write, a
+disk error, an edit, or one that came with a repository, made by someone else) is removed
+and made again, never served: a cache in a cloned repository cannot plant a file in an
+export, nor data in a validation. A stale entry cannot be found at all, since its inputs'
+key differs. Entries are written atomically, so two runs at once can only both write the
+same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policykit.checking.validate import SourceFile
+from policykit.edge.fingerprint import code_fingerprint, fingerprint
+from policykit.model.project import PROJECT_FILE, Project
+
 #: The cache folder, in the project's root (the `.gitignore` that `init` writes leaves it out).
 FOLDER = ".policykit-cache"
-_MAGIC = b"policykit-cache 1\n"
+_MAGIC = b"policykit-cache 2\n"
 _DIGEST = 32
+
+
+def user_secret() -> bytes | None:
+    """This user's cache secret, made on first use; None where it cannot be kept (no
+    writable home), and then nothing is cached."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "policykit" / "cache-key"
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(_DIGEST))
+    except FileExistsError:
+        pass  # another run made it first
+    except OSError:
+        return None
+    try:
+        return _read_secret(path)
+    except OSError:
+        return None
+
+
+def _read_secret(path: Path) -> bytes | None:
+    secret = path.read_bytes()
+    return secret if len(secret) == _DIGEST else None
 
 
 @dataclass
@@ -26,6 +67,8 @@ class RenderCache:
     """Rendered files by key, in `root`/.policykit-cache; `enabled=False` keeps nothing."""
 
     root: Path | None
+    #: This user's secret, which signs each entry (`user_secret`).
+    secret: bytes | None = None
     #: Counts for the summary line.
     rendered: int = 0
     cached: int = 0
@@ -37,7 +80,13 @@ class RenderCache:
         return self.root / FOLDER if self.root is not None else None
 
     def _path(self, key: str) -> Path | None:
-        return self.folder / key[:2] / key if self.folder is not None else None
+        if self.folder is None or self.secret is None:
+            return None
+        return self.folder / key[:2] / key
+
+    def _seal(self, key: str, body: bytes) -> bytes:
+        assert self.secret is not None
+        return hmac.new(self.secret, key.encode("ascii") + b"\0" + body, "sha256").digest()
 
     def get(self, key: str) -> bytes | None:
         """The bytes stored under `key`, if there are any and they are whole."""
@@ -49,8 +98,8 @@ class RenderCache:
         except OSError:
             return None
         body = entry[len(_MAGIC) + _DIGEST :]
-        digest = entry[len(_MAGIC) : len(_MAGIC) + _DIGEST]
-        if not entry.startswith(_MAGIC) or hashlib.sha256(body).digest() != digest:
+        seal = entry[len(_MAGIC) : len(_MAGIC) + _DIGEST]
+        if not entry.startswith(_MAGIC) or not hmac.compare_digest(seal, self._seal(key, body)):
             self.damaged.append(key)
             path.unlink(missing_ok=True)
             return None
@@ -70,7 +119,37 @@ class RenderCache:
                 dir=path.parent, prefix=".", suffix=".tmp", delete=False
             )
             with handle:
-                handle.write(_MAGIC + hashlib.sha256(data).digest() + data)
+                handle.write(_MAGIC + self._seal(key, data) + data)
             Path(handle.name).replace(path)
         except OSError:
             return
+
+
+@dataclass
+class ValidationMemo:
+    """`checking.validate.Memo` in the cache: a file's validation by its bytes, path and
+    kind, the project's settings (`fingerprint`) and policykit's own code."""
+
+    cache: RenderCache
+    settings: str
+
+    def _key(self, file: SourceFile) -> str:
+        digest = hashlib.sha256(f"validate\0{code_fingerprint()}\0{self.settings}\0".encode())
+        digest.update(f"{file.path}\0{file.draft}\0".encode("utf-8", "surrogatepass"))
+        digest.update(hashlib.sha256(file.data).digest())
+        return digest.hexdigest()
+
+    def recall(self, file: SourceFile) -> bytes | None:
+        return self.cache.get(self._key(file))
+
+    def keep(self, file: SourceFile, data: bytes) -> None:
+        self.cache.put(self._key(file), data)
+
+
+def validation_memo(root: Path, settings: Project) -> ValidationMemo | None:
+    """The memo of the project at `root`, when it has a project file (and this user a
+    secret); else None, and every file is validated afresh."""
+    if not (root / PROJECT_FILE).is_file():
+        return None
+    secret = user_secret()
+    return ValidationMemo(RenderCache(root, secret), fingerprint(settings)) if secret else None

@@ -73,11 +73,7 @@ def export_batch(
     prepare_folder(out_dir)
     cache = cache if cache is not None else RenderCache(None)
     outcomes = [Outcome(policy) for policy in policies]
-    keys = {
-        (i, w.name): render_key(policy, project, options, w)
-        for i, policy in enumerate(policies)
-        for w in writers
-    }
+    keys = render_keys(policies, project, options, writers)
     kept: dict[tuple[int, str], bytes] = {}
     if not force:
         for job, key in keys.items():
@@ -124,19 +120,27 @@ class _Made:
     key: str
 
 
-def render_key(policy: Policy, project: Project, options: ExportOptions, chosen: Writer) -> str:
-    """What a file is made from, as one SHA-256: policykit itself (its code, templates and
-    locales), the writer, the project file's settings, the export's options (templates,
-    logo, branding, the policies' titles that links show), and the policy (its file's
-    digest). Every other policy's digest is left out, so that a change to one policy keys
-    none of the others' files anew."""
-    own = dict(options.digests).get(policy.span.file)
-    mine = replace(options, digests=((policy.span.file, own),) if own else ())
-    digest = hashlib.sha256()
-    for part in (code_fingerprint(), chosen.name, fingerprint(project), fingerprint(mine)):
-        digest.update(part.encode("utf-8") + b"\0")
-    digest.update((own or fingerprint(policy)).encode("utf-8"))
-    return digest.hexdigest()
+def render_keys(
+    policies: Sequence[Policy], project: Project, options: ExportOptions, writers: Sequence[Writer]
+) -> dict[tuple[int, str], str]:
+    """What each file is made from, as one SHA-256, by (policy's index, writer): policykit
+    itself (its code, templates and locales), the project file's settings, the export's
+    options (templates, logo, branding, the policies' titles that links show), the writer,
+    and the policy (its file's digest). The other policies' digests are left out, so that
+    a change to one policy keys none of the others' files anew."""
+    digests = dict(options.digests)
+    shared = hashlib.sha256()
+    common = replace(options, digests=())
+    for part in (code_fingerprint(), fingerprint(project), fingerprint(common)):
+        shared.update(part.encode("utf-8") + b"\0")
+    keys = {}
+    for i, policy in enumerate(policies):
+        own = digests.get(policy.span.file) or fingerprint(policy)
+        for chosen in writers:
+            digest = shared.copy()
+            digest.update(f"{chosen.name}\0{policy.span.file}\0{own}".encode())
+            keys[i, chosen.name] = digest.hexdigest()
+    return keys
 
 
 def die_with_parent(parent: int) -> None:
