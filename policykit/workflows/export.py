@@ -26,7 +26,7 @@ from policykit.edge.fingerprint import code_fingerprint, fingerprint
 from policykit.edge.machine import available_cpus
 from policykit.model.policy import Policy
 from policykit.model.project import Project
-from policykit.writing.layout import ExportOptions, layout
+from policykit.writing.layout import ExportOptions, Templates, layout
 from policykit.writing.registry import Writer, output_name, writer
 
 
@@ -129,18 +129,39 @@ def render_keys(
     and the policy (its file's digest). The other policies' digests are left out, so that
     a change to one policy keys none of the others' files anew."""
     digests = dict(options.digests)
-    shared = hashlib.sha256()
-    common = replace(options, digests=())
-    for part in (code_fingerprint(), fingerprint(project), fingerprint(common)):
-        shared.update(part.encode("utf-8") + b"\0")
+    shared = {}
+    for chosen in writers:
+        digest = hashlib.sha256()
+        for part in (code_fingerprint(), chosen.name, fingerprint(project),
+                     fingerprint(_read_by(options, chosen))):  # fmt: skip
+            digest.update(part.encode("utf-8") + b"\0")
+        shared[chosen.name] = digest
     keys = {}
     for i, policy in enumerate(policies):
         own = digests.get(policy.span.file) or fingerprint(policy)
         for chosen in writers:
-            digest = shared.copy()
-            digest.update(f"{chosen.name}\0{policy.span.file}\0{own}".encode())
+            digest = shared[chosen.name].copy()
+            digest.update(f"{policy.span.file}\0{own}".encode("utf-8", "surrogatepass"))
             keys[i, chosen.name] = digest.hexdigest()
     return keys
+
+
+def _read_by(options: ExportOptions, chosen: Writer) -> ExportOptions:
+    """The options with only what `chosen` reads of the templates and the PDF variant, and
+    no policy's digest (each file's own is keyed apart)."""
+    pages = "pages" in chosen.reads
+    templates = options.templates
+    return replace(
+        options,
+        digests=(),
+        pdf_variant=options.pdf_variant if "pdf_variant" in chosen.reads else "",
+        templates=Templates(
+            templates.html if pages else None,
+            templates.css if pages else None,
+            templates.reference_docx if "reference_docx" in chosen.reads else None,
+            templates.files if pages else (),
+        ),
+    )
 
 
 def die_with_parent(parent: int) -> None:

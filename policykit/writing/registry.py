@@ -58,6 +58,10 @@ class Writer:
     redline: Callable[[Redline], bytes] | None = None
     #: Variants the writer can be asked for (PDF/UA, PDF/A); the first is the default.
     variants: tuple[str, ...] = ()
+    #: What of the export's options it reads besides the branding and the policies' titles:
+    #: `pages` (the HTML templates and stylesheets), `reference_docx`, `pdf_variant`. The
+    #: export cache keys its files by these only, so that a new stylesheet renders no Word.
+    reads: tuple[str, ...] = ()
 
     @property
     def help(self) -> str:
@@ -122,16 +126,18 @@ WRITERS: tuple[Writer, ...] = (
     Writer(
         "html", "HTML", ".html", "text/html",
         pooled=False, default=True, in_register=True, write=_html, redline=_redline_html,
+        reads=("pages",),
     ),
     Writer(
         "pdf", "PDF", ".pdf", "application/pdf",
         pooled=True, default=True, in_register=True, write=_pdf, redline=_redline_pdf,
-        variants=PDF_VARIANTS,
+        variants=PDF_VARIANTS, reads=("pages", "pdf_variant"),
     ),
     Writer(
         "docx", "Word", ".docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         pooled=False, default=True, in_register=True, write=_docx, redline=_redline_docx,
+        reads=("reference_docx",),
     ),
     Writer(
         "md", "Markdown", ".md", "text/markdown",

@@ -1,0 +1,120 @@
+"""The export cache (`edge.cache`): a second export of what has not changed renders nothing
+and leaves every file as it was; a change renders again exactly what depends on it; an
+entry that is damaged, or that this user did not make, is never served."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.command import policykit
+from tests.conftest import ROOT
+
+FORMATS = ("--html", "--docx", "--pdf")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example policies in a project of their own, with this test's own cache secret."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "policies", repo / "policies")
+    shutil.rmtree(repo / "policies" / "drafts")
+    shutil.copy(ROOT / "policykit.yaml", repo)
+    return repo
+
+
+def _export(repo: Path, *extra: str) -> tuple[int, int]:
+    """Export every format; (rendered, from the cache), as the summary line says."""
+    done = policykit("export", *FORMATS, "-d", "out", *extra, cwd=repo, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = re.search(r"(\d+) rendered, (\d+) from the cache", done.stdout)
+    assert found, done.stdout
+    return int(found.group(1)), int(found.group(2))
+
+
+def _files(repo: Path) -> dict[str, tuple[bytes, int]]:
+    """Each exported file's bytes and modification time (ns)."""
+    return {
+        path.name: (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted((repo / "out").iterdir())
+    }
+
+
+def test_an_unchanged_export_renders_nothing_and_a_change_renders_what_depends_on_it(
+    project: Path,
+) -> None:
+    assert _export(project) == (9, 0)  # 3 policies, 3 formats
+    first = _files(project)
+    assert _export(project) == (0, 9)
+    assert _files(project) == first  # the same bytes, and not one file written again
+
+    # One policy's text: its three files, and nothing else.
+    policy = project / "policies" / "information-security-policy.yaml"
+    policy.write_text(policy.read_text("utf-8").replace("our data.", "all our data.", 1), "utf-8")
+    assert _export(project) == (3, 6)
+    after = _files(project)
+    changed = {name for name in first if after[name] != first[name]}
+    assert changed == {f"information-security-policy{ext}" for ext in (".html", ".docx", ".pdf")}
+
+    # A stylesheet in the template folder: the HTML and PDF files, not the Word files.
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "policy.css").write_text(
+        (ROOT / "policykit" / "templates" / "policy.css").read_text("utf-8")
+        + "\nh1 { color: #123456; }\n",
+        "utf-8",
+    )
+    assert _export(project, "--template", "templates") == (6, 3)
+    styled = _files(project)
+    assert {name for name in after if styled[name][1] != after[name][1]} == {
+        name for name in after if not name.endswith(".docx")
+    }
+
+    # The project file (the organisation's phone, which every export prints): every file.
+    settings = project / "policykit.yaml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace('phone: "9960 4000"', 'phone: "9960 4001"'), "utf-8")
+    assert _export(project, "--template", "templates") == (9, 0)
+    # --force renders all, and gives the same bytes the cache gave.
+    kept = _files(project)
+    assert _export(project, "--template", "templates", "--force") == (9, 0)
+    assert {name: data for name, (data, _) in _files(project).items()} == {
+        name: data for name, (data, _) in kept.items()
+    }
+
+
+def test_a_damaged_or_foreign_cache_entry_is_made_again_not_served(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    done = policykit("export", "--html", "-d", "out", cwd=project)
+    assert "3 rendered, 0 from the cache" in done.stdout
+    fresh = _files(project)
+    entries = sorted(p for p in (project / ".policykit-cache").rglob("*") if p.is_file())
+    assert entries
+    # Every entry damaged (a byte flipped), and the exports deleted.
+    for entry in entries:
+        data = bytearray(entry.read_bytes())
+        data[-1] ^= 0xFF
+        entry.write_bytes(bytes(data))
+    shutil.rmtree(project / "out")
+    done = policykit("export", "--html", "-d", "out", cwd=project)
+    assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
+    assert {n: d for n, (d, _) in _files(project).items()} == {n: d for n, (d, _) in fresh.items()}
+    # A cache made by someone else (another secret), as a cloned repository could bring:
+    # an entry in it that claims to be this export, with other bytes, is not served.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    for entry in sorted(p for p in (project / ".policykit-cache").rglob("*") if p.is_file()):
+        entry.write_bytes(entry.read_bytes().replace(b"Information Security", b"Planted"))
+    done = policykit("export", "--html", "-d", "out", cwd=project)
+    assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
+    assert b"Planted" not in (project / "out" / "information-security-policy.html").read_bytes()
+
+
+def test_init_leaves_the_cache_out_of_git(tmp_path: Path) -> None:
+    done = policykit("init", "repo", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert ".policykit-cache/" in (tmp_path / "repo" / ".gitignore").read_text("utf-8")
