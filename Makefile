@@ -51,9 +51,10 @@ pytest: $(DEV_STAMP)
 	$(BIN)/pytest -q -n auto
 
 # Speed targets are checked here, not in timed tests; docs/performance.md records the figures.
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_diff.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_peers.py
 
 # Refresh the committed copies of the published schemas (a test checks they match).
 schema: $(STAMP)

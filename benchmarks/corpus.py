@@ -1,11 +1,14 @@
 """Corpora of policies for the benchmarks: N policies made from the example policies, each
 with an id and a title of its own, in a fresh project folder (policykit.yaml and policies/).
+
+    .venv/bin/python benchmarks/corpus.py FOLDER N
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,3 +47,14 @@ def one_policy(folder: Path) -> Path:
     target = folder / "policies" / "kommunikationspolitik.yaml"
     shutil.copy(ROOT / "policies" / "kommunikationspolitik.yaml", target)
     return target
+
+
+def main(arguments: list[str]) -> int:
+    folder, count = arguments
+    make_corpus(Path(folder), int(count))
+    print(f"{count} policies in {folder}/policies")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

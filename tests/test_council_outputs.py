@@ -88,8 +88,8 @@ def test_help_shows_no_type_after_a_flag() -> None:
         result = runner.invoke(app, args, env={"COLUMNS": "100"})
         assert result.exit_code == 0
         assert "<bool>" not in result.output, args
-    # Paths are parsed by `app._path` (which refuses an empty one), so typer names the type.
-    assert "<Path>" in runner.invoke(app, ["export", "--help"], env={"COLUMNS": "100"}).output
+    # Paths are parsed by `app._path` (which refuses an empty one), named for `--help`.
+    assert "<path>" in runner.invoke(app, ["export", "--help"], env={"COLUMNS": "100"}).output
 
 
 def test_diffing_two_different_policies_warns() -> None:

@@ -81,7 +81,8 @@ def test_a_failing_export_keeps_the_previous_file_and_leaves_no_stray_files(
         .replace('version: "2.1"', 'version: "2.2"'),
         encoding="utf-8",
     )
-    code, out = run("--html", "--docx")
+    # --force: the unchanged policy's files would come from the cache, not be rendered.
+    code, out = run("--html", "--docx", "--force")
     assert code == 1
     assert "failed: kommunikationspolitik" in out and "disk on fire" in out
     after = {p.name: p.read_bytes() for p in (repo / "exports").iterdir()}

@@ -50,6 +50,14 @@ class Report:
     #: The errors of the set-up, not of one policy: the project file's, or its being unreadable.
     #: Every command but `validate` stops on them before it writes anything.
     setup_errors: list[Finding] = field(default_factory=list)
+    #: The memo of this run (`Memo`), if any: what `remember` keeps.
+    memo: Memo | None = None
+
+    def remember(self) -> None:
+        """Keep this run's results for the next, once the command has done its work: a run
+        that stops on bad input leaves every file as it was, its cache included."""
+        if self.memo is not None and not self.setup_errors and not self.errors:
+            self.memo.flush()
 
     @property
     def errors(self) -> int:
@@ -88,6 +96,9 @@ class Memo(Protocol):
 
     def keep(self, file: SourceFile, data: bytes) -> None: ...
 
+    def flush(self) -> None:
+        """Write what `keep` was given (`Report.remember`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class _FileResult:
@@ -113,7 +124,7 @@ def validate(
     (`policy:ID`) is checked to name one. Without them, such links are not checked. With a
     `memo`, a file validated before, unchanged, is not read again."""
     project = project or Project()
-    report = Report(files=len(files), project=project)
+    report = Report(files=len(files), project=project, memo=memo)
     identities = []
     for file in files:
         result = _file_result(file, project, memo)

@@ -333,6 +333,7 @@ def validate(
         if stats:
             render.render_stats(result.stats(), render.make_console())
         errors.print(render.summary_line(result.findings, result.files))
+    result.remember()
     raise typer.Exit(_validation_exit_code(result, strict))
 
 
@@ -427,6 +428,8 @@ def export(
     skipped = result.files - len(policies)  # files with errors were not exported
     render.render_export_summary(outcomes, skipped, console, cache)
     failed = bool(errors) or any(outcome.error for outcome in outcomes)
+    if not failed:
+        result.remember()
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 

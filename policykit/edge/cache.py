@@ -132,6 +132,9 @@ class ValidationMemo:
 
     cache: RenderCache
     settings: str
+    #: Entries made this run, kept only when the command succeeds (`flush`): a run that
+    #: stops on bad input changes no file, its cache included.
+    pending: list[tuple[str, bytes]] = field(default_factory=list)
 
     def _key(self, file: SourceFile) -> str:
         digest = hashlib.sha256(f"validate\0{code_fingerprint()}\0{self.settings}\0".encode())
@@ -143,7 +146,12 @@ class ValidationMemo:
         return self.cache.get(self._key(file))
 
     def keep(self, file: SourceFile, data: bytes) -> None:
-        self.cache.put(self._key(file), data)
+        self.pending.append((self._key(file), data))
+
+    def flush(self) -> None:
+        for key, data in self.pending:
+            self.cache.put(key, data)
+        self.pending.clear()
 
 
 def validation_memo(root: Path, settings: Project) -> ValidationMemo | None:

@@ -215,11 +215,12 @@ def _export_one(
         if data is None:
             job = made.job
             data = job.result() if job is not None else render(policy, project, options, chosen)
-            made.cache.put(made.key, data)
         path = out_dir / output_name(policy, chosen)
         if not _on_disk(path, data):
             write_atomic(path, data)
         outcome.written.append(path)
+        if made.kept is None:  # kept once it is written: a failed export caches nothing
+            made.cache.put(made.key, data)
     except PolicykitError as error:
         outcome.error = error.message
     except Exception as error:  # one policy's failure must not stop the batch
