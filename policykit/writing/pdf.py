@@ -33,6 +33,10 @@ def html_to_pdf(page: str, document: Document) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    from policykit.writing import pydyf_patch
+
+    pydyf_patch.apply()
+
     fetcher = _data_only_fetcher()
     try:
         html = HTML(
