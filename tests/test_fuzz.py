@@ -279,6 +279,26 @@ def test_prose_fast_path_agrees_with_markdown_it(source: str) -> None:
     assert parse_prose(source, locate) == parse_markdown(source, locate)
 
 
+_PLAIN_WORDS = st.text(st.sampled_from([*"abc æøå1.,:;()'\"-+=", " ", "\t"]), max_size=12)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.lists(_PLAIN_WORDS, min_size=1, max_size=4), min_size=1, max_size=4),
+       st.sampled_from(["\n\n", "\n\n\n", "\n \n"]), st.booleans())  # fmt: skip
+def test_the_paragraphs_fast_path_agrees_with_markdown_it(
+    paragraphs: list[list[str]], gap: str, ending: bool
+) -> None:
+    """Paragraphs of lines, with and without Markdown in them: the same prose either way."""
+    from policykit.model.policy import Span
+    from policykit.reading.prose import parse_markdown, parse_prose
+
+    def locate(line: int) -> Span:
+        return Span("f.yaml", line + 10, 5)
+
+    source = gap.join("\n".join(lines) for lines in paragraphs) + ("\n" if ending else "")
+    assert parse_prose(source, locate) == parse_markdown(source, locate)
+
+
 # --- the compiled schema (scripts/compile-schemas) and jsonschema agree -----------------------
 
 
@@ -328,3 +348,17 @@ def test_the_compiled_schema_agrees_on_every_policy_and_project_file_in_the_test
     assert answers[ROOT / "policies" / "kommunikationspolitik.yaml"] is True
     assert any(not valid for valid in answers.values())  # both answers are exercised
     assert _agree((ROOT / "policykit.yaml").read_bytes(), "project", counted=False) is True
+
+
+def test_the_paragraphs_fast_path_is_taken_for_plain_paragraphs() -> None:
+    from policykit.model.policy import Span
+    from policykit.reading import prose
+
+    def locate(line: int) -> Span:
+        return Span("f.yaml", line + 10, 5)
+
+    source = "Første linje,\nanden linje.\n\nEt afsnit mere.\n"
+    fast = prose._plain_paragraphs(source, locate)
+    assert fast is not None and len(fast) == 2
+    assert prose.parse_prose(source, locate) == prose.parse_markdown(source, locate)
+    assert prose._plain_paragraphs("Et afsnit\n\n- en liste\n", locate) is None

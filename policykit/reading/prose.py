@@ -107,7 +107,49 @@ def parse_prose(
         span = locate(0)
         text = Text(source.strip(), span)
         return Prose(source, (Paragraph((text,), span),), span), []
+    paragraphs = _plain_paragraphs(source, locate) if plain else None
+    if paragraphs is not None:
+        return Prose(source, paragraphs, locate(0)), []
     return parse_markdown(source, locate, format2=format2, columns=columns)
+
+
+#: A line of a paragraph that CommonMark reads as its text and nothing else: as
+#: `_LITERAL_LINE`, and with no space at its end (two would be a hard break).
+_PLAIN_LINE = re.compile(rf"(?![-+=>#*\d])[^\s{_MARKUP}](?:[^\n{_MARKUP}]*[^\s{_MARKUP}])?")
+
+
+def _plain_paragraphs(source: str, locate: Locator) -> tuple[Block, ...] | None:
+    """The paragraphs of a text without a Markdown character in it, as markdown-it reads
+    them (each line a text, a soft break between); None if a line is anything else. Most
+    prose is such paragraphs, and markdown-it is most of the time of reading it."""
+    paragraphs: list[Block] = []
+    current: list[str] = []
+    first = 0
+    lines = source.split("\n")
+    for index, line in enumerate([*lines, ""]):
+        if not line.strip():
+            if current:
+                paragraphs.append(_paragraph(current, locate(first)))
+                current = []
+            continue
+        if not _PLAIN_LINE.fullmatch(line):
+            return None
+        if not current:
+            first = index
+        current.append(line)
+    return tuple(paragraphs) if paragraphs else None
+
+
+def _paragraph(lines: list[str], span: Span) -> Paragraph:
+    """As `_ProseBuilder.inlines` places them: each line's text on its own line number (by
+    the soft breaks counted), at the paragraph's column."""
+    children: list[Inline] = []
+    for offset, line in enumerate(lines):
+        here = Span(span.file, span.line + offset, span.column)
+        if offset:
+            children.append(SoftBreak(Span(span.file, span.line + offset - 1, span.column)))
+        children.append(Text(line, here))
+    return Paragraph(tuple(children), span)
 
 
 def top_level_lines(source: str) -> list[tuple[int, int]]:
