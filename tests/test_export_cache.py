@@ -118,3 +118,29 @@ def test_init_leaves_the_cache_out_of_git(tmp_path: Path) -> None:
     done = policykit("init", "repo", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert ".policykit-cache/" in (tmp_path / "repo" / ".gitignore").read_text("utf-8")
+
+
+def test_validation_from_the_cache_is_the_validation(project: Path) -> None:
+    """A second validate reads each file's result from the cache: the same findings, the
+    same policies, and the rules the registry has (so that `rule is rules.X` holds)."""
+    from policykit.diagnostics import rules
+    from policykit.edge.workspace import validate_paths
+
+    bad = project / "policies" / "personalepolitik.yaml"
+    good = bad.read_text("utf-8")
+    bad.write_text(good.replace("status: draft", "status: bogus", 1), "utf-8")
+    first = validate_paths([project / "policies"])
+    assert first.errors and first.memo is not None and first.memo.pending
+    first.remember()
+    assert first.memo.pending  # a run with an error keeps nothing...
+    assert not (project / ".policykit-cache").exists()
+    bad.write_text(good, "utf-8")
+    clean = validate_paths([project / "policies"])
+    assert clean.errors == 0
+    clean.remember()  # ...and all, with none
+    assert clean.memo is not None and not clean.memo.pending
+    again = validate_paths([project / "policies"])
+    assert again.memo is not None and again.memo.cache.cached == 3  # every file from it
+    assert again.findings == clean.findings and again.policies == clean.policies
+    assert again.findings  # the examples' warnings (LIX), read back
+    assert all(f.rule is rules.RULES_BY_CODE[f.rule.code] for f in again.findings)

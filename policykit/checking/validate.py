@@ -5,11 +5,15 @@ Pure: the caller reads the files (see `workspace`) and renders the report.
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
+import functools
 import hashlib
 import pickle
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
 from policykit.checking.checks import (
     SectionStats,
@@ -18,9 +22,12 @@ from policykit.checking.checks import (
     check_policy_links,
     section_stats,
 )
+from policykit.diagnostics import findings as findings_model
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, count
-from policykit.diagnostics.rules import Severity
+from policykit.diagnostics.rules import RULES_BY_CODE, Rule, Severity
+from policykit.model import intervals as intervals_model
+from policykit.model import policy as policy_model
 from policykit.model.policy import Policy, PolicyIdentity, Span
 from policykit.model.project import LintOptions, Project
 from policykit.reading.reader import read_policy
@@ -144,9 +151,35 @@ def validate(
     return report
 
 
+def _reduce(names: tuple[str, ...], value: Any) -> tuple[type, tuple[Any, ...]]:
+    return type(value), tuple(getattr(value, name) for name in names)
+
+
+def _rule(code: str) -> Rule:
+    return RULES_BY_CODE[code]
+
+
+@cache
+def _fast_pickling() -> None:
+    """The model and the findings pickled as their class and fields, which reads back by
+    calling the class: a third of the time of dataclasses' own way (which asks `fields`
+    for every node), and a rule as a reference to the one rule of its code, so that
+    `finding.rule is rules.X` holds for a finding read from the memo too."""
+    modules = (policy_model, intervals_model, findings_model)
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value):
+                names = tuple(f.name for f in dataclasses.fields(value))
+                copyreg.pickle(value, functools.partial(_reduce, names))
+    copyreg.pickle(_FileResult, functools.partial(_reduce, ("text", "findings", "identity",
+                                                            "policy")))  # fmt: skip
+    copyreg.pickle(Rule, lambda rule: (_rule, (rule.code,)))
+
+
 def _file_result(file: SourceFile, project: Project, memo: Memo | None) -> _FileResult:
     kept = memo.recall(file) if memo is not None else None
     if kept is not None:
+        _fast_pickling()
         try:
             result = pickle.loads(kept)  # sealed with this user's secret (`edge.cache`)
         except Exception:  # an entry of an older policykit: made again
@@ -161,6 +194,7 @@ def _file_result(file: SourceFile, project: Project, memo: Memo | None) -> _File
         findings.extend(_checked_partly(read.partial, read.left_out, read.findings, project))
     result = _FileResult(read.text, findings, read.identity, read.policy)
     if memo is not None:
+        _fast_pickling()
         memo.keep(file, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return result
 

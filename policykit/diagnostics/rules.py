@@ -97,3 +97,5 @@ DRAFT_NAME_MISMATCH = Rule(
 HARD_TO_READ = Rule("PK401", "hard-to-read", W, "A section's LIX is above the threshold.")
 
 ALL_RULES: tuple[Rule, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Rule))
+#: Each rule by its code.
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
