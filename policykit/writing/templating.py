@@ -9,10 +9,12 @@ may load only these known names (`TEMPLATE_NAMES`), the user's version where the
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import resource
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykit.diagnostics.errors import UsageError
@@ -154,4 +156,22 @@ def _environment(overrides: tuple[tuple[str, str], ...]) -> SandboxedEnvironment
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+def _bytecode_cache() -> Any:
+    """Jinja's compiled templates kept in this user's cache folder (never the project's: it
+    holds code), by each template's source, so that a command does not compile them again:
+    most of the start-up of exporting one policy. None where the folder cannot be made."""
+    from jinja2 import FileSystemBytecodeCache
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "policykit" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o022:
+        return None  # someone else's, or writable by others: not to be loaded from
+    return FileSystemBytecodeCache(str(folder))
