@@ -168,7 +168,10 @@ class DocxWriter:
         self.properties()
         buffer = io.BytesIO()
         word.save(buffer)
-        return reproducible_zip(with_custom_properties(buffer.getvalue(), self.custom_properties()))
+        properties = self.custom_properties()
+        return reproducible_zip(
+            buffer.getvalue(), lambda parts: with_custom_properties(parts, properties)
+        )
 
     def custom_properties(self) -> list[tuple[str, str]]:
         """What `policykit import --update` reads an edited copy back against: the policy's

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from policykit.diagnostics.errors import PolicykitError
@@ -170,11 +171,14 @@ _CUSTOM_REL = (
 _USER_PROPERTIES = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-def with_custom_properties(data: bytes, properties: list[tuple[str, str]]) -> bytes:
-    """The package with `docProps/custom.xml` holding `properties` as text (Word's File ›
-    Properties › Custom; LibreOffice's user-defined properties, which a re-save keeps)."""
+def with_custom_properties(
+    entries: dict[str, bytes], properties: list[tuple[str, str]]
+) -> dict[str, bytes]:
+    """The package's parts with `docProps/custom.xml` holding `properties` as text (Word's
+    File › Properties › Custom; LibreOffice's user-defined properties, which a re-save
+    keeps)."""
     if not properties:
-        return data
+        return entries
     from xml.sax.saxutils import escape, quoteattr
 
     items = "".join(
@@ -188,8 +192,7 @@ def with_custom_properties(data: bytes, properties: list[tuple[str, str]]) -> by
         'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
         f'docPropsVTypes">{items}</Properties>'
     ).encode()
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
+    entries = dict(entries)
     entries["docProps/custom.xml"] = custom
     override = f'<Override PartName="/docProps/custom.xml" ContentType="{_CUSTOM_TYPE}"/>'
     entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(
@@ -200,18 +203,17 @@ def with_custom_properties(data: bytes, properties: list[tuple[str, str]]) -> by
         f'<Relationship Id="rIdPolicykit" Type="{_CUSTOM_REL}" Target="docProps/custom.xml"/>'
         "</Relationships>".encode(),
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name, entry in entries.items():
-            target.writestr(name, entry)
-    return out.getvalue()
+    return entries
 
 
-def reproducible_zip(data: bytes) -> bytes:
+def reproducible_zip(
+    data: bytes, edit: Callable[[dict[str, bytes]], dict[str, bytes]] = lambda parts: parts
+) -> bytes:
     """The package rewritten with fixed timestamps and attributes, in a fixed entry order
-    ([Content_Types].xml first, as Office writes it), so equal input gives equal bytes."""
+    ([Content_Types].xml first, as Office writes it), so equal input gives equal bytes;
+    `edit` changes its parts on the way, so that the package is zipped again only once."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
+        entries = edit({info.filename: source.read(info) for info in source.infolist()})
     if "docProps/app.xml" in entries:
         entries["docProps/app.xml"] = APP_XML
     first = ["[Content_Types].xml", "_rels/.rels"]
