@@ -4,7 +4,8 @@
 the export's options) in one canonical form: fields by name, mappings and sets sorted, bytes
 by their digest. `repr` would not do: a set's order changes from run to run.
 `code_fingerprint` is policykit's own: every file of the package (its code, templates,
-locales and schemas), so that an edit to policykit, released or not, renders again.
+locales and schemas) by size and time, so that an edit to policykit, released or not,
+renders again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -47,11 +49,16 @@ def _canonical(value: Any) -> str:
 
 @cache
 def code_fingerprint() -> str:
-    """The SHA-256 of policykit's version and every file of the installed package."""
+    """The SHA-256 of policykit's version and of every file of the installed package, by
+    its path, size and modification time: an edit or an install changes them, and reading
+    the files' bytes would cost a command more than its own work (`validate one.yaml`)."""
     root = Path(policykit.__file__).parent
     digest = hashlib.sha256(policykit.__version__.encode("utf-8"))
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-            digest.update(path.read_bytes())
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            path = Path(folder) / name
+            status = path.stat()
+            where = path.relative_to(root).as_posix()
+            digest.update(f"{where}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
     return digest.hexdigest()
