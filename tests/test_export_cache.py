@@ -144,3 +144,38 @@ def test_validation_from_the_cache_is_the_validation(project: Path) -> None:
     assert again.findings == clean.findings and again.policies == clean.policies
     assert again.findings  # the examples' warnings (LIX), read back
     assert all(f.rule is rules.RULES_BY_CODE[f.rule.code] for f in again.findings)
+
+
+def test_the_pdf_pool_is_as_large_as_the_cpus_the_process_may_use(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`os.sched_getaffinity` (as `taskset -c 0` sets it), not `os.cpu_count()`; `--jobs`
+    overrides it."""
+    from policykit.edge.workspace import validate_paths
+    from policykit.workflows import export
+    from policykit.writing.layout import ExportOptions
+    from policykit.writing.registry import writer
+
+    sizes: list[int] = []
+
+    class Pool:
+        def __init__(self, max_workers: int, **_: object) -> None:
+            sizes.append(max_workers)
+            raise RuntimeError("no pool in this test")
+
+    monkeypatch.setattr(export, "ProcessPoolExecutor", Pool)
+    report = validate_paths([project / "policies"], cached=False)
+    pdf = [writer("pdf")]
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    # One CPU: no pool at all, each PDF rendered in this process.
+    outcomes = export.export_batch(report.policies[:1], report.project, ExportOptions(), pdf,
+                                   project / "one")  # fmt: skip
+    assert sizes == [] and outcomes[0].error is None
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})
+    with pytest.raises(RuntimeError):
+        export.export_batch(report.policies, report.project, ExportOptions(), pdf, project / "a")
+    with pytest.raises(RuntimeError):
+        export.export_batch(report.policies, report.project, ExportOptions(), pdf,
+                            project / "b", jobs=2)  # fmt: skip
+    assert sizes == [3, 2]
