@@ -179,3 +179,30 @@ def test_the_pdf_pool_is_as_large_as_the_cpus_the_process_may_use(
         export.export_batch(report.policies, report.project, ExportOptions(), pdf,
                             project / "b", jobs=2)  # fmt: skip
     assert sizes == [3, 2]
+
+
+def test_many_files_are_validated_in_a_pool_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """60 policies: validated across two processes, and in this one, alike."""
+    from benchmarks.corpus import make_corpus
+    from policykit.checking.validate import validate
+    from policykit.edge import pool
+    from policykit.edge.workspace import load_workspace
+
+    corpus = make_corpus(tmp_path / "corpus", 60)
+    workspace = load_workspace([corpus / "policies"])
+    monkeypatch.setattr(pool, "available_cpus", lambda: 2)
+    used: list[int] = []
+    real = pool.ProcessPoolExecutor
+
+    def counted(*args: object, **options: object) -> object:
+        used.append(int(options["max_workers"]))  # type: ignore[call-overload]
+        return real(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", counted)
+    pooled = validate(workspace.files, workspace.settings, mapper=pool.pooled_map)
+    alone = validate(workspace.files, workspace.settings)
+    assert used == [2]
+    assert pooled.findings == alone.findings and pooled.policies == alone.policies
+    assert len(pooled.policies) == 60

@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import hashlib
 import pickle
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Protocol
@@ -118,23 +118,28 @@ class _FileResult:
     policy: Policy | None
 
 
+#: Runs a function over items, in order: the built-in `map`, or a pool's (`edge.pool`).
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
+
+
 def validate(
     files: Sequence[SourceFile],
     project: Project | None = None,
     policies_in_force: Collection[str] | None = None,
     memo: Memo | None = None,
+    mapper: Mapper = map,
 ) -> Report:
     """Read and check every file, then the set as a whole. Never raises on bad input.
 
     `policies_in_force` are the ids of the council's policies besides these files' (those in
     the project's `policies/` folder): with them, each link to another policy
     (`policy:ID`) is checked to name one. Without them, such links are not checked. With a
-    `memo`, a file validated before, unchanged, is not read again."""
+    `memo`, a file validated before, unchanged, is not read again. `mapper` reads and checks
+    the rest, each file on its own: in a pool of processes, for many files."""
     project = project or Project()
     report = Report(files=len(files), project=project, memo=memo)
     identities = []
-    for file in files:
-        result = _file_result(file, project, memo)
+    for file, result in zip(files, _file_results(files, project, memo, mapper), strict=True):
         report.sources[file.path] = result.text
         report.digests[file.path] = hashlib.sha256(file.data).hexdigest()
         report.findings.extend(result.findings)
@@ -176,27 +181,44 @@ def _fast_pickling() -> None:
     copyreg.pickle(Rule, lambda rule: (_rule, (rule.code,)))
 
 
-def _file_result(file: SourceFile, project: Project, memo: Memo | None) -> _FileResult:
+def _file_results(
+    files: Sequence[SourceFile], project: Project, memo: Memo | None, mapper: Mapper
+) -> list[_FileResult]:
+    """Each file's result: from the memo, else read and checked by `mapper`."""
+    _fast_pickling()
+    results: list[_FileResult | None] = [_recalled(file, memo) for file in files]
+    missing = [i for i, result in enumerate(results) if result is None]
+    made = mapper(functools.partial(_read_and_check, project=project),
+                  [files[i] for i in missing])  # fmt: skip
+    for i, result in zip(missing, made, strict=True):
+        results[i] = result
+        if memo is not None:
+            memo.keep(files[i], pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return [result for result in results if result is not None]
+
+
+def _recalled(file: SourceFile, memo: Memo | None) -> _FileResult | None:
     kept = memo.recall(file) if memo is not None else None
-    if kept is not None:
-        _fast_pickling()
-        try:
-            result = pickle.loads(kept)  # sealed with this user's secret (`edge.cache`)
-        except Exception:  # an entry of an older policykit: made again
-            result = None
-        if isinstance(result, _FileResult):
-            return result
+    if kept is None:
+        return None
+    try:
+        result = pickle.loads(kept)  # sealed with this user's secret (`edge.cache`)
+    except Exception:  # an entry of an older policykit: made again
+        return None
+    return result if isinstance(result, _FileResult) else None
+
+
+def _read_and_check(file: SourceFile, project: Project) -> _FileResult:
+    """One file read and checked on its own (in a pool's process, its result is pickled
+    back: `_fast_pickling` makes that quick there too)."""
+    _fast_pickling()
     read = read_policy(file.data, file.path, project, draft=file.draft)
     findings = list(read.findings)
     if read.policy is not None:
         findings.extend(check_policy(read.policy, project))
     elif read.partial is not None:
         findings.extend(_checked_partly(read.partial, read.left_out, read.findings, project))
-    result = _FileResult(read.text, findings, read.identity, read.policy)
-    if memo is not None:
-        _fast_pickling()
-        memo.keep(file, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    return result
+    return _FileResult(read.text, findings, read.identity, read.policy)
 
 
 #: Checks of a policy's text, which hold for whatever text was read.

@@ -194,10 +194,13 @@ def validate_paths(paths: Sequence[Path], *, cached: bool = True) -> Report:
     """Validate the policies under `paths`, and the project file that governs them; with
     `cached`, each file unchanged since the last run comes from the project's cache."""
     from policykit.edge.cache import validation_memo
+    from policykit.edge.pool import pooled_map
 
     workspace = load_workspace(paths)
     memo = validation_memo(project_root(paths), workspace.settings) if cached else None
-    report = validate(workspace.files, workspace.settings, policies_in_force(paths), memo)
+    report = validate(
+        workspace.files, workspace.settings, policies_in_force(paths), memo, pooled_map
+    )
     if workspace.project is not None:
         report.sources[workspace.project.path] = workspace.project.text
         report.findings[:0] = workspace.project.findings
