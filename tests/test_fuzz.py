@@ -279,7 +279,10 @@ def test_prose_fast_path_agrees_with_markdown_it(source: str) -> None:
     assert parse_prose(source, locate) == parse_markdown(source, locate)
 
 
-_PLAIN_WORDS = st.text(st.sampled_from([*"abc æøå1.,:;()'\"-+=", " ", "\t"]), max_size=12)
+_PLAIN_WORDS = st.text(
+    st.sampled_from([*"abc æøå1.,:;()'\"-+=", " ", "\t", "\u2028", "\xa0", "\u3000"]),
+    max_size=12,
+)
 
 
 @settings(max_examples=2000, deadline=None)

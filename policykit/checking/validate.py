@@ -169,7 +169,7 @@ def _fast_pickling() -> None:
     """The model and the findings pickled as their class and fields, which reads back by
     calling the class: a third of the time of dataclasses' own way (which asks `fields`
     for every node), and a rule as a reference to the one rule of its code, so that
-    `finding.rule is rules.X` holds for a finding read from the memo too."""
+    a finding read from the memo has the very rule object that the registry has."""
     modules = (policy_model, intervals_model, findings_model)
     for module in modules:
         for value in vars(module).values():

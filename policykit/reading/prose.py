@@ -127,7 +127,7 @@ def _plain_paragraphs(source: str, locate: Locator) -> tuple[Block, ...] | None:
     first = 0
     lines = source.split("\n")
     for index, line in enumerate([*lines, ""]):
-        if not line.strip():
+        if not line.strip(" \t"):  # blank as CommonMark has it: \u2028 alone is no gap
             if current:
                 paragraphs.append(_paragraph(current, locate(first)))
                 current = []
