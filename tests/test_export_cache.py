@@ -192,15 +192,17 @@ def test_many_files_are_validated_in_a_pool_with_the_same_result(
 
     corpus = make_corpus(tmp_path / "corpus", 60)
     workspace = load_workspace([corpus / "policies"])
+    import concurrent.futures
+
     monkeypatch.setattr(pool, "available_cpus", lambda: 2)
     used: list[int] = []
-    real = pool.ProcessPoolExecutor
+    real = concurrent.futures.ProcessPoolExecutor
 
     def counted(*args: object, **options: object) -> object:
         used.append(int(options["max_workers"]))  # type: ignore[call-overload]
         return real(*args, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pool, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
     pooled = validate(workspace.files, workspace.settings, mapper=pool.pooled_map)
     alone = validate(workspace.files, workspace.settings)
     assert used == [2]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +41,8 @@ def user_secret() -> bytes | None:
         pass
     except OSError:
         return None
+    import secrets
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from policykit.edge.machine import available_cpus
@@ -18,7 +16,13 @@ def pooled_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable
     machine with more than one CPU for this process, else here. Forked, so that the
     workers start with what this process has imported and set up, at no cost."""
     workers = min(available_cpus(), len(items) // (POOL_FROM // 2))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2:
+        return list(map(function, items))
+    # Imported here: a command on one file has no pool, and no time for these imports.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return list(map(function, items))
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
