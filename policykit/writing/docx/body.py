@@ -50,6 +50,7 @@ from policykit.writing.docx.ooxml import (
 )
 from policykit.writing.docx.package import (
     open_template,
+    package_parts,
     page_setup,
     reproducible_zip,
     text_width,
@@ -166,12 +167,8 @@ class DocxWriter:
         self.body()
         self.footer()
         self.properties()
-        buffer = io.BytesIO()
-        word.save(buffer)
-        properties = self.custom_properties()
-        return reproducible_zip(
-            buffer.getvalue(), lambda parts: with_custom_properties(parts, properties)
-        )
+        parts = with_custom_properties(package_parts(word), self.custom_properties())
+        return reproducible_zip(parts)
 
     def custom_properties(self) -> list[tuple[str, str]]:
         """What `policykit import --update` reads an edited copy back against: the policy's

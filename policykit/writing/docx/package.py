@@ -3,9 +3,10 @@ its page set up, and the zip written so that the same document gives the same by
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
-from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from policykit.diagnostics.errors import PolicykitError
@@ -34,14 +35,23 @@ class ReferenceDocxError(PolicykitError):
     """The template folder's reference.docx cannot be read as a Word document."""
 
 
+@cache
+def _default_template() -> WordDocument:
+    """python-docx's template without its extras, parsed once a process: each document is
+    a copy of it, a third cheaper than parsing its 29 parts again."""
+    import docx
+
+    word = docx.Document()
+    _drop_template_extras(word)
+    return word
+
+
 def open_template(reference: bytes | None) -> WordDocument:
     """python-docx's template without its extras, or the user's reference document."""
     import docx
 
     if reference is None:
-        word = docx.Document()
-        _drop_template_extras(word)
-        return word
+        return copy.deepcopy(_default_template())
     _check_sizes(reference)
     try:
         word = docx.Document(io.BytesIO(reference))
@@ -206,14 +216,40 @@ def with_custom_properties(
     return entries
 
 
-def reproducible_zip(
-    data: bytes, edit: Callable[[dict[str, bytes]], dict[str, bytes]] = lambda parts: parts
-) -> bytes:
-    """The package rewritten with fixed timestamps and attributes, in a fixed entry order
-    ([Content_Types].xml first, as Office writes it), so equal input gives equal bytes;
-    `edit` changes its parts on the way, so that the package is zipped again only once."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = edit({info.filename: source.read(info) for info in source.infolist()})
+def package_parts(word: WordDocument) -> dict[str, bytes]:
+    """The document's package as its zip entries, as python-docx's `save` would write them
+    (`OpcPackage.save` and `PackageWriter`, python-docx 1.2), without writing a zip only to
+    read it again. The Word goldens, and the reproducibility tests, hold it to the same
+    bytes."""
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+
+    package = word.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    entries = {
+        CONTENT_TYPES_URI.membername: _content_types(parts),
+        PACKAGE_URI.rels_uri.membername: package.rels.xml,
+    }
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return entries
+
+
+def _content_types(parts: list[Any]) -> bytes:
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    build: Any = _ContentTypesItem.from_parts  # untyped in python-docx
+    return bytes(build(parts).blob)
+
+
+def reproducible_zip(entries: dict[str, bytes]) -> bytes:
+    """The package's entries zipped with fixed timestamps and attributes, in a fixed entry
+    order ([Content_Types].xml first, as Office writes it), so equal input gives equal
+    bytes."""
+    entries = dict(entries)
     if "docProps/app.xml" in entries:
         entries["docProps/app.xml"] = APP_XML
     first = ["[Content_Types].xml", "_rels/.rels"]
