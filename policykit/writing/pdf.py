@@ -40,7 +40,7 @@ def html_to_pdf(page: str, document: Document) -> bytes:
     fetcher = _data_only_fetcher()
     try:
         html = HTML(
-            string=_for_print(page, document),
+            string=print_page(page, document),
             url_fetcher=fetcher,
             base_url="data:,",
         )
@@ -61,7 +61,7 @@ def html_to_pdf(page: str, document: Document) -> bytes:
         ) from None
 
 
-def _for_print(html: str, document: Document) -> str:
+def print_page(html: str, document: Document) -> str:
     """The page with the paged-media stylesheet added last, so that it wins the cascade.
     (Passed to WeasyPrint as a user stylesheet instead, it would lose to the page's own.)"""
     page_css = _page_label_css(document) + source(PRINT_STYLESHEET, document.options.templates)
