@@ -188,12 +188,18 @@ def _file_results(
     _fast_pickling()
     results: list[_FileResult | None] = [_recalled(file, memo) for file in files]
     missing = [i for i, result in enumerate(results) if result is None]
-    made = mapper(functools.partial(_read_and_check, project=project),
-                  [files[i] for i in missing])  # fmt: skip
-    for i, result in zip(missing, made, strict=True):
-        results[i] = result
-        if memo is not None:
-            memo.keep(files[i], pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    todo = [files[i] for i in missing]
+    if memo is None:
+        made = mapper(functools.partial(_read_and_check, project=project), todo)
+        for i, result in zip(missing, made, strict=True):
+            results[i] = result
+    else:
+        # Pickled where it is made, once: a pool sends those bytes back, and the memo
+        # keeps the same bytes, so this process does not pickle each result again.
+        kept = mapper(functools.partial(_read_and_check_pickled, project=project), todo)
+        for i, data in zip(missing, kept, strict=True):
+            results[i] = pickle.loads(data)
+            memo.keep(files[i], data)
     return [result for result in results if result is not None]
 
 
@@ -206,6 +212,10 @@ def _recalled(file: SourceFile, memo: Memo | None) -> _FileResult | None:
     except Exception:  # an entry of an older policykit: made again
         return None
     return result if isinstance(result, _FileResult) else None
+
+
+def _read_and_check_pickled(file: SourceFile, project: Project) -> bytes:
+    return pickle.dumps(_read_and_check(file, project), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read_and_check(file: SourceFile, project: Project) -> _FileResult:
