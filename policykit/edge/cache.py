@@ -23,6 +23,7 @@ from pathlib import Path
 from policykit.checking.validate import SourceFile
 from policykit.edge.fingerprint import code_fingerprint, fingerprint
 from policykit.model.project import PROJECT_FILE, Project
+from policykit.writing.templating import user_cache_folder
 
 #: The cache folder, in the project's root (the `.gitignore` that `init` writes leaves it out).
 FOLDER = ".policykit-cache"
@@ -33,8 +34,7 @@ _DIGEST = 32
 def user_secret() -> bytes | None:
     """This user's cache secret, made on first use; None where it cannot be kept (no
     writable home), and then nothing is cached."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    path = base / "policykit" / "cache-key"
+    path = user_cache_folder() / "cache-key"
     try:
         return _read_secret(path)
     except FileNotFoundError:
@@ -73,17 +73,11 @@ class RenderCache:
     #: Counts for the summary line.
     rendered: int = 0
     cached: int = 0
-    #: Entries found damaged, and removed.
-    damaged: list[str] = field(default_factory=list)
-
-    @property
-    def folder(self) -> Path | None:
-        return self.root / FOLDER if self.root is not None else None
 
     def _path(self, key: str) -> Path | None:
-        if self.folder is None or self.secret is None:
+        if self.root is None or self.secret is None:
             return None
-        return self.folder / key[:2] / key
+        return self.root / FOLDER / key[:2] / key
 
     def _seal(self, key: str, body: bytes) -> bytes:
         assert self.secret is not None
@@ -101,7 +95,6 @@ class RenderCache:
         body = entry[len(_MAGIC) + _DIGEST :]
         seal = entry[len(_MAGIC) : len(_MAGIC) + _DIGEST]
         if not entry.startswith(_MAGIC) or not hmac.compare_digest(seal, self._seal(key, body)):
-            self.damaged.append(key)
             path.unlink(missing_ok=True)
             return None
         self.cached += 1

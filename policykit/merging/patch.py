@@ -184,7 +184,7 @@ def _scalar(node: Any, old: str | None, new: Data) -> Any:
 def _kept_paragraphs(source: str, old: str, new: str) -> str:
     """`new`, with each top-level block that equals one of `old` written as `source` (the
     author's text of `old`) writes it: their wrapping, escapes and list markers stay."""
-    theirs, olds, news = blocks(source), blocks(old), blocks(new)
+    theirs, olds, news = _blocks(source), _blocks(old), _blocks(new)
     if len(theirs) != len(olds):
         return new
     out: list[str] = []
@@ -217,7 +217,7 @@ def _wrapped_like(new: str, theirs: str) -> str:
     return wrapped
 
 
-def blocks(markdown: str) -> list[str]:
+def _blocks(markdown: str) -> list[str]:
     """The top-level blocks of a Markdown text (paragraphs, whole lists, tables), each as its
     lines in the text."""
     from policykit.reading.prose import top_level_lines

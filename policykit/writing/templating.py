@@ -160,14 +160,20 @@ def _environment(overrides: tuple[tuple[str, str], ...]) -> SandboxedEnvironment
     )
 
 
+def user_cache_folder() -> Path:
+    """This user's folder for what policykit keeps between runs outside any project (the
+    cache's secret, compiled templates): `$XDG_CACHE_HOME/policykit`, else
+    `~/.cache/policykit`."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "policykit"
+
+
 def _bytecode_cache() -> Any:
     """Jinja's compiled templates kept in this user's cache folder (never the project's: it
     holds code), by each template's source, so that a command does not compile them again:
     most of the start-up of exporting one policy. None where the folder cannot be made."""
     from jinja2 import FileSystemBytecodeCache
 
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "policykit" / "jinja"
+    folder = user_cache_folder() / "jinja"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
