@@ -52,6 +52,7 @@ from policykit.writing.docx.package import (
     open_template,
     package_parts,
     page_setup,
+    release,
     reproducible_zip,
     text_width,
     with_custom_properties,
@@ -168,6 +169,7 @@ class DocxWriter:
         self.footer()
         self.properties()
         parts = with_custom_properties(package_parts(word), self.custom_properties())
+        release(word)
         return reproducible_zip(parts)
 
     def custom_properties(self) -> list[tuple[str, str]]:

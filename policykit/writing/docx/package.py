@@ -50,6 +50,10 @@ def open_template(reference: bytes | None) -> WordDocument:
     """python-docx's template without its extras, or the user's reference document."""
     import docx
 
+    from policykit.writing import docx_patch
+
+    docx_patch.apply()
+
     if reference is None:
         return copy.deepcopy(_default_template())
     _check_sizes(reference)
@@ -236,6 +240,23 @@ def package_parts(word: WordDocument) -> dict[str, bytes]:
         if len(part.rels):
             entries[part.partname.rels_uri.membername] = part.rels.xml
     return entries
+
+
+def release(word: WordDocument) -> None:
+    """Once a document is written: its package's parts and the package point at each other
+    (a part knows its package, the package's relationships its parts), a cycle that holds
+    every part's XML tree until a full collection, which in a long batch is rare. Its
+    relationships are emptied, so that the tree goes as the document does (tested:
+    writing leaves no garbage)."""
+    package = word.part.package
+    for part in list(package.iter_parts()):
+        _empty(part.rels)
+    _empty(package.rels)
+
+
+def _empty(rels: Any) -> None:
+    rels.clear()
+    rels._target_parts_by_rId.clear()  # python-docx's second index of the same targets
 
 
 def _content_types(parts: list[Any]) -> bytes:
