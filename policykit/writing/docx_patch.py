@@ -33,7 +33,7 @@ def apply() -> None:
     if current is _iter_parts:
         return
     original = current
-    OpcPackage.iter_parts = _iter_parts  # type: ignore[method-assign]
+    OpcPackage.iter_parts = _iter_parts  # type: ignore[method-assign,assignment]
 
 
 def _iter_parts(package: Any) -> Iterator[Any]:
