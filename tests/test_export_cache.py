@@ -141,7 +141,8 @@ def test_validation_from_the_cache_is_the_validation(project: Path) -> None:
     assert clean.memo is not None and not clean.memo.pending
     again = validate_paths([project / "policies"])
     assert again.memo is not None and again.memo.cache.cached == 3  # every file from it
-    assert again.findings == clean.findings and again.policies == clean.policies
+    assert again.findings == clean.findings and list(again.policies) == list(clean.policies)
+    assert again.policies.cards == clean.policies.cards
     assert again.findings  # the examples' warnings (LIX), read back
     assert all(f.rule is rules.RULES_BY_CODE[f.rule.code] for f in again.findings)
 
@@ -206,5 +207,7 @@ def test_many_files_are_validated_in_a_pool_with_the_same_result(
     pooled = validate(workspace.files, workspace.settings, mapper=pool.pooled_map)
     alone = validate(workspace.files, workspace.settings)
     assert used == [2]
-    assert pooled.findings == alone.findings and pooled.policies == alone.policies
-    assert len(pooled.policies) == 60
+    assert pooled.findings == alone.findings and list(pooled.policies) == list(alone.policies)
+    assert pooled.policies.cards == alone.policies.cards and len(pooled.policies) == 60
+    # From the pool, each policy stays its pickle, read back when asked for.
+    assert all(isinstance(pooled.policies.stored(i), bytes) for i in range(60))

@@ -369,23 +369,39 @@ def _duplicate_policy(policy: PolicyIdentity, first: PolicyIdentity, drafts: boo
     )
 
 
-def check_policy_links(policy: Policy, known: Collection[str]) -> Iterator[Finding]:
-    """Each `policy:ID` link names one of the council's policies (not this one)."""
+#: A `policy:ID` link: the id it names, its href and where it is.
+PolicyLink = tuple[str, str, Span]
+
+
+def policy_links_of(policy: Policy) -> tuple[PolicyLink, ...]:
+    """Each `policy:ID` link of the policy: what `check_policy_links` checks, found where
+    the policy is read (a pool's process), so that the set is checked without it."""
+    found = []
     for entry in outline(policy):
         for prose in entry.prose:
             for link in policy_links(prose):
                 target = policy_target(link.href)
-                if target is None or (target in known and target != policy.id):
-                    continue
-                if target == policy.id:
-                    message = f"the link `{link.href}` points at this policy itself"
-                    hint = "link to another policy, or to a section of this one by its text"
-                else:
-                    message = f"the link `{link.href}` names no policy in force"
-                    guess = difflib.get_close_matches(target, sorted(known), n=1, cutoff=0.6)
-                    hint = (
-                        f"did you mean `policy:{guess[0]}`?"
-                        if guess
-                        else "link by the id of a policy in policies/, as its file is named"
-                    )
-                yield Finding.of(rules.UNKNOWN_POLICY, message, link.span, hint=hint)
+                if target is not None:
+                    found.append((target, link.href, link.span))
+    return tuple(found)
+
+
+def check_policy_links(
+    policy_id: str, links: Iterable[PolicyLink], known: Collection[str]
+) -> Iterator[Finding]:
+    """Each `policy:ID` link names one of the council's policies (not this one)."""
+    for target, href, span in links:
+        if target in known and target != policy_id:
+            continue
+        if target == policy_id:
+            message = f"the link `{href}` points at this policy itself"
+            hint = "link to another policy, or to a section of this one by its text"
+        else:
+            message = f"the link `{href}` names no policy in force"
+            guess = difflib.get_close_matches(target, sorted(known), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean `policy:{guess[0]}`?"
+                if guess
+                else "link by the id of a policy in policies/, as its file is named"
+            )
+        yield Finding.of(rules.UNKNOWN_POLICY, message, span, hint=hint)

@@ -16,12 +16,15 @@ from functools import cache
 from typing import Any, Protocol
 
 from policykit.checking.checks import (
+    PolicyLink,
     SectionStats,
     check_collection,
     check_policy,
     check_policy_links,
+    policy_links_of,
     section_stats,
 )
+from policykit.checking.shelf import Card, Shelf, Stored, shelved
 from policykit.diagnostics import findings as findings_model
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, count
@@ -51,7 +54,8 @@ class Report:
     #: Each file's SHA-256 by display path: which version of the YAML an export was made
     #: from (a Word export carries it, to read edits back against).
     digests: dict[str, str] = field(default_factory=dict)
-    policies: list[Policy] = field(default_factory=list)
+    #: The policies read, each with its card (`checking.shelf`).
+    policies: Shelf = field(default_factory=Shelf)
     files: int = 0
     project: Project = field(default_factory=Project)
     #: The errors of the set-up, not of one policy: the project file's, or its being unreadable.
@@ -74,10 +78,10 @@ class Report:
     def warnings(self) -> int:
         return count(self.findings)[1]
 
-    def clean_policies(self) -> list[Policy]:
+    def clean_policies(self) -> Shelf:
         """The policies whose files have no errors: the ones fit to export."""
         failed = {f.span.file for f in self.findings if f.is_error and f.span is not None}
-        return [policy for policy in self.policies if policy.span.file not in failed]
+        return self.policies.where(lambda card: card.file not in failed)
 
     def stats(self) -> list[tuple[Policy, list[SectionStats]]]:
         return [(policy, section_stats(policy)) for policy in self.policies]
@@ -101,7 +105,9 @@ class Memo(Protocol):
 
     def recall(self, file: SourceFile) -> bytes | None: ...
 
-    def keep(self, file: SourceFile, data: bytes) -> None: ...
+    def keep(self, file: SourceFile, data: Callable[[], bytes]) -> None:
+        """Keep what `data` gives, when `flush` is called: until then, the result it
+        pickles is the one the report holds, not a second copy as bytes."""
 
     def flush(self) -> None:
         """Write what `keep` was given (`Report.remember`)."""
@@ -109,13 +115,17 @@ class Memo(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class _FileResult:
-    """What one file gives on its own: its text, findings, identity and policy. What the
-    set gives (ids used twice, links between policies) is checked on each run."""
+    """What one file gives on its own: its text, findings, identity and policy (pickled on
+    its own, where it is read in a pool: `checking.shelf`), the policy's card and its links
+    to other policies. What the set gives (ids used twice, links that name no policy) is
+    checked on each run."""
 
     text: str
     findings: list[Finding]
     identity: PolicyIdentity | None
-    policy: Policy | None
+    policy: Stored | None
+    card: Card | None = None
+    links: tuple[PolicyLink, ...] = ()
 
 
 #: Runs a function over items, in order: the built-in `map`, or a pool's (`edge.pool`).
@@ -139,18 +149,20 @@ def validate(
     project = project or Project()
     report = Report(files=len(files), project=project, memo=memo)
     identities = []
+    linked = []
     for file, result in zip(files, _file_results(files, project, memo, mapper), strict=True):
         report.sources[file.path] = result.text
         report.digests[file.path] = hashlib.sha256(file.data).hexdigest()
         report.findings.extend(result.findings)
         identities.extend([result.identity] if result.identity else [])
-        if result.policy is not None:
-            report.policies.append(result.policy)
+        if result.policy is not None and result.card is not None:
+            report.policies.add(result.policy, result.card)
+            linked.append((result.card.id, result.links))
     report.findings.extend(check_collection(identities))
     if policies_in_force is not None:
         known = set(policies_in_force) | {i.id for i in identities if not i.draft}
-        for policy in report.policies:
-            report.findings.extend(check_policy_links(policy, known))
+        for policy_id, links in linked:
+            report.findings.extend(check_policy_links(policy_id, links, known))
     report.findings = configured(report.findings, project.lint)
     report.findings.sort(key=Finding.sort_key)
     return report
@@ -176,8 +188,8 @@ def _fast_pickling() -> None:
             if isinstance(value, type) and dataclasses.is_dataclass(value):
                 names = tuple(f.name for f in dataclasses.fields(value))
                 copyreg.pickle(value, functools.partial(_reduce, names))
-    copyreg.pickle(_FileResult, functools.partial(_reduce, ("text", "findings", "identity",
-                                                            "policy")))  # fmt: skip
+    names = tuple(f.name for f in dataclasses.fields(_FileResult))
+    copyreg.pickle(_FileResult, functools.partial(_reduce, names))
     copyreg.pickle(Rule, lambda rule: (_rule, (rule.code,)))
 
 
@@ -189,17 +201,19 @@ def _file_results(
     results: list[_FileResult | None] = [_recalled(file, memo) for file in files]
     missing = [i for i, result in enumerate(results) if result is None]
     todo = [files[i] for i in missing]
-    if memo is None:
+    if memo is None and mapper is map:
         made = mapper(functools.partial(_read_and_check, project=project), todo)
         for i, result in zip(missing, made, strict=True):
             results[i] = result
     else:
-        # Pickled where it is made, once: a pool sends those bytes back, and the memo
-        # keeps the same bytes, so this process does not pickle each result again.
+        # Pickled where it is made: a pool sends those bytes back, and the report keeps
+        # the policy's own pickle within them. The memo pickles the result again only
+        # when it is kept: a batch does not hold each result twice.
         kept = mapper(functools.partial(_read_and_check_pickled, project=project), todo)
         for i, data in zip(missing, kept, strict=True):
-            results[i] = pickle.loads(data)
-            memo.keep(files[i], data)
+            results[i] = result = pickle.loads(data)
+            if memo is not None:
+                memo.keep(files[i], functools.partial(_pickled, result))
     return [result for result in results if result is not None]
 
 
@@ -215,7 +229,17 @@ def _recalled(file: SourceFile, memo: Memo | None) -> _FileResult | None:
 
 
 def _read_and_check_pickled(file: SourceFile, project: Project) -> bytes:
-    return pickle.dumps(_read_and_check(file, project), protocol=pickle.HIGHEST_PROTOCOL)
+    """The file's result pickled, its policy pickled on its own inside it (`shelved`): the
+    report keeps that pickle (`checking.shelf`), and reads the policy back only when it
+    is asked for."""
+    result = _read_and_check(file, project)
+    if isinstance(result.policy, Policy):
+        result = replace(result, policy=shelved(result.policy))
+    return _pickled(result)
+
+
+def _pickled(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read_and_check(file: SourceFile, project: Project) -> _FileResult:
@@ -228,7 +252,11 @@ def _read_and_check(file: SourceFile, project: Project) -> _FileResult:
         findings.extend(check_policy(read.policy, project))
     elif read.partial is not None:
         findings.extend(_checked_partly(read.partial, read.left_out, read.findings, project))
-    return _FileResult(read.text, findings, read.identity, read.policy)
+    policy = read.policy
+    if policy is None:
+        return _FileResult(read.text, findings, read.identity, None)
+    card, links = Card.of(policy), policy_links_of(policy)
+    return _FileResult(read.text, findings, read.identity, policy, card, links)
 
 
 #: Checks of a policy's text, which hold for whatever text was read.

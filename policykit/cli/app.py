@@ -411,7 +411,7 @@ def export(
     result, errors, root = _checked(paths, refused=refused)
     project, policies = result.project, result.clean_policies()
     options = export_options(
-        project, root, template, pdf_variant.value, result.policies, result.digests
+        project, root, template, pdf_variant.value, result.policies.cards, result.digests
     )
     folder = _out_dir(out_dir, legacy_output, root)
     console = render.make_console()

@@ -155,7 +155,7 @@ def render_export_summary(
     outcomes: Sequence[Outcome], skipped: int, console: Console, cache: RenderCache | None = None
 ) -> None:
     for outcome in outcomes:
-        name = f"{outcome.policy.id} ({outcome.policy.span.file})"
+        name = f"{outcome.policy.id} ({outcome.policy.file})"
         if outcome.error:
             console.print(f"[bold red]failed:[/] {escape(name)}: {escape(outcome.error)}")
         else:

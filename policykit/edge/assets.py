@@ -10,10 +10,10 @@ import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from policykit.checking.shelf import Card
 from policykit.diagnostics.errors import UsageError
 from policykit.edge.files import display_path, read_limited
 from policykit.edge.workspace import policy_titles
-from policykit.model.policy import Policy
 from policykit.model.project import Project
 from policykit.writing.layout import (
     TEMPLATE_NAMES,
@@ -36,12 +36,12 @@ def export_options(
     root: Path,
     template_dir: Path | None = None,
     pdf_variant: str = "pdf/ua-1",
-    known: Sequence[Policy] = (),
+    known: Sequence[Card] = (),
     digests: Mapping[str, str] | None = None,
 ) -> ExportOptions:
     """Read the logo and the template folder that the options name, and the titles of the
-    project's policies, which links between policies are shown with (`known`: policies the
-    command has read already)."""
+    project's policies, which links between policies are shown with (`known`: the cards of
+    the policies the command has read already)."""
     settings = project.branding
     defaults = Branding()
     logo, media_type = _logo(settings.logo, root) if settings.logo else (None, None)

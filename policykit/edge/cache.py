@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +129,7 @@ class ValidationMemo:
     settings: str
     #: Entries made this run, kept only when the command succeeds (`flush`): a run that
     #: stops on bad input changes no file, its cache included.
-    pending: list[tuple[str, bytes]] = field(default_factory=list)
+    pending: list[tuple[str, Callable[[], bytes]]] = field(default_factory=list)
 
     def _key(self, file: SourceFile) -> str:
         digest = hashlib.sha256(f"validate\0{code_fingerprint()}\0{self.settings}\0".encode())
@@ -139,12 +140,12 @@ class ValidationMemo:
     def recall(self, file: SourceFile) -> bytes | None:
         return self.cache.get(self._key(file))
 
-    def keep(self, file: SourceFile, data: bytes) -> None:
+    def keep(self, file: SourceFile, data: Callable[[], bytes]) -> None:
         self.pending.append((self._key(file), data))
 
     def flush(self) -> None:
         for key, data in self.pending:
-            self.cache.put(key, data)
+            self.cache.put(key, data())
         self.pending.clear()
 
 

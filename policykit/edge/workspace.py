@@ -11,12 +11,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policykit.checking.shelf import Card
 from policykit.checking.validate import Report, SourceFile, validate
 from policykit.diagnostics import rules
 from policykit.diagnostics.errors import InvalidInputError, NoPoliciesError, UsageError
 from policykit.diagnostics.findings import Finding
 from policykit.edge.files import display_path, read_limited
-from policykit.model.policy import Policy, Span
+from policykit.model.policy import Span
 from policykit.model.project import (
     DEFAULT_MAX_FILE_SIZE,
     DRAFTS_FOLDER,
@@ -218,13 +219,13 @@ def policies_in_force(paths: Sequence[Path]) -> set[str]:
     return {path.stem for path in _walk(folder) if DRAFTS_FOLDER not in path.parts[-2:-1]}
 
 
-def policy_titles(root: Path, known: Sequence[Policy] = ()) -> tuple[tuple[str, str], ...]:
+def policy_titles(root: Path, known: Sequence[Card] = ()) -> tuple[tuple[str, str], ...]:
     """The id and title of each policy in force in the project at `root` (its `policies/`,
-    not its drafts): what links between policies are shown with. `known` are policies read
-    already, whose files are not read again. Files that cannot be read, or give no title,
-    are left out; `validate` reports them."""
+    not its drafts): what links between policies are shown with. `known` are the cards of
+    policies read already, whose files are not read again. Files that cannot be read, or
+    give no title, are left out; `validate` reports them."""
     titles = [(p.id, p.title) for p in known if not p.is_draft_revision]
-    read = {p.span.file for p in known}
+    read = {p.file for p in known}
     folder = root / POLICIES_FOLDER
     if not folder.is_dir():
         return tuple(sorted(set(titles)))

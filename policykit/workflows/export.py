@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from policykit.checking.shelf import Card, Shelf, Stored, unshelved
 from policykit.diagnostics.errors import PolicykitError, UsageError
 from policykit.edge.cache import RenderCache
 from policykit.edge.files import prepare_folder, write_atomic
@@ -39,14 +40,15 @@ def render(policy: Policy, project: Project, options: ExportOptions, chosen: Wri
 class Outcome:
     """What happened to one policy in a batch."""
 
-    policy: Policy
+    policy: Card
     written: list[Path] = field(default_factory=list)
     error: str | None = None
 
 
-def _render_job(policy: Policy, project: Project, options: ExportOptions, name: str) -> bytes:
-    # The pool is given the writer's name: a name pickles, a function imported lazily may not.
-    return render(policy, project, options, writer(name))
+def _render_job(policy: Stored, project: Project, options: ExportOptions, name: str) -> bytes:
+    # The pool is given the writer's name: a name pickles, a function imported lazily may not;
+    # and the policy as the shelf keeps it, so that pending jobs hold pickles, not policies.
+    return render(unshelved(policy), project, options, writer(name))
 
 
 def export_batch(
@@ -67,20 +69,23 @@ def export_batch(
     are rendered and kept there. Pooled writers (PDF) render in a pool of `jobs` processes
     (default: the CPUs this process may use); HTML, Word and Markdown, which take
     milliseconds, render in this process. Each policy's files are written as they finish,
-    and a file that is already on disk as it would be written is left alone.
+    and a file that is already on disk as it would be written is left alone. A policy is
+    held only while its files are made (`checking.shelf`): memory stays flat however many
+    there are.
     """
-    _refuse_clashes(policies, writers)
+    shelf = Shelf.of(policies)
+    _refuse_clashes(shelf.cards, writers)
     prepare_folder(out_dir)
     cache = cache if cache is not None else RenderCache(None)
-    outcomes = [Outcome(policy) for policy in policies]
-    keys = render_keys(policies, project, options, writers)
+    outcomes = [Outcome(card) for card in shelf.cards]
+    keys = render_keys(shelf, project, options, writers)
     kept: dict[tuple[int, str], bytes] = {}
     if not force:
         for job, key in keys.items():
             data = cache.get(key)
             if data is not None:
                 kept[job] = data
-    pooled = [(i, w) for i in range(len(policies)) for w in writers
+    pooled = [(i, w) for i in range(len(shelf)) for w in writers
               if w.pooled and (i, w.name) not in kept]  # fmt: skip
     workers = min(len(pooled), jobs or available_cpus())
     pool = (
@@ -94,13 +99,14 @@ def export_batch(
         pending: dict[tuple[int, str], Future[bytes]] = {}
         if pool is not None:
             for i, chosen in pooled:
-                submitted = pool.submit(_render_job, policies[i], project, options, chosen.name)
+                submitted = pool.submit(_render_job, shelf.stored(i), project, options, chosen.name)
                 pending[i, chosen.name] = submitted
         for i, outcome in enumerate(outcomes):
+            policy = _Unshelved(shelf, i)
             for chosen in writers:
                 job = (i, chosen.name)
                 made = _Made(kept.get(job), pending.get(job), cache, keys[job])
-                _export_one(outcome, project, options, chosen, out_dir, made)
+                _export_one(outcome, policy, project, options, chosen, out_dir, made)
                 advance()
     finally:
         if pool is not None:
@@ -120,8 +126,22 @@ class _Made:
     key: str
 
 
+class _Unshelved:
+    """One policy of the shelf, read back the first time one of its files is rendered (and
+    not at all when they all come from the cache)."""
+
+    def __init__(self, shelf: Shelf, index: int) -> None:
+        self.shelf, self.index = shelf, index
+        self.policy: Policy | None = None
+
+    def __call__(self) -> Policy:
+        if self.policy is None:
+            self.policy = self.shelf[self.index]
+        return self.policy
+
+
 def render_keys(
-    policies: Sequence[Policy], project: Project, options: ExportOptions, writers: Sequence[Writer]
+    policies: Shelf, project: Project, options: ExportOptions, writers: Sequence[Writer]
 ) -> dict[tuple[int, str], str]:
     """What each file is made from, as one SHA-256, by (policy's index, writer): policykit
     itself (its code, templates and locales), the project file's settings, the export's
@@ -137,11 +157,11 @@ def render_keys(
             digest.update(part.encode("utf-8") + b"\0")
         shared[chosen.name] = digest
     keys = {}
-    for i, policy in enumerate(policies):
-        own = digests.get(policy.span.file) or fingerprint(policy)
+    for i, card in enumerate(policies.cards):
+        own = digests.get(card.file) or fingerprint(policies[i])
         for chosen in writers:
             digest = shared[chosen.name].copy()
-            digest.update(f"{policy.span.file}\0{own}".encode("utf-8", "surrogatepass"))
+            digest.update(f"{card.file}\0{own}".encode("utf-8", "surrogatepass"))
             keys[i, chosen.name] = digest.hexdigest()
     return keys
 
@@ -184,23 +204,24 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _refuse_clashes(policies: Sequence[Policy], writers: Sequence[Writer]) -> None:
+def _refuse_clashes(policies: Sequence[Card], writers: Sequence[Writer]) -> None:
     """No two policies write one file: checked before any is written (validate reports the
     id that causes it, PK302), so that a run never says "4 exported" with 3 files on disk."""
-    seen: dict[str, Policy] = {}
+    seen: dict[str, Card] = {}
     for policy in policies:
         for chosen in writers:
             name = output_name(policy, chosen)
             other = seen.setdefault(name, policy)
             if other is not policy:
                 raise UsageError(
-                    f"{other.span.file} and {policy.span.file} would both be exported as {name}",
+                    f"{other.file} and {policy.file} would both be exported as {name}",
                     hint="give one of them another id; nothing was written",
                 )
 
 
 def _export_one(
     outcome: Outcome,
+    policy: Callable[[], Policy],
     project: Project,
     options: ExportOptions,
     chosen: Writer,
@@ -210,12 +231,11 @@ def _export_one(
     if outcome.error is not None:
         return
     try:
-        policy = outcome.policy
         data = made.kept
         if data is None:
             job = made.job
-            data = job.result() if job is not None else render(policy, project, options, chosen)
-        path = out_dir / output_name(policy, chosen)
+            data = job.result() if job is not None else render(policy(), project, options, chosen)
+        path = out_dir / output_name(outcome.policy, chosen)
         if not _on_disk(path, data):
             write_atomic(path, data)
         outcome.written.append(path)

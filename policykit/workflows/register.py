@@ -40,7 +40,7 @@ def write_register(
     html = write_catalog(
         reviews,
         project,
-        export_options(project, root, template, known=report.policies),
+        export_options(project, root, template, known=report.policies.cards),
         today,
         revisions=revisions,
         link_base=link_base(page.parent, folder),

@@ -20,6 +20,7 @@ from policykit.diagnostics.errors import UsageError
 from policykit.model.project import DRAFT_SUFFIX
 
 if TYPE_CHECKING:
+    from policykit.checking.shelf import Card
     from policykit.comparing.diff import ChangeSet
     from policykit.model.policy import Policy
     from policykit.writing.layout import Document
@@ -173,7 +174,7 @@ def redline_writer(suffix: str, shown: str) -> Writer:
     )
 
 
-def output_name(policy: Policy, chosen: Writer) -> str:
+def output_name(policy: Policy | Card, chosen: Writer) -> str:
     """`<id>.<ext>`; a draft revision shares its policy's id, so it gets `<id>-draft.<ext>`."""
     stem = f"{policy.id}{DRAFT_SUFFIX}" if policy.is_draft_revision else policy.id
     return stem + chosen.extension
