@@ -58,16 +58,34 @@ def place(change: Change, old: Document | None, new: Document) -> str:
 
 def section_of(change: Change, old: Document | None, new: Document) -> NumberedSection | None:
     """The section the change is in: the new version's, or the old one's for a section that
-    went; None for a change to the metadata."""
+    went; None for a change to the metadata. The innermost: the longest section path that
+    the change's path starts with (whole, or up to a `.` or a `[`)."""
+    enclosing = [change.path[:i] for i, c in enumerate(change.path) if c in ".["]
+    candidates = [change.path, *reversed(enclosing)]
     for document in (new, old) if old is not None else (new,):
-        found = [s for s in document.sections if s.path and _within(change.path, s.path)]
-        if found:
-            return max(found, key=lambda s: len(s.path))
+        by_path = _by_path(document.sections)
+        for path in candidates:
+            if path in by_path:
+                return by_path[path]
     return None
 
 
-def _within(path: str, section: str) -> bool:
-    return path == section or path.startswith((f"{section}.", f"{section}["))
+#: The last documents' sections by path: a redline asks for each of its changes' sections.
+_INDEXED: dict[int, tuple[tuple[NumberedSection, ...], dict[str, NumberedSection]]] = {}
+
+
+def _by_path(sections: tuple[NumberedSection, ...]) -> dict[str, NumberedSection]:
+    kept = _INDEXED.get(id(sections))
+    if kept is not None and kept[0] is sections:
+        return kept[1]
+    index: dict[str, NumberedSection] = {}
+    for section in sections:
+        if section.path:
+            index.setdefault(section.path, section)
+    if len(_INDEXED) >= 4:
+        _INDEXED.clear()
+    _INDEXED[id(sections)] = (sections, index)
+    return index
 
 
 def field_label(change: Change, document: Document) -> str:
