@@ -8,7 +8,6 @@ may load only these known names (`TEMPLATE_NAMES`), the user's version where the
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import resource
@@ -80,6 +79,8 @@ def with_policy(page: str) -> str:
 def _bounded(name: str, overrides: tuple[tuple[str, str], ...], context: dict[str, Any]) -> str:
     """`render` of a user's template in a forked child: at most TEMPLATE_SECONDS, and
     TEMPLATE_MEMORY of address space. Where there is no fork, in this process."""
+    import multiprocessing  # only for a user's own templates: off the start-up path
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return _render(name, overrides, context)
     forked = multiprocessing.get_context("fork")
