@@ -63,3 +63,82 @@ def test_an_export_holds_one_policy_at_a_time(
     assert len(live) == 2 * COUNT and max(live) == 1  # the one being rendered
     # Each read back once, for both of its files.
     assert sorted(read_back) == sorted(card.id for card in report.policies.cards)
+
+
+def test_word_goes_to_the_pool_in_a_large_batch_only() -> None:
+    """PDF from two files, Word from `WORD_POOL_FROM`; HTML never. Files from the cache do
+    not count."""
+    from policykit.workflows.export import _pooled_jobs
+    from policykit.writing.registry import WORD_POOL_FROM, writer
+
+    writers = [writer("html"), writer("docx"), writer("pdf")]
+    small = _pooled_jobs(WORD_POOL_FROM - 1, writers, {})
+    assert {w.name for _, w in small} == {"pdf"} and len(small) == WORD_POOL_FROM - 1
+    large = _pooled_jobs(WORD_POOL_FROM, writers, {})
+    assert {w.name for _, w in large} == {"docx", "pdf"} and len(large) == 2 * WORD_POOL_FROM
+    assert [i for i, _ in large] == sorted(i for i, _ in large)  # in the order written
+    cached = {(0, "docx"): b""}
+    assert {w.name for _, w in _pooled_jobs(WORD_POOL_FROM, writers, cached)} == {"pdf"}
+
+
+def test_the_pool_is_fed_a_few_jobs_ahead_of_the_writing() -> None:
+    """Results wait in this process until their files are written: no more than AHEAD a
+    worker are out at once, however long the batch."""
+    from concurrent.futures import Future
+
+    from policykit.checking.shelf import Shelf
+    from policykit.model.project import Project
+    from policykit.workflows.export import _Feeder
+    from policykit.writing.layout import ExportOptions
+    from policykit.writing.registry import writer
+    from tests.examples import policy
+
+    submitted: list[str] = []
+
+    class Pool:
+        def submit(self, _job: object, *arguments: str) -> Future[bytes]:
+            submitted.append(arguments[-1])
+            return Future()
+
+    word = writer("docx")
+    jobs = [(i, word) for i in range(100)]
+    feeder = _Feeder(Pool(), jobs, 2, Shelf.of([policy()] * 100),  # type: ignore[arg-type]
+                     Project(), ExportOptions())  # fmt: skip
+    feeder.submit_through(0)
+    assert len(submitted) == len(feeder.pending) == _Feeder.AHEAD * 2
+    feeder.pending.pop((0, "docx"))
+    feeder.submit_through(1)
+    assert len(submitted) == _Feeder.AHEAD * 2 + 1
+    feeder.submit_through(50)  # a policy's own jobs are submitted, whatever the window
+    assert (50, "docx") in feeder.pending and len(submitted) == 51
+
+
+def test_word_from_the_pool_is_word_from_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.corpus import make_corpus
+    from policykit.edge.workspace import validate_paths
+    from policykit.workflows import export
+    from policykit.writing.layout import ExportOptions
+    from policykit.writing.registry import WORD_POOL_FROM, writer
+
+    corpus = make_corpus(tmp_path / "corpus", WORD_POOL_FROM)
+    report = validate_paths([corpus / "policies"], cached=False)
+    word = [writer("docx")]
+    pools: list[int] = []
+    real_pool = export._pool
+
+    def counted(workers: int) -> object:
+        pools.append(workers)
+        return real_pool(workers)
+
+    monkeypatch.setattr(export, "_pool", counted)
+    for folder, jobs in (("pooled", 2), ("here", 1)):
+        done = export.export_batch(report.policies, report.project, ExportOptions(), word,
+                                   tmp_path / folder, jobs=jobs)  # fmt: skip
+        assert [o.error for o in done] == [None] * WORD_POOL_FROM
+    assert pools == [2]  # a pool of two for the first, none for the second
+    pooled = sorted((tmp_path / "pooled").iterdir())
+    here = sorted((tmp_path / "here").iterdir())
+    assert [p.name for p in pooled] == [p.name for p in here] and len(here) == WORD_POOL_FROM
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(pooled, here, strict=True))

@@ -388,7 +388,10 @@ def export(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="PDF workers. Default: the CPUs this process may use."
+            "--jobs",
+            "-j",
+            min=1,
+            help="PDF and Word workers. Default: the CPUs this process may use.",
         ),
     ] = None,
     force: Annotated[

@@ -14,10 +14,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import ClassVar
 
 from policykit.checking.shelf import Card, Shelf, Stored, unshelved
 from policykit.diagnostics.errors import PolicykitError, UsageError
@@ -66,9 +67,10 @@ def export_batch(
     """Export every policy; one that fails is reported and the others still export.
 
     A file the cache holds for the same inputs is copied from it, unless `force`; the rest
-    are rendered and kept there. Pooled writers (PDF) render in a pool of `jobs` processes
-    (default: the CPUs this process may use); HTML, Word and Markdown, which take
-    milliseconds, render in this process. Each policy's files are written as they finish,
+    are rendered and kept there. Slow writers render in a pool of `jobs` processes
+    (default: the CPUs this process may use) once the batch has enough of their files
+    (`Writer.pool_from`: PDF from 2, Word from 24); HTML and Markdown, which take a
+    millisecond or two, render in this process. Each policy's files are written as they finish,
     and a file that is already on disk as it would be written is left alone. A policy is
     held only while its files are made (`checking.shelf`): memory stays flat however many
     there are.
@@ -85,27 +87,17 @@ def export_batch(
             data = cache.get(key)
             if data is not None:
                 kept[job] = data
-    pooled = [(i, w) for i in range(len(shelf)) for w in writers
-              if w.pooled and (i, w.name) not in kept]  # fmt: skip
+    pooled = _pooled_jobs(len(shelf), writers, kept)
     workers = min(len(pooled), jobs or available_cpus())
-    pool = (
-        ProcessPoolExecutor(
-            max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
-        )
-        if workers > 1
-        else None
-    )
+    pool = _pool(workers) if workers > 1 else None
     try:
-        pending: dict[tuple[int, str], Future[bytes]] = {}
-        if pool is not None:
-            for i, chosen in pooled:
-                submitted = pool.submit(_render_job, shelf.stored(i), project, options, chosen.name)
-                pending[i, chosen.name] = submitted
+        feeder = _Feeder(pool, pooled, workers, shelf, project, options)
         for i, outcome in enumerate(outcomes):
             policy = _Unshelved(shelf, i)
+            feeder.submit_through(i)
             for chosen in writers:
                 job = (i, chosen.name)
-                made = _Made(kept.get(job), pending.get(job), cache, keys[job])
+                made = _Made(kept.get(job), feeder.pending.pop(job, None), cache, keys[job])
                 _export_one(outcome, policy, project, options, chosen, out_dir, made)
                 advance()
     finally:
@@ -113,6 +105,62 @@ def export_batch(
             # On an interrupt, the workers are not waited for: they end with this process.
             pool.shutdown(wait=sys.exc_info()[0] is None, cancel_futures=True)
     return outcomes
+
+
+def _pooled_jobs(
+    count: int, writers: Sequence[Writer], kept: Mapping[tuple[int, str], bytes]
+) -> list[tuple[int, Writer]]:
+    """The files for the pool: of each slow writer with at least its `pool_from` files to
+    render (not from the cache), all of them."""
+    pooled = []
+    for chosen in writers:
+        todo = [(i, chosen) for i in range(count) if (i, chosen.name) not in kept]
+        if chosen.pool_from is not None and len(todo) >= chosen.pool_from:
+            pooled.extend(todo)
+    return sorted(pooled, key=lambda job: job[0])  # in the order they are written
+
+
+@dataclass
+class _Feeder:
+    """The pool's jobs, submitted a few ahead of the file being written: a result waits here
+    until its file is written, and the pool may outrun the writing (by 2 MB a second for
+    Word), so at most `AHEAD` jobs a worker are out at once."""
+
+    AHEAD: ClassVar[int] = 4
+
+    pool: ProcessPoolExecutor | None
+    jobs: list[tuple[int, Writer]]
+    workers: int
+    shelf: Shelf
+    project: Project
+    options: ExportOptions
+    pending: dict[tuple[int, str], Future[bytes]] = field(default_factory=dict)
+    submitted: int = 0
+
+    def submit_through(self, index: int) -> None:
+        """Every job of policy `index` and before, and more up to the window."""
+        while self.pool is not None and self.submitted < len(self.jobs):
+            i, chosen = self.jobs[self.submitted]
+            if i > index and len(self.pending) >= self.AHEAD * self.workers:
+                return
+            policy = self.shelf.stored(i)
+            job = self.pool.submit(_render_job, policy, self.project, self.options, chosen.name)
+            self.pending[i, chosen.name] = job
+            self.submitted += 1
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Workers started afresh (`spawn`), not forked: a fork would start as large as this
+    process, with every validated policy of the batch, and a batch's peak memory would
+    grow with it. Each ends when the export ends."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,8 +47,10 @@ class Writer:
     #: The file name's ending, with its dot.
     extension: str
     media_type: str
-    #: Slow writers (PDF) run in the process pool of a batch; the rest in the process.
-    pooled: bool
+    #: A slow writer renders in the process pool of a batch once the batch has this many of
+    #: its files to render (None: always in this process, for writers that take a
+    #: millisecond or two). A pool starts afresh, in about 0.4 s (`workflows.export`).
+    pool_from: int | None
     #: Written by `policykit export` when no format is chosen.
     default: bool
     #: Listed, with the label `catalog_file_<name>`, among each policy's files in the register.
@@ -123,26 +125,29 @@ def _redline_docx(redline: Redline) -> bytes:
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u", "pdf/a-4u")
 
+#: A Word document takes 38 ms; from this many, two processes beat one that starts none.
+WORD_POOL_FROM = 24
+
 WRITERS: tuple[Writer, ...] = (
     Writer(
         "html", "HTML", ".html", "text/html",
-        pooled=False, default=True, in_register=True, write=_html, redline=_redline_html,
+        pool_from=None, default=True, in_register=True, write=_html, redline=_redline_html,
         reads=("pages",),
     ),
     Writer(
         "pdf", "PDF", ".pdf", "application/pdf",
-        pooled=True, default=True, in_register=True, write=_pdf, redline=_redline_pdf,
+        pool_from=2, default=True, in_register=True, write=_pdf, redline=_redline_pdf,
         variants=PDF_VARIANTS, reads=("pages", "pdf_variant"),
     ),
     Writer(
         "docx", "Word", ".docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        pooled=False, default=True, in_register=True, write=_docx, redline=_redline_docx,
-        reads=("reference_docx",),
+        pool_from=WORD_POOL_FROM, default=True, in_register=True, write=_docx,
+        redline=_redline_docx, reads=("reference_docx",),
     ),
     Writer(
         "md", "Markdown", ".md", "text/markdown",
-        pooled=False, default=False, in_register=False, write=_markdown,
+        pool_from=None, default=False, in_register=False, write=_markdown,
     ),
 )  # fmt: skip
 
