@@ -89,9 +89,6 @@ class Shelf(Sequence[Policy]):
     def __len__(self) -> int:
         return len(self._stored)
 
-    def card(self, index: int) -> Card:
-        return self._cards[index]
-
     @property
     def cards(self) -> list[Card]:
         return list(self._cards)

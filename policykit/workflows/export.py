@@ -70,10 +70,10 @@ def export_batch(
     are rendered and kept there. Slow writers render in a pool of `jobs` processes
     (default: the CPUs this process may use) once the batch has enough of their files
     (`Writer.pool_from`: PDF from 2, Word from 24); HTML and Markdown, which take a
-    millisecond or two, render in this process. Each policy's files are written as they finish,
-    and a file that is already on disk as it would be written is left alone. A policy is
-    held only while its files are made (`checking.shelf`): memory stays flat however many
-    there are.
+    millisecond or two, render in this process. Each policy's files are written as they
+    finish, and a file that is already on disk as it would be written is left alone. A
+    policy is held only while its files are made (`checking.shelf`): memory stays flat
+    however many there are.
     """
     shelf = Shelf.of(policies)
     _refuse_clashes(shelf.cards, writers)

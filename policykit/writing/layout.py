@@ -159,6 +159,16 @@ class Document:
     organisation: Organisation | None
     sections: tuple[NumberedSection, ...]
     options: ExportOptions
+    #: The sections by their path in the YAML (the first of a path): where a redline finds
+    #: the section each of its changes is in.
+    by_path: Mapping[str, NumberedSection] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, NumberedSection] = {}
+        for section in self.sections:
+            if section.path:
+                index.setdefault(section.path, section)
+        object.__setattr__(self, "by_path", index)  # frozen: set once, as it is made
 
     @property
     def language(self) -> str:

@@ -63,29 +63,10 @@ def section_of(change: Change, old: Document | None, new: Document) -> NumberedS
     enclosing = [change.path[:i] for i, c in enumerate(change.path) if c in ".["]
     candidates = [change.path, *reversed(enclosing)]
     for document in (new, old) if old is not None else (new,):
-        by_path = _by_path(document.sections)
         for path in candidates:
-            if path in by_path:
-                return by_path[path]
+            if path in document.by_path:
+                return document.by_path[path]
     return None
-
-
-#: The last documents' sections by path: a redline asks for each of its changes' sections.
-_INDEXED: dict[int, tuple[tuple[NumberedSection, ...], dict[str, NumberedSection]]] = {}
-
-
-def _by_path(sections: tuple[NumberedSection, ...]) -> dict[str, NumberedSection]:
-    kept = _INDEXED.get(id(sections))
-    if kept is not None and kept[0] is sections:
-        return kept[1]
-    index: dict[str, NumberedSection] = {}
-    for section in sections:
-        if section.path:
-            index.setdefault(section.path, section)
-    if len(_INDEXED) >= 4:
-        _INDEXED.clear()
-    _INDEXED[id(sections)] = (sections, index)
-    return index
 
 
 def field_label(change: Change, document: Document) -> str:
