@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,18 +68,24 @@ def test_an_export_holds_one_policy_at_a_time(
 
 def test_word_goes_to_the_pool_in_a_large_batch_only() -> None:
     """PDF from two files, Word from `WORD_POOL_FROM`; HTML never. Files from the cache do
-    not count."""
+    not count. A pool started early takes every PDF and Word file, from the first."""
     from policykit.workflows.export import _pooled_jobs
     from policykit.writing.registry import WORD_POOL_FROM, writer
 
     writers = [writer("html"), writer("docx"), writer("pdf")]
-    small = _pooled_jobs(WORD_POOL_FROM - 1, writers, {})
+    small = _pooled_jobs(WORD_POOL_FROM - 1, writers, {}, early=False)
     assert {w.name for _, w in small} == {"pdf"} and len(small) == WORD_POOL_FROM - 1
-    large = _pooled_jobs(WORD_POOL_FROM, writers, {})
+    large = _pooled_jobs(WORD_POOL_FROM, writers, {}, early=False)
     assert {w.name for _, w in large} == {"docx", "pdf"} and len(large) == 2 * WORD_POOL_FROM
     assert [i for i, _ in large] == sorted(i for i, _ in large)  # in the order written
     cached = {(0, "docx"): b""}
-    assert {w.name for _, w in _pooled_jobs(WORD_POOL_FROM, writers, cached)} == {"pdf"}
+    assert {w.name for _, w in _pooled_jobs(WORD_POOL_FROM, writers, cached, early=False)} == {
+        "pdf"
+    }
+    assert _pooled_jobs(1, writers, {}, early=False) == []
+    one = _pooled_jobs(1, writers, {}, early=True)
+    assert [(i, w.name) for i, w in one] == [(0, "docx"), (0, "pdf")]
+    assert _pooled_jobs(1, writers, {(0, "docx"): b"", (0, "pdf"): b""}, early=True) == []
 
 
 def test_the_pool_is_fed_a_few_jobs_ahead_of_the_writing() -> None:
@@ -118,7 +125,7 @@ def test_word_from_the_pool_is_word_from_this_process(
 ) -> None:
     from benchmarks.corpus import make_corpus
     from policykit.edge.workspace import validate_paths
-    from policykit.workflows import export
+    from policykit.workflows import export, render_pool
     from policykit.writing.layout import ExportOptions
     from policykit.writing.registry import WORD_POOL_FROM, writer
 
@@ -126,13 +133,13 @@ def test_word_from_the_pool_is_word_from_this_process(
     report = validate_paths([corpus / "policies"], cached=False)
     word = [writer("docx")]
     pools: list[int] = []
-    real_pool = export._pool
+    real_pool = render_pool.ProcessPoolExecutor
 
-    def counted(workers: int) -> object:
-        pools.append(workers)
-        return real_pool(workers)
+    def counted(max_workers: int, **options: Any) -> object:
+        pools.append(max_workers)
+        return real_pool(max_workers=max_workers, **options)
 
-    monkeypatch.setattr(export, "_pool", counted)
+    monkeypatch.setattr(render_pool, "ProcessPoolExecutor", counted)
     for folder, jobs in (("pooled", 2), ("here", 1)):
         done = export.export_batch(report.policies, report.project, ExportOptions(), word,
                                    tmp_path / folder, jobs=jobs)  # fmt: skip

@@ -104,15 +104,17 @@ def test_a_broken_policy_is_reported_and_the_others_export(repo: Path) -> None:
 
 
 def test_pdf_batch_renders_in_a_process_pool(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykit.workflows import render_pool
+
     used: list[int] = []
-    real_pool = export.ProcessPoolExecutor
+    real_pool = render_pool.ProcessPoolExecutor
 
     def counting_pool(max_workers: int, **options: Any) -> object:
         used.append(max_workers)
         return real_pool(max_workers=max_workers, **options)
 
-    monkeypatch.setattr(export, "ProcessPoolExecutor", counting_pool)
-    monkeypatch.setattr(export.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(render_pool, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(render_pool, "available_cpus", lambda: 2)
     code, _ = run("--pdf")
     assert code == 0
     assert used == [2]

@@ -153,7 +153,7 @@ def test_the_pdf_pool_is_as_large_as_the_cpus_the_process_may_use(
     """`os.sched_getaffinity` (as `taskset -c 0` sets it), not `os.cpu_count()`; `--jobs`
     overrides it."""
     from policykit.edge.workspace import validate_paths
-    from policykit.workflows import export
+    from policykit.workflows import export, render_pool
     from policykit.writing.layout import ExportOptions
     from policykit.writing.registry import writer
 
@@ -164,7 +164,7 @@ def test_the_pdf_pool_is_as_large_as_the_cpus_the_process_may_use(
             sizes.append(max_workers)
             raise RuntimeError("no pool in this test")
 
-    monkeypatch.setattr(export, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(render_pool, "ProcessPoolExecutor", Pool)
     report = validate_paths([project / "policies"], cached=False)
     pdf = [writer("pdf")]
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})

@@ -319,7 +319,8 @@ def validate(
 ) -> None:
     """Check policy files: structure, meaning and plain language."""
     from policykit.cli import diagnostics as render
-    from policykit.edge.workspace import locate, validate_paths
+    from policykit.edge.paths import locate
+    from policykit.edge.workspace import validate_paths
 
     result = validate_paths(locate(paths).paths)
     if output is OutputFormat.JSON:
@@ -353,7 +354,8 @@ def _checked(
     """Validate the policies under `paths` and show their errors; InvalidInputError if the
     project file has errors. The report, its errors and the project's folder. Findings of
     the `refused` rules (by code) count as errors: the command will not go on with them."""
-    from policykit.edge.workspace import checked_settings, locate, validate_paths
+    from policykit.edge.paths import locate
+    from policykit.edge.workspace import checked_settings, validate_paths
 
     located = locate(paths)
     result = validate_paths(located.paths)
@@ -400,34 +402,40 @@ def export(
     **chosen: bool,
 ) -> None:
     """Export policies to HTML, PDF and Word (all three unless some are chosen), or Markdown."""
-    from policykit.cli import diagnostics as render
-    from policykit.diagnostics.rules import PLACEHOLDER
-    from policykit.edge.assets import export_options
-    from policykit.edge.cache import RenderCache, user_secret
-    from policykit.model.project import PROJECT_FILE
-    from policykit.workflows.export import Outcome, export_batch
+    from policykit.edge.paths import count_policy_files
+    from policykit.workflows.render_pool import RenderPool
     from policykit.writing.registry import default_writers
 
     writers = [w for w in WRITERS if chosen.get(w.name)] or default_writers()
-    # A PDF is what goes to the council and the archive: no placeholder text in it.
-    refused = {PLACEHOLDER.code} if any(w.name == "pdf" for w in writers) else set()
-    result, errors, root = _checked(paths, refused=refused)
-    project, policies = result.project, result.clean_policies()
-    options = export_options(
-        project, root, template, pdf_variant.value, result.policies.cards, result.digests
-    )
-    folder = _out_dir(out_dir, legacy_output, root)
-    console = render.make_console()
-    # The cache lives in a project; without a project file there is none, and all renders.
-    cache = RenderCache(root if (root / PROJECT_FILE).is_file() else None, user_secret())
+    with RenderPool(writers, jobs) as pool:
+        # Before the checks are even imported: the workers ready WeasyPrint meanwhile.
+        pool.start_early(count_policy_files(paths))
+        from policykit.cli import diagnostics as render
+        from policykit.diagnostics.rules import PLACEHOLDER
+        from policykit.edge.assets import export_options
+        from policykit.edge.cache import RenderCache, user_secret
+        from policykit.model.project import PROJECT_FILE
+        from policykit.workflows.export import Outcome, export_batch
 
-    def run(advance: Callable[[], None]) -> list[Outcome]:
-        return export_batch(policies, project, options, writers, folder, advance,
-                            cache=cache, jobs=jobs, force=force)  # fmt: skip
+        # A PDF is what goes to the council and the archive: no placeholder text in it.
+        refused = {PLACEHOLDER.code} if any(w.name == "pdf" for w in writers) else set()
+        result, errors, root = _checked(paths, refused=refused)
+        project, policies = result.project, result.clean_policies()
+        options = export_options(
+            project, root, template, pdf_variant.value, result.policies.cards, result.digests
+        )
+        folder = _out_dir(out_dir, legacy_output, root)
+        console = render.make_console()
+        # The cache lives in a project; without a project file there is none, and all renders.
+        cache = RenderCache(root if (root / PROJECT_FILE).is_file() else None, user_secret())
 
-    outcomes = render.run_with_progress(
-        len(policies) * len(writers), run, render.make_console(stderr=True)
-    )
+        def run(advance: Callable[[], None]) -> list[Outcome]:
+            return export_batch(policies, project, options, writers, folder, advance,
+                                cache=cache, force=force, pool=pool)  # fmt: skip
+
+        outcomes = render.run_with_progress(
+            len(policies) * len(writers), run, render.make_console(stderr=True)
+        )
     skipped = result.files - len(policies)  # files with errors were not exported
     render.render_export_summary(outcomes, skipped, console, cache)
     failed = bool(errors) or any(outcome.error for outcome in outcomes)
@@ -493,7 +501,7 @@ def diff(
     from policykit.cli.diagnostics import make_console
     from policykit.edge.assets import export_options
     from policykit.edge.files import display_path, write_atomic
-    from policykit.edge.workspace import project_root
+    from policykit.edge.paths import project_root
     from policykit.workflows import comparison as library
     from policykit.writing.registry import redline_writer
 
@@ -697,7 +705,7 @@ def brief(
     from policykit.cli.diagnostics import make_console
     from policykit.edge.assets import export_options
     from policykit.edge.files import prepare_folder, write_atomic
-    from policykit.edge.workspace import project_root
+    from policykit.edge.paths import project_root
     from policykit.workflows.brief import load_brief, render_brief
 
     meeting = _day(date, "--date")

@@ -1,22 +1,36 @@
-"""A pool of processes for work on many files, sized by the CPUs this process may use."""
+"""Pools of processes: for work on many files, sized by the CPUs this process may use; and
+what every worker of policykit's pools does as it starts, and how a pool is ended."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from policykit.edge.machine import available_cpus
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 #: Below this many items, a pool costs more to start than it saves.
 POOL_FROM = 48
+
+
+def forks_for(count: int) -> bool:
+    """Whether `pooled_map` over `count` items runs in a pool (with more than one CPU)."""
+    return min(available_cpus(), count // (POOL_FROM // 2)) >= 2
 
 
 def pooled_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable[Any]:
     """`map(function, items)`, in order: across forked processes for many items on a
     machine with more than one CPU for this process, else here. Forked, so that the
     workers start with what this process has imported and set up, at no cost."""
-    workers = min(available_cpus(), len(items) // (POOL_FROM // 2))
-    if workers < 2:
+    if not forks_for(len(items)):
         return list(map(function, items))
     # Imported here: a command on one file has no pool, and no time for these imports.
     import multiprocessing
@@ -24,7 +38,71 @@ def pooled_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return list(map(function, items))
+    workers = min(available_cpus(), len(items) // (POOL_FROM // 2))
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(function, items, chunksize=chunk))
+
+
+#: The signals that interrupt a command: Ctrl-C, and SIGTERM (which `cli.app` makes one).
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while a pool starts its workers: an interrupt between a
+    worker's start and the pool's note of it would leave a pool that can be neither ended
+    nor waited for. A held signal arrives as soon as the workers have started (and each
+    worker, which starts with them held, lets them through in `start_worker`)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signals to hold
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def start_worker(parent: int) -> None:
+    """In each worker of a pool, as it starts: end when the command ends, however it ends,
+    and leave an interrupt to the command, which ends its workers itself (`end_now`): a
+    worker that took Ctrl-C, or the command's SIGTERM handler, would print a traceback.
+    Linux ends the worker as its parent dies (even by SIGKILL); elsewhere, a thread notices
+    the parent gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    # The parent may have gone before prctl: and on other systems, this is the only guard.
+    watcher = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
+    watcher.start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def end_now(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers at once, whatever they are doing: Python's exit waits for a
+    pool's workers, so an interrupted command, or one whose workers are still readying
+    what no file turned out to need, would wait for them. (Python 3.14 has
+    `terminate_workers`; before it, the workers are the executor's `_processes`.)"""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for worker in list((getattr(pool, "_processes", None) or {}).values()):
+        worker.terminate()
+    # Waited for, now that the workers are gone, so that the pool's thread has closed its
+    # pipes before Python's exit writes to them (3.11 reports a bad file descriptor).
+    pool.shutdown(wait=True, cancel_futures=True)

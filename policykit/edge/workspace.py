@@ -6,17 +6,17 @@ walked and files opened.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykit.checking.shelf import Card
 from policykit.checking.validate import Report, SourceFile, validate
 from policykit.diagnostics import rules
-from policykit.diagnostics.errors import InvalidInputError, NoPoliciesError, UsageError
+from policykit.diagnostics.errors import InvalidInputError
 from policykit.diagnostics.findings import Finding
 from policykit.edge.files import display_path, read_limited
+from policykit.edge.paths import find_project_file, policy_paths, project_root, walk_policies
 from policykit.model.policy import Span
 from policykit.model.project import (
     DEFAULT_MAX_FILE_SIZE,
@@ -26,8 +26,6 @@ from policykit.model.project import (
     Project,
 )
 from policykit.reading.reader import ProjectRead, read_project, read_title
-
-POLICY_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(slots=True)
@@ -44,43 +42,6 @@ class Workspace:
     @property
     def settings(self) -> Project:
         return self.project.project if self.project else Project()
-
-
-def find_project_file(start: Path) -> Path | None:
-    """The nearest `policykit.yaml` in `start` or a folder above it. Anything by that name
-    counts, so that a project file that cannot be read (a folder, a broken link) is reported
-    as such, not taken for no project at all."""
-    folder = start.absolute() if start.is_dir() else start.absolute().parent
-    for candidate in (folder, *folder.parents):
-        path = candidate / PROJECT_FILE
-        if path.exists() or path.is_symlink():
-            return path
-    return None
-
-
-def policy_paths(paths: Sequence[Path]) -> Iterator[Path]:
-    """Policy files named directly, or found by recursing into folders (hidden ones skipped)."""
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{display_path(path)}: no such file or folder")
-        if path.is_dir():
-            found = sorted(_walk(path))
-            if not found:
-                raise NoPoliciesError(
-                    f"{display_path(path)}: no policy files (*.yaml, *.yml) in this folder",
-                    hint="check the path; docs/format.md shows how a policy file looks",
-                )
-            yield from found
-        else:
-            yield path
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in names:
-            if name.endswith(POLICY_SUFFIXES) and name != PROJECT_FILE and not name.startswith("."):
-                yield Path(root) / name
 
 
 def load_project(start: Path) -> ProjectRead | Finding | None:
@@ -135,42 +96,6 @@ def load_workspace(paths: Sequence[Path]) -> Workspace:
     return workspace
 
 
-def project_root(paths: Sequence[Path]) -> Path:
-    """The repository root: the folder of the governing policykit.yaml, else the working one."""
-    project_file = find_project_file(paths[0]) if paths else None
-    return project_file.parent if project_file else Path.cwd()
-
-
-class NoProjectError(UsageError):
-    """No `policykit.yaml` in the working folder or any folder above it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """Where a command works: the project's folder and the paths it reads."""
-
-    root: Path
-    paths: list[Path]
-
-
-def locate(paths: Sequence[Path] | None) -> Located:
-    """The project a command works on, found as git finds its repository: the nearest
-    `policykit.yaml` above the first path named, or above the working folder. With no paths,
-    the command reads the project's `policies/`, wherever in the project it runs from; outside
-    any project, NoProjectError."""
-    if paths:
-        return Located(project_root(paths), list(paths))
-    project_file = find_project_file(Path.cwd())
-    if project_file is None:
-        raise NoProjectError(
-            f"{Path.cwd().as_posix()} is not in a policy repository: there is no "
-            f"{PROJECT_FILE} here or in any folder above",
-            hint="run `policykit init` to start one here, or name the policy files to read",
-        )
-    root = project_file.parent
-    return Located(root, [root / POLICIES_FOLDER])
-
-
 def load_settings(start: Path) -> Project:
     """The settings of the project that governs `start`; the defaults when there is none.
     InvalidInputError when its project file cannot be read or has errors: every command but
@@ -216,7 +141,7 @@ def policies_in_force(paths: Sequence[Path]) -> set[str]:
     folder = project_root(paths) / POLICIES_FOLDER
     if not folder.is_dir():
         return set()
-    return {path.stem for path in _walk(folder) if DRAFTS_FOLDER not in path.parts[-2:-1]}
+    return {path.stem for path in walk_policies(folder) if DRAFTS_FOLDER not in path.parts[-2:-1]}
 
 
 def policy_titles(root: Path, known: Sequence[Card] = ()) -> tuple[tuple[str, str], ...]:
@@ -229,7 +154,7 @@ def policy_titles(root: Path, known: Sequence[Card] = ()) -> tuple[tuple[str, st
     folder = root / POLICIES_FOLDER
     if not folder.is_dir():
         return tuple(sorted(set(titles)))
-    for path in sorted(_walk(folder)):
+    for path in sorted(walk_policies(folder)):
         if path.parent.name == DRAFTS_FOLDER or display_path(path) in read:
             continue
         try:

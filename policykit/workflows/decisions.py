@@ -26,7 +26,8 @@ from policykit.checking.validate import SourceFile, checked_policy, validate
 from policykit.comparing.diff import Bump, bump_version, compare
 from policykit.diagnostics.errors import InvalidInputError, PolicykitError, UsageError
 from policykit.edge.files import display_path, write_atomic
-from policykit.edge.workspace import load_settings, project_root, read_named
+from policykit.edge.paths import project_root
+from policykit.edge.workspace import load_settings, read_named
 from policykit.merging.yamledit import append, as_read, mapping, round_trip, set_key
 from policykit.model.policy import Policy, Status
 from policykit.model.project import DRAFTS_FOLDER, Project

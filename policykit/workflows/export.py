@@ -2,18 +2,14 @@
 
 The writers are pure; this module lays each policy out, has it written in the formats asked
 for, and writes every file atomically through the edge. A failed export leaves the previous
-file intact and no stray file behind. Slow writers (PDF) run in a process pool across the
-cores.
+file intact and no stray file behind. Slow writers (PDF, and Word for many policies) run
+in a process pool across the cores (`workflows.render_pool`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
 import sys
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -25,9 +21,9 @@ from policykit.diagnostics.errors import PolicykitError, UsageError
 from policykit.edge.cache import RenderCache
 from policykit.edge.files import prepare_folder, write_atomic
 from policykit.edge.fingerprint import code_fingerprint, fingerprint
-from policykit.edge.machine import available_cpus
 from policykit.model.policy import Policy
 from policykit.model.project import Project
+from policykit.workflows.render_pool import RenderPool
 from policykit.writing.layout import ExportOptions, Templates, layout
 from policykit.writing.registry import Writer, output_name, writer
 
@@ -63,17 +59,19 @@ def export_batch(
     cache: RenderCache | None = None,
     jobs: int | None = None,
     force: bool = False,
+    pool: RenderPool | None = None,
 ) -> list[Outcome]:
     """Export every policy; one that fails is reported and the others still export.
 
     A file the cache holds for the same inputs is copied from it, unless `force`; the rest
     are rendered and kept there. Slow writers render in a pool of `jobs` processes
     (default: the CPUs this process may use) once the batch has enough of their files
-    (`Writer.pool_from`: PDF from 2, Word from 24); HTML and Markdown, which take a
-    millisecond or two, render in this process. Each policy's files are written as they
-    finish, and a file that is already on disk as it would be written is left alone. A
-    policy is held only while its files are made (`checking.shelf`): memory stays flat
-    however many there are.
+    (`Writer.pool_from`: PDF from 2, Word from 24), or all of them in a `pool` started
+    while the policies were checked (`RenderPool.start_early`, whose `jobs` it has);
+    HTML and Markdown, which take a millisecond or two, render in this process. Each
+    policy's files are written as they finish, and a file that is already on disk as it
+    would be written is left alone. A policy is held only while its files are made
+    (`checking.shelf`): memory stays flat however many there are.
     """
     shelf = Shelf.of(policies)
     _refuse_clashes(shelf.cards, writers)
@@ -87,11 +85,11 @@ def export_batch(
             data = cache.get(key)
             if data is not None:
                 kept[job] = data
-    pooled = _pooled_jobs(len(shelf), writers, kept)
-    workers = min(len(pooled), jobs or available_cpus())
-    pool = _pool(workers) if workers > 1 else None
+    pool = pool if pool is not None else RenderPool(writers, jobs)
+    pooled = _pooled_jobs(len(shelf), writers, kept, early=pool.early)
     try:
-        feeder = _Feeder(pool, pooled, workers, shelf, project, options)
+        executor = pool.for_batch(len(pooled))
+        feeder = _Feeder(executor, pooled, pool.workers, shelf, project, options)
         for i, outcome in enumerate(outcomes):
             policy = _Unshelved(shelf, i)
             feeder.submit_through(i)
@@ -101,21 +99,20 @@ def export_batch(
                 _export_one(outcome, policy, project, options, chosen, out_dir, made)
                 advance()
     finally:
-        if pool is not None:
-            # On an interrupt, the workers are not waited for: they end with this process.
-            pool.shutdown(wait=sys.exc_info()[0] is None, cancel_futures=True)
+        pool.close(interrupted=sys.exc_info()[0] is not None)
     return outcomes
 
 
 def _pooled_jobs(
-    count: int, writers: Sequence[Writer], kept: Mapping[tuple[int, str], bytes]
+    count: int, writers: Sequence[Writer], kept: Mapping[tuple[int, str], bytes], early: bool
 ) -> list[tuple[int, Writer]]:
     """The files for the pool: of each slow writer with at least its `pool_from` files to
-    render (not from the cache), all of them."""
+    render (not from the cache), all of them; of every slow writer, if the pool was started
+    `early` and its workers are ready for them."""
     pooled = []
     for chosen in writers:
         todo = [(i, chosen) for i in range(count) if (i, chosen.name) not in kept]
-        if chosen.pool_from is not None and len(todo) >= chosen.pool_from:
+        if chosen.pool_from is not None and len(todo) >= (1 if early else chosen.pool_from):
             pooled.extend(todo)
     return sorted(pooled, key=lambda job: job[0])  # in the order they are written
 
@@ -148,20 +145,6 @@ class _Feeder:
             job = self.pool.submit(_render_job, policy, self.project, self.options, chosen.name)
             self.pending[i, chosen.name] = job
             self.submitted += 1
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Workers started afresh (`spawn`), not forked: a fork would start as large as this
-    process, with every validated policy of the batch, and a batch's peak memory would
-    grow with it. Each ends when the export ends."""
-    import multiprocessing
-
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,26 +214,6 @@ def _read_by(options: ExportOptions, chosen: Writer) -> ExportOptions:
             templates.files if pages else (),
         ),
     )
-
-
-def die_with_parent(parent: int) -> None:
-    """In each PDF worker: end when `export` ends, however it ends. Linux ends the worker as
-    its parent dies (even by SIGKILL); elsewhere, a thread notices the parent gone."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    # The parent may have gone before prctl: and on other systems, this is the only guard.
-    watcher = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
-    watcher.start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
 
 
 def _refuse_clashes(policies: Sequence[Card], writers: Sequence[Writer]) -> None:

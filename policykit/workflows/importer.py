@@ -141,16 +141,21 @@ def _prepared(
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    from policykit.workflows.export import die_with_parent
+    from policykit.edge.pool import end_now, start_worker
 
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=start_worker, initargs=(os.getpid(),)
+    )
+    try:
         futures = [pool.submit(_prepare_one, s, options, root, project) for s in sources]
         for source, future in zip(sources, futures, strict=True):
             yield future.result()
             if progress:
                 progress(source)
+    except BaseException:  # an interrupt, or the caller stopped early: nothing to wait for
+        end_now(pool)
+        raise
+    pool.shutdown()
 
 
 def _prepare_one(
@@ -167,7 +172,8 @@ def _prepare_one(
 def _project(cwd: Path, options: ImportOptions) -> tuple[Path, Project]:
     """The repository the files go into, and its settings; with -o and no repository, the
     working folder and the defaults."""
-    from policykit.edge.workspace import find_project_file, load_settings
+    from policykit.edge.paths import find_project_file
+    from policykit.edge.workspace import load_settings
 
     project_file = find_project_file(cwd)
     if project_file is not None:

@@ -20,8 +20,9 @@ from policykit.comparing.diff import ChangeSet, compare
 from policykit.diagnostics.errors import PolicykitError, UsageError
 from policykit.edge.assets import export_options
 from policykit.edge.files import display_path, write_atomic
+from policykit.edge.paths import project_root
 from policykit.edge.revisions import VersionSource, read_version
-from policykit.edge.workspace import load_settings, project_root, read_named
+from policykit.edge.workspace import load_settings, read_named
 from policykit.importing.blocks import Document
 from policykit.importing.docx import read_docx
 from policykit.merging.patch import patch

@@ -18,8 +18,9 @@ from pathlib import Path, PurePosixPath
 
 from policykit.diagnostics.errors import UsageError
 from policykit.edge.files import display_path, write_atomic
+from policykit.edge.paths import POLICY_SUFFIXES, find_project_file
 from policykit.edge.revisions import start_repository
-from policykit.edge.workspace import POLICY_SUFFIXES, find_project_file, load_settings
+from policykit.edge.workspace import load_settings
 from policykit.model.project import (
     DRAFTS_FOLDER,
     EXPORTS_FOLDER,

@@ -49,7 +49,8 @@ class Writer:
     media_type: str
     #: A slow writer renders in the process pool of a batch once the batch has this many of
     #: its files to render (None: always in this process, for writers that take a
-    #: millisecond or two). A pool starts afresh, in about 0.4 s (`workflows.export`).
+    #: millisecond or two). A pool started for the batch takes about 0.4 s; one started
+    #: while the files are checked takes every file of a slow writer (`workflows.render_pool`).
     pool_from: int | None
     #: Written by `policykit export` when no format is chosen.
     default: bool
@@ -65,6 +66,9 @@ class Writer:
     #: `pages` (the HTML templates and stylesheets), `reference_docx`, `pdf_variant`. The
     #: export cache keys its files by these only, so that a new stylesheet renders no Word.
     reads: tuple[str, ...] = ()
+    #: For a slow writer: readies its engine in a pool's worker before the first file
+    #: (imports it, parses its template), while the command still checks the policies.
+    ready: Callable[[], None] | None = None
 
     @property
     def help(self) -> str:
@@ -86,10 +90,22 @@ def _pdf(document: Document) -> bytes:
     return write_pdf(document)
 
 
+def _ready_pdf() -> None:
+    from policykit.writing.pdf import ready
+
+    ready()
+
+
 def _docx(document: Document) -> bytes:
     from policykit.writing.docx import write_docx
 
     return write_docx(document)
+
+
+def _ready_docx() -> None:
+    from policykit.writing.docx.package import ready
+
+    ready()
 
 
 def _markdown(document: Document) -> bytes:
@@ -137,13 +153,13 @@ WRITERS: tuple[Writer, ...] = (
     Writer(
         "pdf", "PDF", ".pdf", "application/pdf",
         pool_from=2, default=True, in_register=True, write=_pdf, redline=_redline_pdf,
-        variants=PDF_VARIANTS, reads=("pages", "pdf_variant"),
+        variants=PDF_VARIANTS, reads=("pages", "pdf_variant"), ready=_ready_pdf,
     ),
     Writer(
         "docx", "Word", ".docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         pool_from=WORD_POOL_FROM, default=True, in_register=True, write=_docx,
-        redline=_redline_docx, reads=("reference_docx",),
+        redline=_redline_docx, reads=("reference_docx",), ready=_ready_docx,
     ),
     Writer(
         "md", "Markdown", ".md", "text/markdown",

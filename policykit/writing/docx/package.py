@@ -46,6 +46,15 @@ def _default_template() -> WordDocument:
     return word
 
 
+def ready() -> None:
+    """python-docx loaded and its template parsed, in a pool's worker before its first
+    document."""
+    from policykit.writing import docx_patch
+
+    docx_patch.apply()
+    _default_template()
+
+
 def open_template(reference: bytes | None) -> WordDocument:
     """python-docx's template without its extras, or the user's reference document."""
     import docx

@@ -1,0 +1,186 @@
+"""The export's pool started early (`workflows.render_pool`): while the policies are checked,
+its workers ready WeasyPrint and python-docx; it starts only where that pays, writes the same
+bytes as this process, and is ended rather than waited for when no file needs it."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policykit.edge.pool import POOL_FROM
+from policykit.workflows import render_pool
+from policykit.workflows.render_pool import RenderPool
+from policykit.writing.registry import Writer, writer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class FakeExecutor:
+    """Records how a pool was made and what it was sent; starts no process."""
+
+    made: list[FakeExecutor] = []
+
+    def __init__(self, max_workers: int, mp_context: Any, **options: Any) -> None:
+        self.max_workers, self.method = max_workers, mp_context.get_start_method()
+        self.options, self.submitted = options, 0
+        FakeExecutor.made.append(self)
+
+    def submit(self, *args: Any) -> None:
+        self.submitted += 1
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> type[FakeExecutor]:
+    FakeExecutor.made = []
+    monkeypatch.setattr(render_pool, "ProcessPoolExecutor", FakeExecutor)
+    monkeypatch.setattr(render_pool, "available_cpus", lambda: 2)
+    monkeypatch.setattr("policykit.edge.pool.available_cpus", lambda: 2)
+    return FakeExecutor
+
+
+def _started(writers: list[Writer], files: int, jobs: int | None = None) -> RenderPool:
+    pool = RenderPool(writers, jobs)
+    pool.start_early(files)
+    return pool
+
+
+def test_an_early_pool_starts_only_where_it_pays(
+    fake: type[FakeExecutor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pdf, word, html = writer("pdf"), writer("docx"), writer("html")
+    assert not _started([html, writer("md")], 1).early  # nothing slow to ready
+    assert not _started([pdf], 0).early  # no file to export
+    # As many files as validation starts its own pool for: that pool forks, and a fork
+    # beside this pool's thread is not safe.
+    assert not _started([pdf], POOL_FROM).early
+    assert fake.made == []
+    one = _started([html, pdf], 1)
+    assert one.early and one.workers == 1 and fake.made[-1].max_workers == 1
+    both = _started([pdf, word], 1)  # a PDF and a Word file: a worker each
+    assert both.workers == 2
+    assert _started([pdf], POOL_FROM - 1, jobs=1).workers == 1  # --jobs 1
+    monkeypatch.setattr(render_pool, "available_cpus", lambda: 1)
+    assert not _started([pdf], 1).early  # no CPU to spare for the checks
+    assert len(fake.made) == 3
+
+
+def test_early_workers_are_forked_only_from_a_single_thread(
+    fake: type[FakeExecutor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forked, they start at once and with what this process imported; with another
+    thread running (a fork could copy a lock it holds), they are spawned instead. Either
+    way every worker starts before the pool is handed on."""
+    monkeypatch.setattr(render_pool.threading, "active_count", lambda: 1)
+    forked = _started([writer("pdf"), writer("docx")], 3)
+    monkeypatch.setattr(render_pool.threading, "active_count", lambda: 2)
+    spawned = _started([writer("pdf"), writer("docx")], 3)
+    made = fake.made
+    assert [m.method for m in made] == ["fork", "spawn"]
+    assert [m.submitted for m in made] == [1, 2]  # a fork pool starts all with its first
+    assert forked.workers == spawned.workers == 2
+    assert made[0].options["initargs"][1] == ("pdf", "docx")  # what each worker readies
+
+
+def test_a_batch_uses_the_early_pool_or_starts_one_for_two_workers(
+    fake: type[FakeExecutor],
+) -> None:
+    early = _started([writer("pdf")], 5)
+    assert early.for_batch(5) is fake.made[0]
+    late = RenderPool([writer("pdf")])
+    assert late.for_batch(0) is None and late.for_batch(1) is None  # one file: here
+    assert late.for_batch(2) is fake.made[1] and fake.made[1].method == "spawn"
+    assert RenderPool([writer("pdf")], jobs=1).for_batch(10) is None
+
+
+def test_a_worker_that_cannot_ready_its_writer_still_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """WeasyPrint that cannot load: the worker starts all the same, and the file's own
+    render reports why (a failed start would break the pool, with a worse message)."""
+    readied: list[str] = []
+
+    def broken() -> None:
+        readied.append("pdf")
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    writers = {"pdf": Writer("pdf", "PDF", ".pdf", "application/pdf", 1, True, True,
+                             write=lambda d: b"", ready=broken),
+               "docx": Writer("docx", "Word", ".docx", "", 1, True, True,
+                              write=lambda d: b"", ready=lambda: readied.append("docx"))}  # fmt: skip
+    monkeypatch.setattr(render_pool, "writer", writers.__getitem__)
+    monkeypatch.setattr(render_pool, "start_worker", lambda parent: None)
+    render_pool._start_ready(0, ("pdf", "docx"))
+    assert readied == ["pdf", "docx"]
+
+
+def test_an_early_pool_that_no_file_needs_is_ended_not_waited_for() -> None:
+    """Every file came from the cache: the workers, still importing WeasyPrint, are ended at
+    once, not waited for as Python's exit would."""
+    pool = RenderPool([writer("pdf")], jobs=2)
+    pool.start_early(2)
+    assert pool.early and pool.executor is not None
+    workers = list(pool.executor._processes.values())  # type: ignore[attr-defined]
+    assert len(workers) == 2
+    pool.close()
+    for worker in workers:
+        worker.join(10)
+        assert worker.exitcode == -signal.SIGTERM
+
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from policykit.edge.assets import export_options
+from policykit.edge.workspace import validate_paths
+from policykit.workflows import export
+from policykit.workflows.export import export_batch, render
+from policykit.workflows.render_pool import RenderPool
+from policykit.writing.registry import writer
+
+folder = Path(sys.argv[1])
+writers = [writer("pdf"), writer("docx")]
+pool = RenderPool(writers, jobs=2)
+pool.start_early(1)
+assert pool.early and pool.executor._mp_context.get_start_method() == "fork"
+
+def not_here(*args):
+    raise AssertionError("rendered in this process, not the pool's")
+
+export.render = not_here  # in this process only: the workers were forked before
+report = validate_paths([folder / "policies" / "kommunikationspolitik.yaml"], cached=False)
+options = export_options(report.project, folder, known=report.policies.cards)
+done = export_batch(report.policies, report.project, options, writers, folder / "pool",
+                    pool=pool)
+assert [o.error for o in done] == [None], done
+export.render = render
+for chosen in writers:
+    here = render(report.policies[0], report.project, options, chosen)
+    (folder / "here").mkdir(exist_ok=True)
+    (folder / "here" / ("kommunikationspolitik" + chosen.extension)).write_bytes(here)
+print("forked")
+"""
+
+
+def test_files_from_early_forked_workers_are_those_of_this_process(tmp_path: Path) -> None:
+    """Run as a command runs it, in a process of one thread, so that the workers are forked
+    (a pytest worker has threads of its own, and would spawn them)."""
+    project = tmp_path / "repo"
+    shutil.copytree(ROOT / "policies", project / "policies")
+    shutil.copy(ROOT / "policykit.yaml", project)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SCRIPT), str(project)],
+        capture_output=True, text=True, timeout=120, cwd=project,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "forked", done.stderr
+    for name in ("kommunikationspolitik.pdf", "kommunikationspolitik.docx"):
+        pooled = (project / "pool" / name).read_bytes()
+        assert pooled == (project / "here" / name).read_bytes(), name
+        assert len(pooled) > 10_000
