@@ -10,7 +10,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class FakeExecutor:
     """Records how a pool was made and what it was sent; starts no process."""
 
-    made: list[FakeExecutor] = []
+    made: ClassVar[list[FakeExecutor]] = []
 
     def __init__(self, max_workers: int, mp_context: Any, **options: Any) -> None:
         self.max_workers, self.method = max_workers, mp_context.get_start_method()
@@ -110,10 +110,13 @@ def test_a_worker_that_cannot_ready_its_writer_still_starts(
         readied.append("pdf")
         raise OSError("cannot load library 'libpango-1.0-0'")
 
-    writers = {"pdf": Writer("pdf", "PDF", ".pdf", "application/pdf", 1, True, True,
-                             write=lambda d: b"", ready=broken),
-               "docx": Writer("docx", "Word", ".docx", "", 1, True, True,
-                              write=lambda d: b"", ready=lambda: readied.append("docx"))}  # fmt: skip
+    def word() -> None:
+        readied.append("docx")
+
+    writers = {
+        "pdf": Writer("pdf", "PDF", ".pdf", "", 1, True, True, write=bytes, ready=broken),
+        "docx": Writer("docx", "Word", ".docx", "", 1, True, True, write=bytes, ready=word),
+    }
     monkeypatch.setattr(render_pool, "writer", writers.__getitem__)
     monkeypatch.setattr(render_pool, "start_worker", lambda parent: None)
     render_pool._start_ready(0, ("pdf", "docx"))
