@@ -149,3 +149,55 @@ def test_word_from_the_pool_is_word_from_this_process(
     here = sorted((tmp_path / "here").iterdir())
     assert [p.name for p in pooled] == [p.name for p in here] and len(here) == WORD_POOL_FROM
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(pooled, here, strict=True))
+
+
+def test_a_pdf_page_is_made_here_and_printed_in_the_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool is sent the page, not the policy: its worker may still be loading WeasyPrint.
+    The policy read back for the page is the one its own files are written from (read
+    once); a page that cannot be made fails that file alone, as a failed render would."""
+    from concurrent.futures import Future
+    from dataclasses import replace
+
+    from policykit.checking import shelf
+    from policykit.checking.shelf import Shelf
+    from policykit.model.project import Project
+    from policykit.workflows.export import _Feeder, _finish_job
+    from policykit.writing.layout import ExportOptions
+    from policykit.writing.pdf import page_to_print
+    from policykit.writing.registry import writer
+    from tests.examples import policy
+
+    sent: list[tuple[object, ...]] = []
+
+    class Pool:
+        def submit(self, job: object, *arguments: object) -> Future[bytes]:
+            sent.append((job, *arguments))
+            return Future()
+
+    read_back: list[int] = []
+    real = shelf.Shelf.__getitem__
+
+    def counted(self: Shelf, index: int) -> object:
+        read_back.append(index)
+        return real(self, index)
+
+    monkeypatch.setattr(shelf.Shelf, "__getitem__", counted)
+    pdf = writer("pdf")
+
+    def broken(document: object) -> str:
+        raise ValueError("no page")
+
+    jobs = [(0, pdf), (1, replace(pdf, prepare=broken))]
+    feeder = _Feeder(Pool(), jobs, 2, Shelf.of([policy()] * 2),  # type: ignore[arg-type]
+                     Project(), ExportOptions())  # fmt: skip
+    feeder.submit_through(1)
+    assert len(sent) == 1  # the broken page was never sent
+    job, page, document, name = sent[0]
+    assert job is _finish_job and name == "pdf"
+    assert page == page_to_print(document)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="no page"):
+        feeder.pending[1, "pdf"].result()
+    feeder.policy(0)()
+    assert read_back == [0, 1]  # each read once: for its page, and again from memory

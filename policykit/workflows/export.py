@@ -24,7 +24,7 @@ from policykit.edge.fingerprint import code_fingerprint, fingerprint
 from policykit.model.policy import Policy
 from policykit.model.project import Project
 from policykit.workflows.render_pool import RenderPool
-from policykit.writing.layout import ExportOptions, Templates, layout
+from policykit.writing.layout import Document, ExportOptions, Templates, layout
 from policykit.writing.registry import Writer, output_name, writer
 
 
@@ -46,6 +46,13 @@ def _render_job(policy: Stored, project: Project, options: ExportOptions, name: 
     # The pool is given the writer's name: a name pickles, a function imported lazily may not;
     # and the policy as the shelf keeps it, so that pending jobs hold pickles, not policies.
     return render(unshelved(policy), project, options, writer(name))
+
+
+def _finish_job(prepared: str, document: Document, name: str) -> bytes:
+    """The pool's part of a writer in two steps (`Writer.prepare`): the PDF of a page."""
+    finish = writer(name).finish
+    assert finish is not None
+    return finish(prepared, document)
 
 
 def export_batch(
@@ -91,13 +98,14 @@ def export_batch(
         executor = pool.for_batch(len(pooled))
         feeder = _Feeder(executor, pooled, pool.workers, shelf, project, options)
         for i, outcome in enumerate(outcomes):
-            policy = _Unshelved(shelf, i)
             feeder.submit_through(i)
+            policy = feeder.policy(i)
             for chosen in writers:
                 job = (i, chosen.name)
                 made = _Made(kept.get(job), feeder.pending.pop(job, None), cache, keys[job])
                 _export_one(outcome, policy, project, options, chosen, out_dir, made)
                 advance()
+            feeder.read.pop(i, None)
     finally:
         pool.close(interrupted=sys.exc_info()[0] is not None)
     return outcomes
@@ -134,6 +142,12 @@ class _Feeder:
     options: ExportOptions
     pending: dict[tuple[int, str], Future[bytes]] = field(default_factory=dict)
     submitted: int = 0
+    #: The policies read back to prepare a job, until their own files are written.
+    read: dict[int, _Unshelved] = field(default_factory=dict)
+
+    def policy(self, index: int) -> _Unshelved:
+        """Policy `index`, read back once for its jobs and its files alike."""
+        return self.read.setdefault(index, _Unshelved(self.shelf, index))
 
     def submit_through(self, index: int) -> None:
         """Every job of policy `index` and before, and more up to the window."""
@@ -141,10 +155,23 @@ class _Feeder:
             i, chosen = self.jobs[self.submitted]
             if i > index and len(self.pending) >= self.AHEAD * self.workers:
                 return
-            policy = self.shelf.stored(i)
-            job = self.pool.submit(_render_job, policy, self.project, self.options, chosen.name)
-            self.pending[i, chosen.name] = job
+            self.pending[i, chosen.name] = self._submit(self.pool, i, chosen)
             self.submitted += 1
+
+    def _submit(self, pool: ProcessPoolExecutor, i: int, chosen: Writer) -> Future[bytes]:
+        """A writer in two steps prepares here (the PDF's page: the worker may still be
+        loading WeasyPrint) and finishes in the pool; any other writes in the pool."""
+        if chosen.prepare is None:
+            policy = self.shelf.stored(i)
+            return pool.submit(_render_job, policy, self.project, self.options, chosen.name)
+        try:
+            document = layout(self.policy(i)(), self.project, self.options)
+            prepared = chosen.prepare(document)
+        except Exception as error:  # the file's failure, reported as its render's would be
+            failed: Future[bytes] = Future()
+            failed.set_exception(error)
+            return failed
+        return pool.submit(_finish_job, prepared, document, chosen.name)
 
 
 @dataclass(frozen=True, slots=True)

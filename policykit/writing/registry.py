@@ -69,6 +69,11 @@ class Writer:
     #: For a slow writer: readies its engine in a pool's worker before the first file
     #: (imports it, parses its template), while the command still checks the policies.
     ready: Callable[[], None] | None = None
+    #: A writer in two steps, `write` being `finish(prepare(document), document)`: a batch
+    #: prepares in this process and finishes in the pool. The PDF's page is made here, so
+    #: that a worker still loading WeasyPrint has only the printing left to do.
+    prepare: Callable[[Document], str] | None = None
+    finish: Callable[[str, Document], bytes] | None = None
 
     @property
     def help(self) -> str:
@@ -88,6 +93,18 @@ def _pdf(document: Document) -> bytes:
     from policykit.writing.pdf import write_pdf
 
     return write_pdf(document)
+
+
+def _print_page(document: Document) -> str:
+    from policykit.writing.pdf import page_to_print
+
+    return page_to_print(document)
+
+
+def _print(page: str, document: Document) -> bytes:
+    from policykit.writing.pdf import html_to_pdf
+
+    return html_to_pdf(page, document)
 
 
 def _ready_pdf() -> None:
@@ -154,6 +171,7 @@ WRITERS: tuple[Writer, ...] = (
         "pdf", "PDF", ".pdf", "application/pdf",
         pool_from=2, default=True, in_register=True, write=_pdf, redline=_redline_pdf,
         variants=PDF_VARIANTS, reads=("pages", "pdf_variant"), ready=_ready_pdf,
+        prepare=_print_page, finish=_print,
     ),
     Writer(
         "docx", "Word", ".docx",
