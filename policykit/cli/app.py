@@ -9,6 +9,7 @@ report, a table, the paths it wrote) goes to stdout.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import inspect
 import io
 import os
@@ -1004,6 +1005,10 @@ def main() -> None:
     try:
         app()
     finally:
+        # Everything left is freed as the process ends, each object by its count: Python's
+        # last collection would first walk every object of every module the command loaded
+        # (20 to 60 ms, a sixth of `validate` on one file), looking for cycles to break.
+        gc.freeze()
         try:
             sys.stdout.flush()
         except OSError as error:
