@@ -77,8 +77,9 @@ def export_batch(
     while the policies were checked (`RenderPool.start_early`, whose `jobs` it has);
     HTML and Markdown, which take a millisecond or two, render in this process. Each
     policy's files are written as they finish, and a file that is already on disk as it
-    would be written is left alone. A policy is held only while its files are made
-    (`checking.shelf`): memory stays flat however many there are.
+    would be written is left alone. A policy is held only while its files are made, or
+    its PDF's page for the pool, a few ahead (`checking.shelf`, `_Feeder`): memory stays
+    flat however many there are.
     """
     shelf = Shelf.of(policies)
     _refuse_clashes(shelf.cards, writers)
@@ -105,7 +106,7 @@ def export_batch(
                 made = _Made(kept.get(job), feeder.pending.pop(job, None), cache, keys[job])
                 _export_one(outcome, policy, project, options, chosen, out_dir, made)
                 advance()
-            feeder.read.pop(i, None)
+            feeder.written(i)
     finally:
         pool.close(interrupted=sys.exc_info()[0] is not None)
     return outcomes
@@ -148,6 +149,10 @@ class _Feeder:
     def policy(self, index: int) -> _Unshelved:
         """Policy `index`, read back once for its jobs and its files alike."""
         return self.read.setdefault(index, _Unshelved(self.shelf, index))
+
+    def written(self, index: int) -> None:
+        """Policy `index`'s files are written: it is let go."""
+        self.read.pop(index, None)
 
     def submit_through(self, index: int) -> None:
         """Every job of policy `index` and before, and more up to the window."""
