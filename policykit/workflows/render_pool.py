@@ -9,7 +9,8 @@ A pool starts in one of two ways:
   an export of one policy would otherwise spend after checking it. An early pool takes every
   file of a slow writer. It starts only with a CPU to spare for this process, and only for
   fewer files than validation starts its own pool for (`edge.pool.forks_for`). It is forked
-  while this process is still small and has no other thread, or else started afresh.
+  while this process is still small and has no other thread (on Linux), or else started
+  afresh.
 - **For the batch**, once the policies are checked and the cache has been asked
   (`for_batch`), for a writer with at least its `Writer.pool_from` files to render. It is
   started afresh (`spawn`): a fork would start as large as this process, which then holds
@@ -24,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -57,7 +59,8 @@ class RenderPool:
         workers = min(self.jobs or cpus, files * len(slow))
         if self.executor is not None or workers < 1 or cpus < 2 or forks_for(files):
             return
-        fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+        # Forked on Linux only: macOS's own libraries may run threads no count shows.
+        fork = sys.platform.startswith("linux") and threading.active_count() == 1
         self._start(workers, "fork" if fork else "spawn", _start_ready, (os.getpid(), tuple(slow)))
         self.early = True
 
