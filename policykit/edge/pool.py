@@ -3,6 +3,7 @@ what every worker of policykit's pools does as it starts, and how a pool is ende
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -41,8 +42,15 @@ def pooled_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable
     workers = min(available_cpus(), len(items) // (POOL_FROM // 2))
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    # What this process has made so far is left out of every collection, in the workers
+    # and here (as Python's documentation advises before a fork): a worker's collections
+    # would otherwise walk, and so copy, every page of it.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(function, items, chunksize=chunk))
+    finally:
+        gc.unfreeze()
 
 
 #: The signals that interrupt a command: Ctrl-C, and SIGTERM (which `cli.app` makes one).
