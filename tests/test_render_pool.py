@@ -29,11 +29,14 @@ class FakeExecutor:
 
     def __init__(self, max_workers: int, mp_context: Any, **options: Any) -> None:
         self.max_workers, self.method = max_workers, mp_context.get_start_method()
-        self.options, self.submitted = options, 0
+        self.options, self.submitted, self.ended = options, 0, False
         FakeExecutor.made.append(self)
 
     def submit(self, *args: Any) -> None:
         self.submitted += 1
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self.ended = True
 
 
 @pytest.fixture
@@ -93,6 +96,9 @@ def test_a_batch_uses_the_early_pool_or_starts_one_for_two_workers(
 ) -> None:
     early = _started([writer("pdf")], 5)
     assert early.for_batch(5) is fake.made[0]
+    cached = _started([writer("pdf")], 5)  # every file from the cache: ended at once
+    assert cached.for_batch(0) is None and cached.executor is None and fake.made[1].ended
+    del fake.made[1]
     late = RenderPool([writer("pdf")])
     assert late.for_batch(0) is None and late.for_batch(1) is None  # one file: here
     assert late.for_batch(2) is fake.made[1] and fake.made[1].method == "spawn"

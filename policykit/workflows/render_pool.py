@@ -68,6 +68,7 @@ class RenderPool:
         """The pool for `files` files to render in it: the early one, or one started now
         for two workers or more; None, to render them in this process."""
         if files == 0:
+            self.close()  # an early pool that no file needs: ended now, not at the end
             return None
         self._used = True
         if self.executor is None:
