@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +25,19 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def seed_policy_bytes() -> bytes:
     return (ROOT / "policies" / "kommunikationspolitik.yaml").read_bytes()
+
+
+@pytest.fixture
+def pool_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of each render pool the test starts, in order (the pools are real)."""
+    from policykit.workflows import render_pool
+
+    sizes: list[int] = []
+    real_pool = render_pool.ProcessPoolExecutor
+
+    def counted(max_workers: int, **options: Any) -> object:
+        sizes.append(max_workers)
+        return real_pool(max_workers=max_workers, **options)
+
+    monkeypatch.setattr(render_pool, "ProcessPoolExecutor", counted)
+    return sizes

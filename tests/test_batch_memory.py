@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -121,30 +120,22 @@ def test_the_pool_is_fed_a_few_jobs_ahead_of_the_writing() -> None:
 
 
 def test_word_from_the_pool_is_word_from_this_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, pool_sizes: list[int]
 ) -> None:
     from benchmarks.corpus import make_corpus
     from policykit.edge.workspace import validate_paths
-    from policykit.workflows import export, render_pool
+    from policykit.workflows import export
     from policykit.writing.layout import ExportOptions
     from policykit.writing.registry import WORD_POOL_FROM, writer
 
     corpus = make_corpus(tmp_path / "corpus", WORD_POOL_FROM)
     report = validate_paths([corpus / "policies"], cached=False)
     word = [writer("docx")]
-    pools: list[int] = []
-    real_pool = render_pool.ProcessPoolExecutor
-
-    def counted(max_workers: int, **options: Any) -> object:
-        pools.append(max_workers)
-        return real_pool(max_workers=max_workers, **options)
-
-    monkeypatch.setattr(render_pool, "ProcessPoolExecutor", counted)
     for folder, jobs in (("pooled", 2), ("here", 1)):
         done = export.export_batch(report.policies, report.project, ExportOptions(), word,
                                    tmp_path / folder, jobs=jobs)  # fmt: skip
         assert [o.error for o in done] == [None] * WORD_POOL_FROM
-    assert pools == [2]  # a pool of two for the first, none for the second
+    assert pool_sizes == [2]  # a pool of two for the first, none for the second
     pooled = sorted((tmp_path / "pooled").iterdir())
     here = sorted((tmp_path / "here").iterdir())
     assert [p.name for p in pooled] == [p.name for p in here] and len(here) == WORD_POOL_FROM

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -103,21 +102,15 @@ def test_a_broken_policy_is_reported_and_the_others_export(repo: Path) -> None:
     assert "4 exported, 1 failed" in out
 
 
-def test_pdf_batch_renders_in_a_process_pool(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_batch_renders_in_a_process_pool(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, pool_sizes: list[int]
+) -> None:
     from policykit.workflows import render_pool
 
-    used: list[int] = []
-    real_pool = render_pool.ProcessPoolExecutor
-
-    def counting_pool(max_workers: int, **options: Any) -> object:
-        used.append(max_workers)
-        return real_pool(max_workers=max_workers, **options)
-
-    monkeypatch.setattr(render_pool, "ProcessPoolExecutor", counting_pool)
     monkeypatch.setattr(render_pool, "available_cpus", lambda: 2)
     code, _ = run("--pdf")
     assert code == 0
-    assert used == [2]
+    assert pool_sizes == [2]
     assert (repo / "exports" / "kommunikationspolitik.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -22,9 +22,14 @@ if TYPE_CHECKING:
 POOL_FROM = 48
 
 
+def _workers_for(count: int) -> int:
+    """How many processes `pooled_map` shares `count` items among: one, for a few."""
+    return min(available_cpus(), count // (POOL_FROM // 2))
+
+
 def forks_for(count: int) -> bool:
     """Whether `pooled_map` over `count` items runs in a pool (with more than one CPU)."""
-    return min(available_cpus(), count // (POOL_FROM // 2)) >= 2
+    return _workers_for(count) >= 2
 
 
 def pooled_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable[Any]:
@@ -39,7 +44,7 @@ def pooled_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return list(map(function, items))
-    workers = min(available_cpus(), len(items) // (POOL_FROM // 2))
+    workers = _workers_for(len(items))
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
     # What this process has made so far is left out of every collection, in the workers

@@ -3,14 +3,14 @@ start, what they ready, and how they end.
 
 A pool starts in one of two ways:
 
-- **Early**, once the command has found its files and before it checks them (`start_early`,
-  which `validate_paths` calls). Its workers ready the slow writers' engines while this
-  process checks the policies: WeasyPrint takes 0.7 s to import and python-docx 0.2 s, which
-  an export of one policy would otherwise spend after checking it. An early pool takes every
-  file of a slow writer. It starts only with a CPU to spare for this process, and only for
-  fewer files than validation starts its own pool for (`edge.pool.forks_for`). It is forked
-  while this process is still small and has no other thread (on Linux), or else started
-  afresh.
+- **Early**, once the command has counted its files and before it checks them
+  (`start_early`, which `export` calls before it even imports the checks). Its workers ready
+  the slow writers' engines while this process checks the policies: WeasyPrint takes 0.7 s
+  to import and python-docx 0.2 s, which an export of one policy would otherwise spend after
+  checking it. An early pool takes every file of a slow writer. It starts only with a CPU to
+  spare for this process, and only for fewer files than validation starts its own pool for
+  (`edge.pool.forks_for`). It is forked while this process is still small and has no other
+  thread (on Linux), or else started afresh.
 - **For the batch**, once the policies are checked and the cache has been asked
   (`for_batch`), for a writer with at least its `Writer.pool_from` files to render. It is
   started afresh (`spawn`): a fork would start as large as this process, which then holds
