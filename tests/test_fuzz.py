@@ -353,15 +353,86 @@ def test_the_compiled_schema_agrees_on_every_policy_and_project_file_in_the_test
     assert _agree((ROOT / "policykit.yaml").read_bytes(), "project", counted=False) is True
 
 
-def test_the_paragraphs_fast_path_is_taken_for_plain_paragraphs() -> None:
+#: The markers of the fast path, then markdown-it's; words that leave a line plain, then
+#: any. A case draws from the first of each mostly (`_pick`), so that many take the path.
+_STARTS = (["", "- ", "1. ", "2. ", "10. "], ["-  ", "+ ", "* ", "1) ", " - ", "  ", "-"])
+_FAST_WORDS = st.text("abc æøå,.:'\"", min_size=1, max_size=10).filter(
+    lambda words: words.strip() == words
+)
+_LINE = st.tuples(st.integers(0, 9), st.integers(0, 9), st.data())
+
+
+def _pick(choice: int, usual: list[str], rare: list[str]) -> str:
+    return usual[choice % len(usual)] if choice < 8 else rare[choice % len(rare)]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.lists(_LINE, min_size=1, max_size=4)),
+                min_size=1, max_size=5),
+       st.lists(st.sampled_from(["\n\n", "\n\n\n", "\n \n", "\n"]), min_size=5, max_size=5),
+       st.booleans())  # fmt: skip
+def test_the_lists_fast_path_agrees_with_markdown_it(
+    blocks: list[tuple[int, list[tuple[int, int, st.DataObject]]]], gaps: list[str], ending: bool
+) -> None:
+    """Paragraphs and lists of every marker, indented or not, with and without blank lines
+    between them and Markdown in them: the same prose either way."""
     from policykit.model.policy import Span
+    from policykit.reading.prose import parse_markdown, parse_prose
+
+    def locate(line: int) -> Span:
+        return Span("f.yaml", line + 10, 5)
+
+    texts = []
+    for marker, lines in blocks:
+        start = _pick(marker, *_STARTS)
+        rows = []
+        for own, plain, data in lines:
+            words = data.draw(_FAST_WORDS if plain < 8 else _PLAIN_WORDS)
+            rows.append(f"{start if own < 8 else _pick(own + marker, *_STARTS)}{words}")
+        texts.append("\n".join(rows))
+    source = "".join(text + gap for text, gap in zip(texts, gaps[: len(texts)], strict=True))
+    source = source if ending else source.rstrip("\n")
+    assert parse_prose(source, locate) == parse_markdown(source, locate)
+
+
+def test_the_fast_path_is_taken_for_plain_paragraphs_and_lists() -> None:
+    from policykit.model.policy import BulletList, OrderedList, Paragraph, Span
     from policykit.reading import prose
 
     def locate(line: int) -> Span:
         return Span("f.yaml", line + 10, 5)
 
-    source = "Første linje,\nanden linje.\n\nEt afsnit mere.\n"
-    fast = prose._plain_paragraphs(source, locate)
-    assert fast is not None and len(fast) == 2
+    source = (
+        "Første linje,\nanden linje.\n\n- et punkt\n- et andet\n\n- et løst punkt\n\n"
+        "3. tre\n4. fire\n\nEt afsnit mere.\n"
+    )
+    fast = prose._plain_blocks(source, locate)
+    assert fast is not None
+    assert [type(block) for block in fast] == [Paragraph, BulletList, OrderedList, Paragraph]
+    assert len(fast[1].items) == 3 and fast[1].span == locate(3)  # type: ignore[union-attr]
+    assert fast[2].start == 3  # type: ignore[union-attr]
     assert prose.parse_prose(source, locate) == prose.parse_markdown(source, locate)
-    assert prose._plain_paragraphs("Et afsnit\n\n- en liste\n", locate) is None
+    # A list that interrupts a paragraph, an item's second line: markdown-it's to read.
+    assert prose._plain_blocks("Et afsnit\n- en liste\n", locate) is None
+    assert prose._plain_blocks("- et punkt\nder fortsætter\n", locate) is None
+    assert prose._plain_blocks("- et punkt\n1. og et tal\n", locate) is None
+
+
+def test_the_seed_policy_is_read_without_markdown_it() -> None:
+    """The communication policy's prose is paragraphs and simple lists: validating it does
+    not import markdown-it, which is a tenth of `validate` on one file."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from policykit.edge.workspace import validate_paths\n"
+        f"validate_paths([Path({str(ROOT / 'policies' / 'kommunikationspolitik.yaml')!r})],"
+        " cached=False)\n"
+        "print('markdown_it' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "False"

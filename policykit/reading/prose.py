@@ -107,37 +107,72 @@ def parse_prose(
         span = locate(0)
         text = Text(source.strip(), span)
         return Prose(source, (Paragraph((text,), span),), span), []
-    paragraphs = _plain_paragraphs(source, locate) if plain else None
-    if paragraphs is not None:
-        return Prose(source, paragraphs, locate(0)), []
+    blocks = _plain_blocks(source, locate) if plain else None
+    if blocks is not None:
+        return Prose(source, blocks, locate(0)), []
     return parse_markdown(source, locate, format2=format2, columns=columns)
 
 
 #: A line of a paragraph that CommonMark reads as its text and nothing else: as
 #: `_LITERAL_LINE`, and with no space at its end (two would be a hard break).
-_PLAIN_LINE = re.compile(rf"(?![-+=>#*\d])[^\s{_MARKUP}](?:[^\n{_MARKUP}]*[^\s{_MARKUP}])?")
+_PLAIN = rf"(?![-+=>#*\d])[^\s{_MARKUP}](?:[^\n{_MARKUP}]*[^\s{_MARKUP}])?"
+_PLAIN_LINE = re.compile(_PLAIN)
+#: A list item of one plain line, at the margin: `- text` or `3. text`, one space after the
+#: marker. Group 1 is an ordered item's number, group 2 the item's text.
+_PLAIN_ITEM = re.compile(rf"(?:-|(\d{{1,9}})\.) ({_PLAIN})")
 
 
-def _plain_paragraphs(source: str, locate: Locator) -> tuple[Block, ...] | None:
-    """The paragraphs of a text without a Markdown character in it, as markdown-it reads
-    them (each line a text, a soft break between); None if a line is anything else. Most
-    prose is such paragraphs, and markdown-it is most of the time of reading it."""
-    paragraphs: list[Block] = []
-    current: list[str] = []
-    first = 0
-    lines = source.split("\n")
-    for index, line in enumerate([*lines, ""]):
-        if not line.strip(" \t"):  # blank as CommonMark has it: \u2028 alone is no gap
-            if current:
-                paragraphs.append(_paragraph(current, locate(first)))
-                current = []
+def _plain_blocks(source: str, locate: Locator) -> tuple[Block, ...] | None:
+    """The paragraphs and simple lists of a text without a Markdown character in it, as
+    markdown-it reads them; None if a line is anything else. Most prose is such paragraphs
+    and lists, and markdown-it is most of the time of reading it (and of starting up, for
+    a policy whose prose has a list: it imports 60 modules).
+
+    A run of lines between blank lines is a paragraph (each line a text, a soft break
+    between) or a list of one-line items (`- ` or `N. ` at the margin), never a mix:
+    CommonMark's rules for a list that interrupts a paragraph, or for a line that continues
+    an item, are left to markdown-it. Lists of one kind with only blank lines between them
+    are one list, as in CommonMark (a loose list reads as the same model as a tight one)."""
+    blocks: list[Block] = []
+    run: list[tuple[int, str]] = []
+    for index, line in enumerate([*source.split("\n"), ""]):
+        if line.strip(" \t"):  # blank as CommonMark has it: \u2028 alone is no gap
+            run.append((index, line))
             continue
-        if not _PLAIN_LINE.fullmatch(line):
+        if not run:
+            continue
+        block = _plain_run(run, locate)
+        if block is None:
             return None
-        if not current:
-            first = index
-        current.append(line)
-    return tuple(paragraphs) if paragraphs else None
+        above = blocks[-1] if blocks else None
+        if isinstance(block, BulletList | OrderedList) and type(above) is type(block):
+            blocks[-1] = replace(above, items=above.items + block.items)
+        else:
+            blocks.append(block)
+        run = []
+    return tuple(blocks) if blocks else None
+
+
+def _plain_run(run: list[tuple[int, str]], locate: Locator) -> Block | None:
+    """The block of a run of lines between blank lines (`_plain_blocks`): a paragraph or a
+    list; None for anything else."""
+    if all(_PLAIN_LINE.fullmatch(line) for _, line in run):
+        return _paragraph([line for _, line in run], locate(run[0][0]))
+    items: list[ListItem] = []
+    numbers: list[str | None] = []
+    for index, line in run:
+        match = _PLAIN_ITEM.fullmatch(line)
+        if match is None:
+            return None
+        numbers.append(match.group(1))
+        span = locate(index)
+        items.append(ListItem((_paragraph([match.group(2)], span),), span))
+    first = numbers[0]
+    if first is None:
+        return BulletList(tuple(items), items[0].span) if not any(numbers) else None
+    if None in numbers:
+        return None
+    return OrderedList(int(first), tuple(items), items[0].span)
 
 
 def _paragraph(lines: list[str], span: Span) -> Paragraph:
