@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from policykit.checking.validate import SourceFile, validate
-from policykit.cli.diagnostics import make_console, render_text, summary_line
+from policykit.checking.validate import Report, SourceFile, validate
+from policykit.cli.diagnostics import PlainText, make_console, render_text, summary_line
 from policykit.model.project import Project
 from tests.conftest import DATA
 from tests.golden import check_golden
@@ -23,8 +24,7 @@ INPUTS = sorted(p for p in CASES.iterdir() if p.suffix in (".yaml", ".yml"))
 
 def render(path: Path) -> str:
     # Relative display paths, so goldens do not depend on where the checkout lives.
-    source = SourceFile(path.name, path.read_bytes())
-    report = validate([source], Project())
+    report = _validated(path)
     out = io.StringIO()
     console = make_console(file=out, width=100, no_color=True)
     render_text(report.findings, report.sources, console)
@@ -32,9 +32,30 @@ def render(path: Path) -> str:
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
 
 
+def _validated(path: Path) -> Report:
+    return validate([SourceFile(path.name, path.read_bytes())], Project())
+
+
 @pytest.mark.parametrize("case", INPUTS, ids=[p.stem for p in INPUTS])
 def test_case(case: Path, update_goldens: bool) -> None:
     check_golden(render(case), case.with_suffix(".out"), update_goldens)
+
+
+#: A colour or style of rich's, as it writes one to a terminal.
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_plain_text_is_what_rich_writes_less_its_colours() -> None:
+    """Where no colour can show, findings are written without rich (`PlainText`): the very
+    text that rich writes to a terminal, less its colours, for every case."""
+    for case in INPUTS:
+        report = _validated(case)
+        plain, coloured = io.StringIO(), io.StringIO()
+        render_text(report.findings, report.sources, PlainText(plain))
+        terminal = make_console(file=coloured, force_terminal=True, color_system="standard")
+        render_text(report.findings, report.sources, terminal)
+        assert "\x1b[" in coloured.getvalue() or not report.findings, case.name
+        assert plain.getvalue() == _SGR.sub("", coloured.getvalue()), case.name
 
 
 def test_every_case_has_a_golden() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -237,6 +238,43 @@ def test_commands_keep_heavy_libraries_out(command: list[str]) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_validating_one_file_in_a_hook_loads_only_what_it_needs() -> None:
+    """`validate` on the seed, its stderr a pipe (a commit hook, an editor): the findings are
+    plain text written without rich, the prose (paragraphs and simple lists) is read
+    without markdown-it, and the cache does not load the templates. Each is a tenth of the
+    command's start-up."""
+    code = (
+        "import sys; from policykit.cli.app import app\n"
+        "try:\n    app(['validate', 'policies/kommunikationspolitik.yaml'])\n"
+        "except SystemExit:\n    pass\n"
+        "names = ('rich', 'markdown_it', 'policykit.writing.layout', 'jinja2')\n"
+        "print(sorted(m for m in names if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert "warning[PK401]" in result.stderr  # the findings were written
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("environment", "plain"),
+    [({}, True), ({"FORCE_COLOR": "1"}, False), ({"FORCE_COLOR": ""}, True),
+     ({"TTY_COMPATIBLE": "1"}, False)],
+)  # fmt: skip
+def test_findings_are_plain_text_where_no_colour_can_show(
+    environment: dict[str, str], plain: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policykit.cli.diagnostics import PlainText, findings_console
+
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
+    assert isinstance(findings_console(), PlainText) is plain
 
 
 def test_a_draft_validated_alone_does_not_claim_its_policy_is_missing(repo: Path) -> None:

@@ -416,23 +416,3 @@ def test_the_fast_path_is_taken_for_plain_paragraphs_and_lists() -> None:
     assert prose._plain_blocks("Et afsnit\n- en liste\n", locate) is None
     assert prose._plain_blocks("- et punkt\nder fortsætter\n", locate) is None
     assert prose._plain_blocks("- et punkt\n1. og et tal\n", locate) is None
-
-
-def test_the_seed_policy_is_read_without_markdown_it() -> None:
-    """The communication policy's prose is paragraphs and simple lists: validating it does
-    not import markdown-it, which is a tenth of `validate` on one file."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from policykit.edge.workspace import validate_paths\n"
-        f"validate_paths([Path({str(ROOT / 'policies' / 'kommunikationspolitik.yaml')!r})],"
-        " cached=False)\n"
-        "print('markdown_it' in sys.modules)\n"
-    )
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.strip() == "False"

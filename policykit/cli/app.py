@@ -106,9 +106,9 @@ def _message(level: str, message: str, hint: str | None = None) -> None:
 
 def _findings(findings: list[Finding], sources: dict[str, str]) -> None:
     """Findings on stderr, each with its source line and caret."""
-    from policykit.cli.diagnostics import make_console, render_text
+    from policykit.cli.diagnostics import findings_console, render_text
 
-    render_text(findings, sources, make_console(stderr=True))
+    render_text(findings, sources, findings_console())
 
 
 def _deprecated(old: str, new: str) -> None:
@@ -337,7 +337,7 @@ def validate(
         if result.findings:
             typer.echo(render.to_github(result.findings))
     else:
-        errors = render.make_console(stderr=True)
+        errors = render.findings_console()
         render.render_text(result.findings, result.sources, errors)
         if stats:
             render.render_stats(result.stats(), render.make_console())

@@ -6,12 +6,10 @@ annotations.
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from policykit.checking.checks import SectionStats
 from policykit.diagnostics.findings import Finding, count
@@ -21,6 +19,8 @@ from policykit.edge.files import display_path
 from policykit.model.policy import Policy, Span
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from policykit.edge.cache import RenderCache
     from policykit.workflows.export import Outcome
 
@@ -30,15 +30,56 @@ T = TypeVar("T")
 def make_console(**options: Any) -> Console:
     """A console for reports: no emoji codes (`x.yaml:100:7` must not become 💯), no
     highlighting of numbers, and no wrapping, so carets stay under their column."""
+    from rich.console import Console
+
     return Console(emoji=False, highlight=False, soft_wrap=True, **options)
+
+
+class PlainText:
+    """A stream that no colour can show on (a pipe, a file), written as the plain text a
+    console would write to it, without importing rich: a tenth of `validate` on one file,
+    which is how a commit hook or an editor runs it. `print` writes its text as it is, so
+    it is given no markup."""
+
+    #: As a rich console has it: none, the text is plain.
+    color_system = None
+
+    def __init__(self, file: TextIO) -> None:
+        self.file = file
+
+    def print(self, text: str = "") -> None:
+        self.file.write(text + "\n")
+
+
+def findings_console(stderr: bool = True) -> Console | PlainText:
+    """Where findings go: stderr (or stdout) as plain text when it surely shows no colour,
+    as rich would decide it (not a terminal, and neither `TTY_COMPATIBLE=1` nor a
+    `FORCE_COLOR` says otherwise); else a rich console, which decides the rest."""
+    stream = sys.stderr if stderr else sys.stdout
+    forced = os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR")
+    if not forced and not _isatty(stream):
+        return PlainText(stream)
+    return make_console(stderr=stderr)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False
 
 
 # --- human output ---------------------------------------------------------------------------
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 
+#: A line of a finding as pieces of text, each with its rich style ("" for none).
+_Line = list[tuple[str, str]]
 
-def render_text(findings: Sequence[Finding], sources: Mapping[str, str], console: Console) -> None:
+
+def render_text(
+    findings: Sequence[Finding], sources: Mapping[str, str], console: Console | PlainText
+) -> None:
     """Print findings as `error[PK101]: message`, `--> file:line:col`, the line and a caret.
 
     With colours, through rich; without (a pipe, a file, `NO_COLOR`), as the same lines of
@@ -48,18 +89,20 @@ def render_text(findings: Sequence[Finding], sources: Mapping[str, str], console
     # Lines as the spans count them: at \n only (str.splitlines also breaks at \x85, \x0c
     # and U+2028, which a source line may hold and the caret's line must show).
     lines = {name: _lines(text) for name, text in sources.items()}
-    plain = console.color_system is None
+    if console.color_system is not None:
+        from rich.text import Text
+
+        for finding in findings:
+            for line in _finding_lines(finding, lines):
+                console.print(Text.assemble(*line))
+            console.print()
+        return
+    # Every piece is made visible (`visible`), so no control character is left for rich to
+    # strip: the text is the same as rich's.
     out: list[str] = []
     for finding in findings:
-        for text in _finding_texts(finding, lines):
-            if plain:
-                out.append(text.plain)
-            else:
-                console.print(text)
-        if plain:
-            out.append("")
-        else:
-            console.print()
+        out.extend("".join(text for text, _ in line) for line in _finding_lines(finding, lines))
+        out.append("")
     if out:
         console.file.write("\n".join(out) + "\n")
         console.file.flush()
@@ -69,42 +112,41 @@ def _lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")] if text else []
 
 
-def _finding_texts(finding: Finding, sources: Mapping[str, list[str]]) -> list[Text]:
+def _finding_lines(finding: Finding, sources: Mapping[str, list[str]]) -> list[_Line]:
     style = _STYLE[finding.severity]
-    texts = [
-        Text.assemble(
+    lines = [
+        [
             (f"{finding.severity.value}[{finding.rule.code}]", style),
             (f": {visible(finding.message)}", "bold"),
-        )
+        ]
     ]
     if finding.span is not None:
-        texts.extend(_location(finding.span, finding.width, sources, style))
+        lines.extend(_location(finding.span, finding.width, sources, style))
     for note in finding.notes:
         where = f" ({note.span})" if note.span else ""
-        texts.append(Text.assemble(("   = note:", "cyan"), f" {visible(note.message + where)}"))
+        lines.append([("   = note:", "cyan"), (f" {visible(note.message + where)}", "")])
     if finding.hint:
-        texts.append(Text.assemble(("   = hint:", "cyan"), f" {visible(finding.hint)}"))
-    return texts
+        lines.append([("   = hint:", "cyan"), (f" {visible(finding.hint)}", "")])
+    return lines
 
 
-def _location(span: Span, width: int, sources: Mapping[str, list[str]], style: str) -> list[Text]:
-    texts = [Text.assemble(("  -->", "blue"), f" {visible(str(span))}")]
-    lines = sources.get(span.file, [])
-    if not 1 <= span.line <= len(lines):
-        return texts
-    raw = lines[span.line - 1].expandtabs(1)
+def _location(span: Span, width: int, sources: Mapping[str, list[str]], style: str) -> list[_Line]:
+    lines = [[("  -->", "blue"), (f" {visible(str(span))}", "")]]
+    source = sources.get(span.file, [])
+    if not 1 <= span.line <= len(source):
+        return lines
+    raw = source[span.line - 1].expandtabs(1)
     # Control and invisible characters spelled out, the caret moved along with them.
     column = len(visible(raw[: span.column - 1])) + 1
     line, column = _window(visible(raw), column)
     gutter = str(span.line)
     pad = " " * len(gutter)
     caret_width = max(1, min(width, len(line) - column + 1))
-    texts.append(Text.assemble((f"  {pad} |", "blue")))
-    texts.append(Text.assemble(("  " + gutter + " | ", "blue"), line))
-    texts.append(
-        Text.assemble(("  " + pad + " | ", "blue"), " " * (column - 1), ("^" * caret_width, style))
-    )
-    return texts
+    lines.append([(f"  {pad} |", "blue")])
+    lines.append([("  " + gutter + " | ", "blue"), (line, "")])
+    caret = [("  " + pad + " | ", "blue"), (" " * (column - 1), ""), ("^" * caret_width, style)]
+    lines.append(caret)
+    return lines
 
 
 def _window(line: str, column: int, limit: int = 100) -> tuple[str, int]:
@@ -120,6 +162,7 @@ def _window(line: str, column: int, limit: int = 100) -> tuple[str, int]:
 
 def render_stats(stats: Sequence[tuple[Policy, Sequence[SectionStats]]], console: Console) -> None:
     """A table per policy: words, sentences, long words and LIX of each numbered section."""
+    from rich.markup import escape
     from rich.table import Table
 
     for policy, sections in stats:
@@ -154,6 +197,8 @@ def run_with_progress(total: int, work: Callable[[Callable[[], None]], T], conso
 def render_export_summary(
     outcomes: Sequence[Outcome], skipped: int, console: Console, cache: RenderCache | None = None
 ) -> None:
+    from rich.markup import escape
+
     for outcome in outcomes:
         name = f"{outcome.policy.id} ({outcome.policy.file})"
         if outcome.error:

@@ -13,11 +13,11 @@ import re
 import resource
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykit.diagnostics.errors import UsageError
 from policykit.writing.layout import TEMPLATE_NAMES, Templates
+from policykit.writing.usercache import user_cache_folder
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -159,13 +159,6 @@ def _environment(overrides: tuple[tuple[str, str], ...]) -> SandboxedEnvironment
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
     )
-
-
-def user_cache_folder() -> Path:
-    """This user's folder for what policykit keeps between runs outside any project (the
-    cache's secret, compiled templates): `$XDG_CACHE_HOME/policykit`, else
-    `~/.cache/policykit`."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "policykit"
 
 
 def _bytecode_cache() -> Any:
