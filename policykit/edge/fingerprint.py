@@ -52,13 +52,21 @@ def code_fingerprint() -> str:
     """The SHA-256 of policykit's version and of every file of the installed package, by
     its path, size and modification time: an edit or an install changes them, and reading
     the files' bytes would cost a command more than its own work (`validate one.yaml`)."""
-    root = Path(policykit.__file__).parent
     digest = hashlib.sha256(policykit.__version__.encode("utf-8"))
-    for folder, folders, files in os.walk(root):
-        folders[:] = sorted(name for name in folders if name != "__pycache__")
-        for name in sorted(files):
-            path = Path(folder) / name
-            status = path.stat()
-            where = path.relative_to(root).as_posix()
-            digest.update(f"{where}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    _add_folder(digest, str(Path(policykit.__file__).parent), "")
     return digest.hexdigest()
+
+
+def _add_folder(digest: Any, folder: str, prefix: str) -> None:
+    """A folder's files in name order, then its folders (as `os.walk` goes), by `os.scandir`
+    entries: a third of the time of a `Path` per file, and it runs on every command."""
+    entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    for entry in entries:
+        if not entry.is_dir():
+            status = entry.stat()
+            digest.update(
+                f"{prefix}{entry.name}\0{status.st_size}\0{status.st_mtime_ns}\0".encode()
+            )
+    for entry in entries:
+        if entry.is_dir() and entry.name != "__pycache__":
+            _add_folder(digest, entry.path, f"{prefix}{entry.name}/")

@@ -72,10 +72,13 @@ def _amounts(duration: Duration) -> tuple[tuple[str, int], ...]:
     )
 
 
-def available_languages() -> list[str]:
+@cache
+def available_languages() -> tuple[str, ...]:
+    """The languages policykit has labels for: asked for each policy and the project file,
+    and listed from the package once."""
     folder = resources.files("policykit") / "locales"
-    return sorted(
-        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    return tuple(
+        sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
     )
 
 
