@@ -9,6 +9,7 @@ import copyreg
 import dataclasses
 import functools
 import hashlib
+import operator
 import pickle
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -168,8 +169,19 @@ def validate(
     return report
 
 
-def _reduce(names: tuple[str, ...], value: Any) -> tuple[type, tuple[Any, ...]]:
-    return type(value), tuple(getattr(value, name) for name in names)
+def _reduce(fields: Callable[[Any], tuple[Any, ...]], value: Any) -> tuple[type, tuple[Any, ...]]:
+    return type(value), fields(value)
+
+
+def _fields_getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function from an instance of the dataclass to its fields' values, in order: an
+    `attrgetter`, which gets them in C (pickling calls it for every node of every policy),
+    and for one field or none, a tuple made here (`attrgetter` gives one value alone, and
+    takes no empty list of names)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda value: tuple(getattr(value, name) for name in names)
 
 
 def _rule(code: str) -> Rule:
@@ -186,10 +198,8 @@ def _fast_pickling() -> None:
     for module in modules:
         for value in vars(module).values():
             if isinstance(value, type) and dataclasses.is_dataclass(value):
-                names = tuple(f.name for f in dataclasses.fields(value))
-                copyreg.pickle(value, functools.partial(_reduce, names))
-    names = tuple(f.name for f in dataclasses.fields(_FileResult))
-    copyreg.pickle(_FileResult, functools.partial(_reduce, names))
+                copyreg.pickle(value, functools.partial(_reduce, _fields_getter(value)))
+    copyreg.pickle(_FileResult, functools.partial(_reduce, _fields_getter(_FileResult)))
     copyreg.pickle(Rule, lambda rule: (_rule, (rule.code,)))
 
 
