@@ -24,6 +24,8 @@ from policykit.reading.prose import plain_text, policy_links, policy_target, tex
 
 @dataclass(frozen=True, slots=True)
 class SectionStats:
+    """A numbered section's readability, for `validate --stats`."""
+
     #: The section's number, or None for one outside the count (an annex).
     number: int | None
     key: str

@@ -24,6 +24,8 @@ _ABBREVIATIONS = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Readability:
+    """The counts LIX is made from, for one text."""
+
     words: int
     sentences: int
     long_words: int

@@ -49,6 +49,8 @@ class SourceFile:
 
 @dataclass(slots=True)
 class Report:
+    """What `validate` found in a set of files, with the policies read."""
+
     findings: list[Finding] = field(default_factory=list)
     #: Each file's text by display path, for quoting source lines.
     sources: dict[str, str] = field(default_factory=dict)

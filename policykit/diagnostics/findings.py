@@ -19,6 +19,8 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What a check found: its rule, a message, where, and a hint and notes."""
+
     rule: Rule
     message: str
     span: Span | None

@@ -17,6 +17,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A check's rule: its code (PK101), name, severity and one-line summary."""
+
     code: str
     name: str
     severity: Severity

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True, order=True)
 class Term:
+    """One electoral term of the council: its first and last day."""
+
     start: dt.date
     #: The last day of the term.
     end: dt.date
@@ -33,6 +35,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class ElectoralCalendar:
+    """When the council's terms begin: the listed ones, then one every `years`."""
+
     #: The first day of each listed term, in order.
     starts: tuple[dt.date, ...]
     #: The length in years of every term after the last listed one.

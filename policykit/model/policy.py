@@ -31,24 +31,32 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Text:
+    """Plain text within a paragraph, a list item or a table cell."""
+
     text: str
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class Emphasis:
+    """*Emphasised* text."""
+
     children: tuple[Inline, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class Strong:
+    """**Strong** text."""
+
     children: tuple[Inline, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """A link: to an http, https or mailto address, or (format 2) to another policy."""
+
     href: str
     children: tuple[Inline, ...]
     span: Span
@@ -66,24 +74,32 @@ Inline = Text | Emphasis | Strong | Link | SoftBreak
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
+    """A paragraph of inline text."""
+
     children: tuple[Inline, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class ListItem:
+    """One item of a list: its blocks, most often one paragraph."""
+
     blocks: tuple[Block, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class BulletList:
+    """A list with bullets."""
+
     items: tuple[ListItem, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class OrderedList:
+    """A numbered list, counting from `start`."""
+
     start: int
     items: tuple[ListItem, ...]
     span: Span
@@ -91,12 +107,16 @@ class OrderedList:
 
 @dataclass(frozen=True, slots=True)
 class BlockQuote:
+    """A quotation set apart (`> …`)."""
+
     blocks: tuple[Block, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class TableCell:
+    """One cell of a table: inline text."""
+
     children: tuple[Inline, ...]
     span: Span
 
@@ -165,6 +185,8 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class RelatedDocument:
+    """A document the policy points to, with its address if it has one."""
+
     title: str
     url: str | None
     span: Span
@@ -175,6 +197,8 @@ class RelatedDocument:
 
 @dataclass(frozen=True, slots=True)
 class Purpose:
+    """The policy's purpose: why it exists."""
+
     heading: str | None
     text: Prose
     span: Span
@@ -182,6 +206,8 @@ class Purpose:
 
 @dataclass(frozen=True, slots=True)
 class GoalItem:
+    """One goal: its text, its id where the file gives one, and how it is measured."""
+
     id: str | None
     text: Prose
     indicator: str | None
@@ -190,6 +216,8 @@ class GoalItem:
 
 @dataclass(frozen=True, slots=True)
 class GoalGroup:
+    """The goals under one heading (or under none, for a plain list of goals)."""
+
     id: str | None
     #: None for the one group of a plain list of goals (format 2: `goals.items`).
     title: str | None
@@ -202,6 +230,8 @@ class GoalGroup:
 
 @dataclass(frozen=True, slots=True)
 class Goals:
+    """The policy's goals, in groups."""
+
     heading: str | None
     intro: Prose | None
     groups: tuple[GoalGroup, ...]
@@ -212,6 +242,8 @@ class Goals:
 
 @dataclass(frozen=True, slots=True)
 class Definition:
+    """A term the policy defines, and its definition."""
+
     id: str | None
     term: str
     text: Prose
@@ -220,6 +252,8 @@ class Definition:
 
 @dataclass(frozen=True, slots=True)
 class Definitions:
+    """The terms the policy defines."""
+
     heading: str | None
     intro: Prose | None
     terms: tuple[Definition, ...]
@@ -230,6 +264,8 @@ class Definitions:
 
 @dataclass(frozen=True, slots=True)
 class Principle:
+    """One principle: an id, a title and its text."""
+
     id: str
     title: str
     text: Prose
@@ -238,6 +274,8 @@ class Principle:
 
 @dataclass(frozen=True, slots=True)
 class Principles:
+    """The principles the policy sets."""
+
     heading: str | None
     intro: Prose | None
     items: tuple[Principle, ...]
@@ -248,6 +286,8 @@ class Principles:
 
 @dataclass(frozen=True, slots=True)
 class EvaluationRecord:
+    """An evaluation the council has carried out: when, and a note."""
+
     date: dt.date
     note: str | None
     span: Span
@@ -255,6 +295,8 @@ class EvaluationRecord:
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
+    """How and how often the policy is evaluated, and the evaluations so far."""
+
     heading: str | None
     rule: Prose
     interval: Interval | None
@@ -309,6 +351,8 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """One policy: its identity, its parts and the record of its decisions."""
+
     format: int
     id: str
     title: str

@@ -29,6 +29,8 @@ DEFAULT_TITLE_PAGE_MIN_WORDS = 500
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
+    """The council or body that publishes the policies, as exports show it."""
+
     name: str
     address: tuple[str, ...] = ()
     phone: str | None = None
@@ -56,6 +58,8 @@ class RuleSetting:
 
 @dataclass(frozen=True, slots=True)
 class LintOptions:
+    """The project's settings for the checks: thresholds and limits."""
+
     lix_threshold: float = DEFAULT_LIX_THRESHOLD
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: The LIX threshold by language, where it differs from `lix_threshold`.

@@ -26,6 +26,8 @@ class UnknownLanguageError(UsageError):
 
 @dataclass(frozen=True, slots=True)
 class Locale:
+    """A language's labels, its Babel locale and the language Word proofs with."""
+
     language: str
     babel_locale: str
     #: The language tag Word proofs with, such as da-DK.

@@ -86,6 +86,8 @@ class Loaded:
 
 @dataclass(slots=True)
 class PolicyRead:
+    """A policy file read: the policy when it has no errors, and the findings."""
+
     path: str
     text: str
     #: The policy, when the file has no errors.
@@ -102,6 +104,8 @@ class PolicyRead:
 
 @dataclass(slots=True)
 class ProjectRead:
+    """The project file read: its settings and the findings."""
+
     path: str
     text: str
     project: Project

@@ -48,6 +48,8 @@ Scalar = str | int | float | bool | None
 
 @dataclass(slots=True)
 class YScalar:
+    """A YAML scalar with its position: its value, and its text as written."""
+
     value: Scalar
     #: The scalar's text as written, before resolution.
     text: str
@@ -61,6 +63,8 @@ class YScalar:
 
 @dataclass(slots=True)
 class YSequence:
+    """A YAML sequence with its position."""
+
     items: list[YNode]
     span: Span
     weight: int = 1
@@ -68,6 +72,8 @@ class YSequence:
 
 @dataclass(slots=True)
 class YMapping:
+    """A YAML mapping with its position, and each key's own node."""
+
     entries: dict[str, tuple[YScalar, YNode]]
     span: Span
     weight: int = 1
@@ -288,6 +294,8 @@ def _mark_span(path: str, mark: Any) -> Span:
 
 @dataclass(slots=True)
 class _OpenCollection:
+    """A sequence or mapping being built, with its anchor and the key awaiting a value."""
+
     node: YSequence | YMapping
     anchor: str | None
     pending_key: YScalar | None = None

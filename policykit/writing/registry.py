@@ -40,6 +40,8 @@ class Redline:
 
 @dataclass(frozen=True, slots=True)
 class Writer:
+    """One output format: how it writes a policy and a redline, and when it pools."""
+
     #: The name on the command line (`--html`) and in messages.
     name: str
     #: The format's name for people: "Word", not "docx".
