@@ -62,3 +62,26 @@ def test_every_case_has_a_golden() -> None:
     outs = {p.stem for p in CASES.glob("*.out")}
     assert outs == {p.stem for p in INPUTS}, "a golden without its input, or the reverse"
     assert len(INPUTS) >= 30, f"only {len(INPUTS)} cases found in {os.fspath(CASES)}"
+
+
+def test_the_export_summary_as_plain_text_is_rich_s_less_its_colours(tmp_path: Path) -> None:
+    """The lines `export` ends with, written where no colour can show: rich's text less its
+    colours, a name with brackets (rich's markup) and a control character included."""
+    from policykit.checking.shelf import Card
+    from policykit.cli.diagnostics import render_export_summary
+    from policykit.workflows.export import Outcome
+
+    outcomes = [
+        Outcome(Card("a", "A", "policies/a[1].yaml", False), [tmp_path / "a[1].html"]),
+        Outcome(Card("b", "B", "policies/b\x07.yaml", False), error="[bold]WeasyPrint[/] failed"),
+    ]
+    plain, coloured = io.StringIO(), io.StringIO()
+    render_export_summary(outcomes, 1, PlainText(plain))
+    terminal = make_console(file=coloured, force_terminal=True, color_system="standard")
+    render_export_summary(outcomes, 1, terminal)
+    assert "\x1b[" in coloured.getvalue()
+    assert plain.getvalue() == _SGR.sub("", coloured.getvalue())
+    assert plain.getvalue().splitlines()[1:] == [
+        "failed: b (policies/b\\x07.yaml): [bold]WeasyPrint[/] failed",
+        "1 exported, 2 failed",
+    ]

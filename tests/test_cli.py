@@ -267,14 +267,14 @@ def test_validating_one_file_in_a_hook_loads_only_what_it_needs() -> None:
 def test_findings_are_plain_text_where_no_colour_can_show(
     environment: dict[str, str], plain: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policykit.cli.diagnostics import PlainText, findings_console
+    from policykit.cli.diagnostics import PlainText, output_console
 
     for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
-    assert isinstance(findings_console(), PlainText) is plain
+    assert isinstance(output_console(), PlainText) is plain
 
 
 def test_a_draft_validated_alone_does_not_claim_its_policy_is_missing(repo: Path) -> None:

@@ -108,9 +108,9 @@ def _message(level: str, message: str, hint: str | None = None) -> None:
 
 def _findings(findings: list["Finding"], sources: dict[str, str]) -> None:
     """Findings on stderr, each with its source line and caret."""
-    from policykit.cli.diagnostics import findings_console, render_text
+    from policykit.cli.diagnostics import output_console, render_text
 
-    render_text(findings, sources, findings_console())
+    render_text(findings, sources, output_console())
 
 
 def _deprecated(old: str, new: str) -> None:
@@ -339,7 +339,7 @@ def validate(
         if result.findings:
             typer.echo(render.to_github(result.findings))
     else:
-        errors = render.findings_console()
+        errors = render.output_console()
         render.render_text(result.findings, result.sources, errors)
         if stats:
             render.render_stats(result.stats(), render.make_console())
@@ -435,7 +435,7 @@ def export(
             project, root, template, pdf_variant.value, result.policies.cards, result.digests
         )
         folder = _out_dir(out_dir, legacy_output, root)
-        console = render.make_console()
+        console = render.output_console(stderr=False)
         # The cache lives in a project; without a project file there is none, and all renders.
         cache = RenderCache(root if (root / PROJECT_FILE).is_file() else None, user_secret())
 
@@ -444,7 +444,7 @@ def export(
                                 cache=cache, force=force, pool=pool)  # fmt: skip
 
         outcomes = render.run_with_progress(
-            len(policies) * len(writers), run, render.make_console(stderr=True)
+            len(policies) * len(writers), run, render.output_console()
         )
     skipped = result.files - len(policies)  # files with errors were not exported
     render.render_export_summary(outcomes, skipped, console, cache)
