@@ -288,8 +288,10 @@ def _span_at_index(text: str, index: int, path: str) -> Span:
     return Span(path, line, index - (before.rfind("\n") + 1) + 1)
 
 
-def _mark_span(path: str, mark: Any) -> Span:
-    return Span(path, mark.line + 1, mark.column + 1)
+_END_EVENTS = frozenset({"SequenceEndEvent", "MappingEndEvent"})
+_STARTING_EVENTS = frozenset(
+    {"ScalarEvent", "DocumentStartEvent", "AliasEvent", "SequenceStartEvent", "MappingStartEvent"}
+)
 
 
 @dataclass(slots=True)
@@ -314,21 +316,28 @@ class _TreeBuilder:
         self.documents = 0
 
     def consume(self, events: Iterator[Any]) -> None:
+        # The commonest events first, and a span made only for those that keep one: this
+        # loop is a third of reading a policy.
+        path = self.path
         for event in events:
             kind = type(event).__name__
-            span = _mark_span(self.path, event.start_mark)
-            if kind == "DocumentStartEvent":
-                self._start_document(event, span)
-            elif kind == "ScalarEvent":
+            if kind in _END_EVENTS:
+                self._close()
+                continue
+            if kind not in _STARTING_EVENTS:
+                continue  # the stream's start and end, a document's end
+            mark = event.start_mark
+            span = Span(path, mark.line + 1, mark.column + 1)
+            if kind == "ScalarEvent":
                 self._check_tag(event, span)
                 self._add(self._scalar(event, span), event.anchor)
+            elif kind == "DocumentStartEvent":
+                self._start_document(event, span)
             elif kind == "AliasEvent":
                 self._add(self._alias(event.anchor, span), None)
-            elif kind in ("SequenceStartEvent", "MappingStartEvent"):
+            else:
                 self._check_tag(event, span)
                 self._open(YSequence([], span) if kind[0] == "S" else YMapping({}, span), event)
-            elif kind in ("SequenceEndEvent", "MappingEndEvent"):
-                self._close()
         if self.documents == 0 or _is_null(self.root):
             raise _Abort(
                 Finding.of(
