@@ -16,9 +16,12 @@ from dataclasses import dataclass
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:]+(?=\s|$)")
-#: Abbreviations whose full stop does not end a sentence.
+#: Abbreviations whose full stop does not end a sentence. The lookahead (of the letters they
+#: start with, matched as they are, regardless of case) changes no match: it spares the
+#: engine trying all fourteen at every other place, a third of its time.
 _ABBREVIATIONS = re.compile(
-    r"\b(?:dvs|f\.eks|bl\.a|m\.m|mv|pga|jf|ca|nr|e\.g|i\.e|etc|vs|cf)\.", re.IGNORECASE
+    r"(?=[dfbmpjcneiv])\b(?:dvs|f\.eks|bl\.a|m\.m|mv|pga|jf|ca|nr|e\.g|i\.e|etc|vs|cf)\.",
+    re.IGNORECASE,
 )
 
 
@@ -53,7 +56,9 @@ def measure(units: Iterable[str]) -> Readability:
             continue
         words += len(found)
         long_words += sum(1 for word in found if len(word.replace("-", "")) > 6)
-        bare = _ABBREVIATIONS.sub("", unit.strip())
+        stripped = unit.strip()
+        # Without a full stop, no abbreviation: most goals and list items have none.
+        bare = _ABBREVIATIONS.sub("", stripped) if "." in stripped else stripped
         closed = bare.endswith((".", "!", "?", ":"))
         sentences += len(_SENTENCE_END.findall(bare)) + (0 if closed else 1)
     return Readability(words, sentences, long_words)
