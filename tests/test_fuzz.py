@@ -445,3 +445,24 @@ def test_lix_counts_sentences_as_before(units: list[str]) -> None:
         before = _ABBREVIATIONS_BEFORE.sub("", stripped)
         now = lix._ABBREVIATIONS.sub("", stripped) if "." in stripped else stripped
         assert now == before
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(st.sampled_from([*"~nNtTfFuelrsaxo0123456789+-._eEiIAN :", "ø"]), max_size=8))
+def test_a_plain_scalar_that_is_not_a_string_starts_as_the_shortcut_says(text: str) -> None:
+    """`resolve_plain` returns a word at once when its first character cannot start a null,
+    a boolean or a number: whatever any of the core schema's patterns reads as one does."""
+    from policykit.reading import yamlsource as y
+
+    not_a_string = (
+        y._NULL.fullmatch(text)
+        or text in y._BOOL
+        or y._INT.fullmatch(text)
+        or y._SPECIAL_FLOAT.fullmatch(text)
+        or y._FLOAT.fullmatch(text)
+    )
+    if not_a_string:
+        assert not text or text[0] in y._NOT_STRING_STARTS
+        assert not isinstance(y.resolve_plain(text), str)
+    else:
+        assert y.resolve_plain(text) == text

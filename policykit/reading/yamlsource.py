@@ -106,8 +106,14 @@ def to_plain(node: YNode) -> Any:
     return {key: to_plain(value) for key, (_, value) in node.entries.items()}
 
 
+#: What an unquoted scalar that is not a string starts with (null, a boolean, a number).
+_NOT_STRING_STARTS = frozenset("~nNtTfF0123456789+-.")
+
+
 def resolve_plain(text: str) -> Scalar:
     """Resolve an unquoted scalar by the YAML 1.2 core schema."""
+    if text and text[0] not in _NOT_STRING_STARTS:
+        return text  # most are words: spared five patterns
     if _NULL.fullmatch(text):
         return None
     if text in _BOOL:
