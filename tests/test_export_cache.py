@@ -211,3 +211,38 @@ def test_many_files_are_validated_in_a_pool_with_the_same_result(
     assert pooled.policies.cards == alone.policies.cards and len(pooled.policies) == 60
     # From the pool, each policy stays its pickle, read back when asked for.
     assert all(isinstance(pooled.policies.stored(i), bytes) for i in range(60))
+
+
+def test_a_cache_entry_that_cannot_be_written_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry is written beside its place and renamed onto it: a write that fails (a full
+    disk) leaves neither the entry nor its temporary file, and is no error of the export."""
+    import os
+
+    from policykit.edge import cache
+
+    store = cache.RenderCache(tmp_path, b"k" * 32)
+    store.put("ab" + "0" * 62, b"first")
+    assert store.get("ab" + "0" * 62) == b"first"
+
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, descriptor: int, mode: str) -> None:
+            self.handle = real(descriptor, mode)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.os, "fdopen", Full)
+    store.put("cd" + "0" * 62, b"second")
+    folder = tmp_path / cache.FOLDER
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["ab" + "0" * 62]
+    assert store.get("cd" + "0" * 62) is None
