@@ -466,3 +466,13 @@ def test_a_plain_scalar_that_is_not_a_string_starts_as_the_shortcut_says(text: s
         assert not isinstance(y.resolve_plain(text), str)
     else:
         assert y.resolve_plain(text) == text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(st.sampled_from([*"ab æ1-'’.,!\t\n", "\u2028", "\xa0", "\u3000", "\x1c", "_"])))
+def test_words_are_the_tokens_less_the_white_space(text: str) -> None:
+    """`words` takes the tokens without the runs of white space by a pattern that passes
+    over them: the same as the tokens, white space (as `str.isspace` has it) left out."""
+    from policykit.comparing.words import tokens, words
+
+    assert words(text) == [token for token in tokens(text) if not token.isspace()]

@@ -19,6 +19,8 @@ from policykit.comparing.pairing import SIMILAR
 #: A word (letters and digits, joined by inner hyphens or apostrophes), a run of white
 #: space, or any other single character: a punctuation mark.
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|\s+|[^\w\s]")
+#: The same tokens but the runs of white space, which the pattern passes over: `words`.
+_NOT_SPACE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 
 Op = Literal["equal", "delete", "insert"]
 
@@ -131,4 +133,4 @@ def token_similarity(old: Sequence[str], new: Sequence[str]) -> float:
 def words(text: str) -> list[str]:
     """The words and punctuation of a text, without its spaces: what similarity counts.
     (Spaces, the commonest token by far, would only make the comparison slower.)"""
-    return [token for token in _TOKEN.findall(text) if not token.isspace()]
+    return _NOT_SPACE.findall(text)
