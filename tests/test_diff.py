@@ -358,3 +358,39 @@ def test_redlines_are_written(tmp_path: Path) -> None:
     assert "<ins>" in html.read_text("utf-8")
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.pdf"]  # no temp files
+
+
+def test_two_large_versions_are_checked_in_two_processes_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """From `PARALLEL_FROM` bytes, the two versions are read and checked in a pool of two:
+    the change set is the one read here gives, and an invalid version still stops the diff
+    with its own errors, named by its own file."""
+    import concurrent.futures
+
+    from policykit.diagnostics.errors import InvalidInputError
+    from policykit.workflows import comparison
+
+    sizes: list[int] = []
+    real_pool = concurrent.futures.ProcessPoolExecutor
+
+    def counted(max_workers: int, **options: object) -> object:
+        sizes.append(max_workers)
+        return real_pool(max_workers=max_workers, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
+    old = str(ROOT / "policies" / "kommunikationspolitik.yaml")
+    new = str(ROOT / "policies" / "drafts" / "kommunikationspolitik.yaml")
+    here = comparison.compare_versions(old, new)
+    assert sizes == []
+    monkeypatch.setattr(comparison, "PARALLEL_FROM", 0)
+    pooled = comparison.compare_versions(old, new)
+    assert sizes == [2]
+    assert pooled.changes == here.changes
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(Path(new).read_text("utf-8").replace("status: draft", "status: nej"))
+    with pytest.raises(InvalidInputError) as raised:
+        comparison.compare_versions(old, str(broken))
+    assert sizes == [2, 2]
+    assert raised.value.findings
+    assert all(f.span and f.span.file.endswith("broken.yaml") for f in raised.value.findings)

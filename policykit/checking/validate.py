@@ -93,13 +93,35 @@ class Report:
 def checked_policy(source: SourceFile, project: Project, refused: str) -> Policy:
     """The one policy of `source`, valid; InvalidInputError with its errors, which says
     `refused` (what is not done because of them), when it has any."""
+    return checked_policies([source], project, refused)[0]
+
+
+def checked_policies(
+    sources: Sequence[SourceFile], project: Project, refused: str, mapper: Mapper = map
+) -> list[Policy]:
+    """The policy of each source, each validated on its own (two versions of one policy
+    share its id), by `mapper`: in two processes, for the two large versions of a diff.
+    InvalidInputError for the first that has errors, as `checked_policy`."""
     from policykit.diagnostics.errors import InvalidInputError
 
-    report = validate([source], project)
-    errors = [finding for finding in report.findings if finding.is_error]
-    if errors or not report.policies:
-        raise InvalidInputError(source.path, refused, errors, report.sources)
-    return report.policies[0]
+    if mapper is map:
+        reports = [validate([source], project) for source in sources]
+    else:
+        _fast_pickling()
+        validated = functools.partial(_validated_pickled, project=project)
+        reports = [pickle.loads(data) for data in mapper(validated, sources)]
+    for source, report in zip(sources, reports, strict=True):
+        errors = [finding for finding in report.findings if finding.is_error]
+        if errors or not report.policies:
+            raise InvalidInputError(source.path, refused, errors, report.sources)
+    return [report.policies[0] for report in reports]
+
+
+def _validated_pickled(source: SourceFile, project: Project) -> bytes:
+    """One source's report, pickled where it was made (`_fast_pickling` in a pool's
+    process, as in this one)."""
+    _fast_pickling()
+    return _pickled(validate([source], project))
 
 
 class Memo(Protocol):

@@ -22,21 +22,24 @@ if TYPE_CHECKING:
 POOL_FROM = 48
 
 
-def _workers_for(count: int) -> int:
+def _workers_for(count: int, pool_from: int = POOL_FROM) -> int:
     """How many processes `pooled_map` shares `count` items among: one, for a few."""
-    return min(available_cpus(), count // (POOL_FROM // 2))
+    return min(available_cpus(), count // max(1, pool_from // 2))
 
 
-def forks_for(count: int) -> bool:
+def forks_for(count: int, pool_from: int = POOL_FROM) -> bool:
     """Whether `pooled_map` over `count` items runs in a pool (with more than one CPU)."""
-    return _workers_for(count) >= 2
+    return _workers_for(count, pool_from) >= 2
 
 
-def pooled_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable[Any]:
-    """`map(function, items)`, in order: across forked processes for many items on a
-    machine with more than one CPU for this process, else here. Forked, so that the
-    workers start with what this process has imported and set up, at no cost."""
-    if not forks_for(len(items)):
+def pooled_map(
+    function: Callable[[Any], Any], items: Sequence[Any], *, pool_from: int = POOL_FROM
+) -> Iterable[Any]:
+    """`map(function, items)`, in order: across forked processes for `pool_from` items or
+    more (a few large ones pay for a pool too: `pool_from=2`) on a machine with more than
+    one CPU for this process, else here. Forked, so that the workers start with what this
+    process has imported and set up, at no cost."""
+    if not forks_for(len(items), pool_from):
         return list(map(function, items))
     # Imported here: a command on one file has no pool, and no time for these imports.
     import multiprocessing
@@ -44,7 +47,7 @@ def pooled_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return list(map(function, items))
-    workers = _workers_for(len(items))
+    workers = _workers_for(len(items), pool_from)
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
     # What this process has made so far is left out of every collection, in the workers

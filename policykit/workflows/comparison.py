@@ -5,12 +5,14 @@ change set rendered as a redline. The CLI only parses arguments and prints.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from policykit.checking.validate import SourceFile, checked_policy
+from policykit.checking.validate import SourceFile, checked_policies
 from policykit.comparing.diff import ChangeSet, Overruling, compare, file_overrulings, overrule
+from policykit.edge.pool import pooled_map
 from policykit.edge.revisions import VersionSource, read_version
 from policykit.edge.workspace import load_settings
 from policykit.model.policy import Policy
@@ -37,7 +39,7 @@ def compare_versions(
     `overrulings` (from the command line), which win."""
     old_source, new_source = read_version(old_argument), read_version(new_argument)
     project = _project(new_source.path)
-    old, new = _checked(old_source, project), _checked(new_source, project)
+    old, new = _checked([old_source, new_source], project)
     changes, unmatched = overrule(compare(old, new), [*file_overrulings(new), *overrulings])
     return Comparison(old_source, new_source, changes, project, tuple(unmatched))
 
@@ -51,11 +53,21 @@ def _project(path: Path) -> Project:
     return load_settings(folder)
 
 
-def _checked(source: VersionSource, project: Project) -> Policy:
-    """The version's policy; InvalidInputError if the file has errors."""
-    return checked_policy(
-        SourceFile(source.label, source.data, source.draft), project, "it cannot be compared"
-    )
+#: Versions this large (the smaller of the two, in bytes) are read and checked at once, in
+#: two processes: a policy of 500 principles (850 KB) takes 0.4 s, a fork and the pickle
+#: sent back 0.05 s. The seed (15 KB) is read here.
+PARALLEL_FROM = 200_000
+
+
+def _checked(sources: Sequence[VersionSource], project: Project) -> list[Policy]:
+    """Each version's policy; InvalidInputError if a file has errors."""
+    files = [SourceFile(source.label, source.data, source.draft) for source in sources]
+    large = min(len(file.data) for file in files) >= PARALLEL_FROM
+    return checked_policies(files, project, "it cannot be compared", _pair_map if large else map)
+
+
+def _pair_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable[Any]:
+    return pooled_map(function, items, pool_from=2)
 
 
 def redline(
