@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
+
 from policykit.comparing.diff import Change, ChangeSet, Kind
 from policykit.comparing.pairing import Aligned, align
 from policykit.comparing.words import Op, styled_diff, token_similarity
@@ -128,6 +130,10 @@ def _iso(date: dt.datetime) -> str:
 # --- one version's package, read for the comparison ------------------------------------------
 
 
+#: A paragraph's properties as its key has them, and its list item's (numId, level).
+_Shape = tuple[str, tuple[str, str] | None]
+
+
 class _Version:
     """What a paragraph's key needs from its package: style names, list formats, links."""
 
@@ -137,6 +143,43 @@ class _Version:
         self.part = part
         self._style_names: dict[str, str] = {}
         self._list_formats: dict[tuple[str, str], str] = {}
+        self._shapes: dict[bytes, _Shape] = {}
+
+    def shape(self, properties: BaseOxmlElement) -> _Shape:
+        """A paragraph's properties as its key has them (`_Para.shape`, `_Para.num`), made
+        once for each distinct `w:pPr`: a redline's 11,000 paragraphs have a handful. One
+        that names a style or a list not defined yet is made again when asked again."""
+        raw = bytes(etree.tostring(properties))
+        known = self._shapes.get(raw)
+        if known is None:
+            known, settled = self._shape(properties)
+            if settled:
+                self._shapes[raw] = known
+        return known
+
+    def _shape(
+        self, properties: BaseOxmlElement
+    ) -> tuple[tuple[str, tuple[str, str] | None], bool]:
+        signature = copy.deepcopy(properties)
+        num = None
+        settled = True
+        for style in signature.iter(f"{{{W_NS}}}pStyle"):
+            name = self.style_name(get(style, "val"))
+            settled = settled and not name.startswith("#")
+            style.set(f"{{{W_NS}}}val", name)
+        numbering = signature.find(f"{{{W_NS}}}numPr")
+        if numbering is not None:
+            num_id = numbering.find(f"{{{W_NS}}}numId")
+            level = numbering.find(f"{{{W_NS}}}ilvl")
+            if num_id is not None:
+                value = get(num_id, "val")
+                lvl = "0" if level is None else get(level, "val")
+                listed = self.list_format(value, lvl)
+                settled = settled and not listed.startswith("#")
+                num_id.set(f"{{{W_NS}}}val", listed)
+                if value != "0":
+                    num = (value, lvl)
+        return (_xml(signature), num), settled
 
     def style_name(self, style_id: str) -> str:
         # Read again on a miss: the writer adds styles as it first uses them.
@@ -249,22 +292,7 @@ class _Para:
 
 def _parse(p: BaseOxmlElement, version: _Version) -> _Para:
     properties = p.find(f"{{{W_NS}}}pPr")
-    shape, num = "", None
-    if properties is not None:
-        signature = copy.deepcopy(properties)
-        for style in signature.iter(f"{{{W_NS}}}pStyle"):
-            style.set(f"{{{W_NS}}}val", version.style_name(get(style, "val")))
-        numbering = signature.find(f"{{{W_NS}}}numPr")
-        if numbering is not None:
-            num_id = numbering.find(f"{{{W_NS}}}numId")
-            level = numbering.find(f"{{{W_NS}}}ilvl")
-            if num_id is not None:
-                value = get(num_id, "val")
-                lvl = "0" if level is None else get(level, "val")
-                num_id.set(f"{{{W_NS}}}val", version.list_format(value, lvl))
-                if value != "0":
-                    num = (value, lvl)
-        shape = _xml(signature)
+    shape, num = version.shape(properties) if properties is not None else ("", None)
     para = _Para(p, version, shape, num)
     for child in p:
         tag = local(child)
