@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
+from lxml import etree
+
 if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
 
@@ -26,16 +28,17 @@ _W_NSMAP = {"w": W_NS}
 
 def w(tag: str, parent: BaseOxmlElement | None = None, **attrs: str) -> BaseOxmlElement:
     """A `w:` element with `w:` attributes, appended to `parent` when one is given. Made as
-    `OxmlElement` makes it, less its parsing of the prefixed tag: a redline makes 115,000."""
+    `OxmlElement` makes it, less its parsing of the prefixed tag: a redline makes 115,000.
+    Under a parent, made in place (`SubElement`, of the parent's document and so of
+    python-docx's element classes): a third of the time of an element made apart, whose
+    namespace declaration lxml must then reconcile with the parent's. The XML is the same."""
+    attributes = {f"{{{W_NS}}}{name}": value for name, value in attrs.items()}
+    if parent is not None:
+        return cast("BaseOxmlElement", etree.SubElement(parent, f"{{{W_NS}}}{tag}", attributes))
     from docx.oxml.parser import oxml_parser
 
-    made = oxml_parser.makeelement(f"{{{W_NS}}}{tag}", nsmap=_W_NSMAP)
-    element = cast("BaseOxmlElement", made)
-    for name, value in attrs.items():
-        element.set(f"{{{W_NS}}}{name}", value)
-    if parent is not None:
-        parent.append(element)
-    return element
+    made = oxml_parser.makeelement(f"{{{W_NS}}}{tag}", attributes, nsmap=_W_NSMAP)
+    return cast("BaseOxmlElement", made)
 
 
 def parse_w(fragment: str) -> BaseOxmlElement:
