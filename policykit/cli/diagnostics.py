@@ -73,18 +73,16 @@ def _isatty(stream: TextIO) -> bool:
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 
-#: A line of a finding as pieces of text, each with its rich style ("" for none).
+#: A line of a report (a finding's, the export's summary) as pieces of text, each with its
+#: rich style ("" for none).
 _Line = list[tuple[str, str]]
 
 
 def render_text(
     findings: Sequence[Finding], sources: Mapping[str, str], console: Console | PlainText
 ) -> None:
-    """Print findings as `error[PK101]: message`, `--> file:line:col`, the line and a caret.
-
-    With colours, through rich; without (a pipe, a file, `NO_COLOR`), as the same lines of
-    plain text written at once, which is what rich would write, at a fraction of the cost:
-    a thousand files' findings are tens of thousands of lines."""
+    """Print findings as `error[PK101]: message`, `--> file:line:col`, the line and a caret,
+    a blank line after each (`_print_lines`)."""
     # Each file split into lines once, not once a finding: 20,000 findings in one file.
     # Lines as the spans count them: at \n only (str.splitlines also breaks at \x85, \x0c
     # and U+2028, which a source line may hold and the caret's line must show).
@@ -97,10 +95,11 @@ def render_text(
 
 
 def _print_lines(lines: Sequence[_Line], console: Console | PlainText) -> None:
-    """Lines of styled pieces: through rich where colours may show; else as plain text
-    written at once, which is what rich would write, at a fraction of the cost (a thousand
-    files' findings are tens of thousands of lines). Every piece is made visible
-    (`visible`), so no control character is left for rich to strip."""
+    """Lines of styled pieces: through rich where colours may show; else (a pipe, a file,
+    `NO_COLOR`) as plain text written at once, which is what rich would write, at a
+    fraction of the cost (a thousand files' findings are tens of thousands of lines).
+    Every piece is made visible (`visible`), so no control character is left for rich to
+    strip."""
     if console.color_system is not None:
         from rich.text import Text
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykit.checking.validate import SourceFile
+from policykit.edge.files import write_entry
 from policykit.edge.fingerprint import code_fingerprint, fingerprint
 from policykit.model.project import PROJECT_FILE, Project
 from policykit.writing.usercache import user_cache_folder
@@ -109,34 +109,9 @@ class RenderCache:
         if path is None:
             return
         try:
-            _write_new(path, _MAGIC + self._seal(key, data) + data)
+            write_entry(path, _MAGIC + self._seal(key, data) + data)
         except OSError:
             return
-
-
-#: Numbers this process's temporary files apart (a batch's threads write entries too).
-_TEMPORARY = itertools.count()
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """`data` in a temporary file beside `path`, renamed onto it once written, so that a
-    reader finds the whole entry or none. The folder is made only when it is missing, and
-    the file named here: `tempfile`, and a `mkdir` for every entry, took more than the
-    writing, which a cold `validate` of 100 files does 100 times."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{next(_TEMPORARY)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
-        descriptor = os.open(temporary, flags, 0o600)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 @dataclass

@@ -167,11 +167,11 @@ def _plain_run(run: list[tuple[int, str]], locate: Locator) -> Block | None:
         numbers.append(match.group(1))
         span = locate(index)
         items.append(ListItem((_paragraph([match.group(2)], span),), span))
+    if len({number is None for number in numbers}) > 1:
+        return None  # bullets and numbers in one run: two lists, or one, as CommonMark sees it
     first = numbers[0]
     if first is None:
-        return BulletList(tuple(items), items[0].span) if not any(numbers) else None
-    if None in numbers:
-        return None
+        return BulletList(tuple(items), items[0].span)
     return OrderedList(int(first), tuple(items), items[0].span)
 
 

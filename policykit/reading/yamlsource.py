@@ -294,6 +294,8 @@ def _span_at_index(text: str, index: int, path: str) -> Span:
     return Span(path, line, index - (before.rfind("\n") + 1) + 1)
 
 
+#: The parser's events, by their class's name: those that close a collection, and those
+#: that add or open a node (the rest, the stream's and a document's ends, add nothing).
 _END_EVENTS = frozenset({"SequenceEndEvent", "MappingEndEvent"})
 _STARTING_EVENTS = frozenset(
     {"ScalarEvent", "DocumentStartEvent", "AliasEvent", "SequenceStartEvent", "MappingStartEvent"}
