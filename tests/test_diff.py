@@ -4,10 +4,12 @@ the version bump, JSON against its published schema, git revisions, and the CLI'
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import json
 import os
 import subprocess
+import zipfile
 from pathlib import Path
 
 import jsonschema
@@ -394,3 +396,82 @@ def test_two_large_versions_are_checked_in_two_processes_with_the_same_result(
     assert sizes == [2, 2]
     assert raised.value.findings
     assert all(f.span and f.span.file.endswith("broken.yaml") for f in raised.value.findings)
+
+
+SEED_OLD = ROOT / "policies" / "kommunikationspolitik.yaml"
+SEED_NEW = ROOT / "policies" / "drafts" / "kommunikationspolitik.yaml"
+
+
+def test_slow_redlines_render_in_the_early_pool_with_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A diff's Word and PDF redlines render in a pool started once the versions are read
+    (`compare_versions`), while this process makes the HTML: each redline's bytes are those
+    made here."""
+    from concurrent.futures import Future
+
+    from policykit.workflows import comparison, render_pool
+    from policykit.writing.layout import ExportOptions
+    from policykit.writing.registry import writer
+
+    monkeypatch.setattr(render_pool, "available_cpus", lambda: 2)
+    chosen = [writer("html"), writer("docx"), writer("pdf")]
+    date = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
+    with render_pool.RenderPool(chosen[1:]) as pool:
+        result = comparison.compare_versions(str(SEED_OLD), str(SEED_NEW), pool=pool)
+        assert pool.executor is not None and pool.early
+        made = comparison.redlines(result, chosen, ExportOptions(), date=date, pool=pool)
+        # The slow ones are the pool's jobs; the HTML is made here when it is asked for.
+        assert [isinstance(getattr(m, "__self__", None), Future) for m in made] == [
+            False,
+            True,
+            True,
+        ]
+        pooled = [m() for m in made]
+    here = [comparison.redline(result, w, ExportOptions(), date=date) for w in chosen]
+    assert pooled[:2] == here[:2]
+    # A PDF holds its time of making: the same but for that.
+    assert pooled[2].startswith(b"%PDF-") and len(pooled[2]) == len(here[2])
+
+
+def test_a_pool_starts_only_for_slow_redlines_of_versions_read_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No pool for a diff without a Word or PDF redline; nor for versions so large that they
+    are read in a pair of forks (a fork is made from one thread only), whose redlines are
+    then made here."""
+    from policykit.workflows import comparison, render_pool
+
+    started: list[int] = []
+    monkeypatch.setattr(render_pool.RenderPool, "start_early", lambda _, n: started.append(n))
+    for outputs, expected in (([], []), (["r.html"], []), (["r.html", "r.docx"], [1])):
+        started.clear()
+        flags = [arg for name in outputs for arg in ("-o", str(tmp_path / name))]
+        code, output = run("diff", str(SEED_OLD), str(SEED_NEW), *flags)
+        assert code == 1, output
+        assert started == expected, outputs
+    started.clear()
+    monkeypatch.setattr(comparison, "PARALLEL_FROM", 0)
+    code, output = run("diff", str(SEED_OLD), str(SEED_NEW), "-o", str(tmp_path / "r.docx"))
+    assert code == 1, output
+    assert started == []
+    assert zipfile.is_zipfile(tmp_path / "r.docx")
+
+
+def test_a_redline_that_fails_in_the_pool_is_reported_as_one_made_here(tmp_path: Path) -> None:
+    """A Word redline that fails in the pool's worker (a reference.docx that is not one) is
+    the user's message, exit 2 and no traceback, and no redline is left behind; the HTML
+    named before it is written."""
+    from tests.command import policykit
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "reference.docx").write_bytes(b"not a zip")
+    done = policykit(
+        "diff", str(SEED_OLD), str(SEED_NEW), "--template", "templates",
+        "-o", "r.html", "-o", "r.docx",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "reference.docx is not a Word document" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "templates"]

@@ -21,6 +21,8 @@ from typing import Any
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from policykit.model.outline import outline
@@ -690,3 +692,15 @@ def test_a_long_footer_never_splits_the_page_number(tmp_path: Path) -> None:
     footer = next(i for i, line in enumerate(lines) if "Ikast-Brande Kommune ·" in line)
     assert re.search(r"page \d of \d$", lines[footer].rstrip()), lines[footer:]
     assert all("page" not in line and " of " not in line for line in lines[footer + 1 :])
+
+
+@given(st.text(st.sampled_from("a\"'<>&\t\n\r") | st.characters()))
+def test_custom_properties_escape_as_the_standard_library_does(text: str) -> None:
+    """`package.escaped` and `package.quoted` write what `xml.sax.saxutils`' `escape` and
+    `quoteattr` write, without importing it (and with it, urllib.request)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from policykit.writing.docx.package import escaped, quoted
+
+    assert escaped(text) == escape(text)
+    assert quoted(text) == quoteattr(text)

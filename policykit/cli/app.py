@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from policykit.comparing.diff import Overruling
     from policykit.diagnostics.findings import Finding
     from policykit.workflows.decisions import Recorded
+    from policykit.workflows.render_pool import RenderPool
+    from policykit.writing.registry import Writer
 
 
 def escape(text: str) -> str:
@@ -516,21 +518,35 @@ def diff(
     from policykit.writing.registry import redline_writer
 
     outputs = [(path, redline_writer(path.suffix, display_path(path))) for path in redlines or []]
-    result = library.compare_versions(old, new, _overrulings(classify))
-    _unmatched(result.unmatched)
-    _unrelated(result.changes.old.id, result.changes.new.id)
-    changes = result.changes
-    if output is DiffFormat.JSON:
-        typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
-    else:
-        diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
-    if outputs:
-        root = project_root([_existing(result.new.path)])
-        options = export_options(result.project, root, template)
-    for path, chosen in outputs:
-        write_atomic(path, library.redline(result, chosen, options, author=author))
-        _wrote(path)
+    with _redline_pool([chosen for _, chosen in outputs]) as pool:
+        result = library.compare_versions(old, new, _overrulings(classify), pool)
+        _unmatched(result.unmatched)
+        _unrelated(result.changes.old.id, result.changes.new.id)
+        made: list[Callable[[], bytes]] = []
+        if outputs:  # the slow ones sent to the pool now, to render while the report prints
+            options = export_options(result.project, project_root([_existing(result.new.path)]),
+                                     template)  # fmt: skip
+            chosen = [w for _, w in outputs]
+            made = library.redlines(result, chosen, options, author=author, pool=pool)
+        changes = result.changes
+        if output is DiffFormat.JSON:
+            typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
+        else:
+            diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
+        for (path, _), data in zip(outputs, made, strict=True):
+            write_atomic(path, data())
+            _wrote(path)
     raise typer.Exit(EXIT_OK if changes.identical else EXIT_FINDINGS)
+
+
+def _redline_pool(writers: "list[Writer]") -> "AbstractContextManager[RenderPool | None]":
+    """A pool for the slow redlines (Word, PDF), to start once the versions are read; none
+    for a diff without them, which then imports no pool at all."""
+    if not any(w.pool_from is not None for w in writers):
+        return nullcontext()
+    from policykit.workflows.render_pool import RenderPool
+
+    return RenderPool([w for w in writers if w.pool_from is not None])
 
 
 def _existing(path: Path) -> Path:

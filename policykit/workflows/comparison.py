@@ -1,14 +1,20 @@
 """The library behind `policykit diff`: two versions read and checked, compared, and the
-change set rendered as a redline. The CLI only parses arguments and prints.
+change set rendered as redlines. The CLI only parses arguments and prints.
+
+A diff asked for a slow redline (Word, PDF) starts a pool early, as an export does
+(`workflows.render_pool`): its workers ready python-docx and WeasyPrint while the versions
+are read and checked, and render those redlines while this process prints the report and
+writes the others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policykit.checking.validate import SourceFile, checked_policies
 from policykit.comparing.diff import ChangeSet, Overruling, compare, file_overrulings, overrule
@@ -18,7 +24,10 @@ from policykit.edge.workspace import load_settings
 from policykit.model.policy import Policy
 from policykit.model.project import Project
 from policykit.writing.layout import ExportOptions, layout
-from policykit.writing.registry import Redline, Writer
+from policykit.writing.registry import Redline, Writer, writer
+
+if TYPE_CHECKING:
+    from policykit.workflows.render_pool import RenderPool
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +41,18 @@ class Comparison:
 
 
 def compare_versions(
-    old_argument: str, new_argument: str, overrulings: Sequence[Overruling] = ()
+    old_argument: str,
+    new_argument: str,
+    overrulings: Sequence[Overruling] = (),
+    pool: RenderPool | None = None,
 ) -> Comparison:
     """Read both versions (files or FILE@REV), check them, and compare them, with the
     secretariat's categories in place: the new version's `classification:`, then
-    `overrulings` (from the command line), which win."""
+    `overrulings` (from the command line), which win. `pool` starts early, once the
+    versions are read, for `redlines` to render in."""
     old_source, new_source = read_version(old_argument), read_version(new_argument)
     project = _project(new_source.path)
-    old, new = _checked([old_source, new_source], project)
+    old, new = _checked([old_source, new_source], project, pool)
     changes, unmatched = overrule(compare(old, new), [*file_overrulings(new), *overrulings])
     return Comparison(old_source, new_source, changes, project, tuple(unmatched))
 
@@ -60,10 +73,16 @@ def _project(path: Path) -> Project:
 PARALLEL_FROM = 200_000
 
 
-def _checked(sources: Sequence[VersionSource], project: Project) -> list[Policy]:
-    """Each version's policy; InvalidInputError if a file has errors."""
+def _checked(
+    sources: Sequence[VersionSource], project: Project, pool: RenderPool | None
+) -> list[Policy]:
+    """Each version's policy; InvalidInputError if a file has errors. The pool starts
+    only for versions checked here: a fork of the pair's would copy the pool's threads
+    (and its workers would be sent versions this large, at a cost that undoes the gain)."""
     files = [SourceFile(source.label, source.data, source.draft) for source in sources]
     large = min(len(file.data) for file in files) >= PARALLEL_FROM
+    if pool is not None and not large:
+        pool.start_early(1)
     return checked_policies(files, project, "it cannot be compared", _pair_map if large else map)
 
 
@@ -82,8 +101,47 @@ def redline(
 ) -> bytes:
     """The redline document as bytes, in the format of `chosen` (HTML, PDF, or Word with
     tracked changes)."""
-    assert chosen.redline is not None, f"{chosen.name} has no redline"
+    return _written(_redline(comparison, options, author, date), chosen)
+
+
+def redlines(
+    comparison: Comparison,
+    chosen: Sequence[Writer],
+    options: ExportOptions,
+    *,
+    author: str = "policykit",
+    date: dt.datetime | None = None,
+    pool: RenderPool | None = None,
+) -> list[Callable[[], bytes]]:
+    """The redline in each format of `chosen`, in order, each as a call that gives its
+    bytes: a slow writer's is sent now to `pool`'s workers, if it started early
+    (`compare_versions`); any other is made when it is called. Both versions are laid out
+    once, for all of them."""
+    made = _redline(comparison, options, author, date)
+    executor = pool.taken() if pool is not None else None
+    out: list[Callable[[], bytes]] = []
+    for each in chosen:
+        if executor is not None and each.pool_from is not None:
+            out.append(executor.submit(_redline_job, made, each.name).result)
+        else:
+            out.append(functools.partial(_written, made, each))
+    return out
+
+
+def _redline(
+    comparison: Comparison, options: ExportOptions, author: str, date: dt.datetime | None
+) -> Redline:
     changes, project = comparison.changes, comparison.project
     old = layout(changes.old, project, options)
     new = layout(changes.new, project, options)
-    return chosen.redline(Redline(changes, old, new, author, date))
+    return Redline(changes, old, new, author, date)
+
+
+def _written(made: Redline, chosen: Writer) -> bytes:
+    assert chosen.redline is not None, f"{chosen.name} has no redline"
+    return chosen.redline(made)
+
+
+def _redline_job(made: Redline, name: str) -> bytes:
+    # A pool is given the writer's name: a name pickles, a function imported lazily may not.
+    return _written(made, writer(name))

@@ -77,6 +77,12 @@ class RenderPool:
                 self._start(workers, "spawn", start_worker, (os.getpid(),))
         return self.executor
 
+    def taken(self) -> ProcessPoolExecutor | None:
+        """The early pool, taken for jobs other than a batch's (a diff's redlines), and then
+        waited for at the end; None if it did not start."""
+        self._used = self.executor is not None
+        return self.executor
+
     def _start(
         self, workers: int, method: str, initializer: Callable[..., None], initargs: tuple[Any, ...]
     ) -> None:

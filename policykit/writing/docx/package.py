@@ -194,6 +194,24 @@ _CUSTOM_REL = (
 _USER_PROPERTIES = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
+def escaped(text: str) -> str:
+    """`text` for XML character data: `xml.sax.saxutils.escape`, whose module would import
+    `urllib.request` (11 ms of a worker's first Word document)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoted(text: str) -> str:
+    """`text` as a quoted XML attribute value, as `xml.sax.saxutils.quoteattr` writes it
+    (see `escaped`): in double quotes, or in single ones if it holds a double quote and no
+    single one."""
+    text = escaped(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
+
+
 def with_custom_properties(
     entries: dict[str, bytes], properties: list[tuple[str, str]]
 ) -> dict[str, bytes]:
@@ -202,11 +220,9 @@ def with_custom_properties(
     keeps)."""
     if not properties:
         return entries
-    from xml.sax.saxutils import escape, quoteattr
-
     items = "".join(
-        f'<property fmtid="{_USER_PROPERTIES}" pid="{pid}" name={quoteattr(name)}>'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        f'<property fmtid="{_USER_PROPERTIES}" pid="{pid}" name={quoted(name)}>'
+        f"<vt:lpwstr>{escaped(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(properties, start=2)
     )
     custom = (
