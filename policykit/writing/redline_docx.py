@@ -8,7 +8,7 @@ out, paragraph by paragraph:
 
 - `_Redline` is a `DocxWriter` for the new version, so template, styles, title block, TOC,
   numbering, footer and core properties are the new export's. After `body` has written the
-  new paragraphs, they are aligned with the old export's (read back from its package):
+  new paragraphs, they are aligned with the old export's (made in memory, not packed):
   `difflib.SequenceMatcher` over the paragraphs' keys (paragraph properties, with a list
   named by its format and start rather than its numId, and the runs' text and formatting),
   and within a "replace" block, paragraphs of the same properties are paired, best match
@@ -38,7 +38,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +50,7 @@ from policykit.comparing.diff import Change, ChangeSet, Kind
 from policykit.comparing.pairing import Aligned, align
 from policykit.comparing.words import Op, styled_diff, token_similarity
 from policykit.comparing.words import words as word_tokens
-from policykit.writing.docx import DocxWriter, write_docx
+from policykit.writing.docx import DocxWriter
 from policykit.writing.docx.numbering import numbering_root
 from policykit.writing.docx.ooxml import (
     R_NS,
@@ -63,10 +62,12 @@ from policykit.writing.docx.ooxml import (
     local,
     w,
 )
+from policykit.writing.docx.package import release
 from policykit.writing.layout import Document
 from policykit.writing.reasons import reason_rows, section_of
 
 if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
     from docx.oxml.xmlchemy import BaseOxmlElement
 
 #: Stands for one piece of non-text content (a bookmark, a field character) in the diff.
@@ -87,9 +88,14 @@ def write_redline_docx(
     `author` at `date`, and with `changes`, each change and why as a comment on the heading
     of its section (on the title for the metadata). The same input always gives the same
     bytes."""
-    redline = _Redline(new, write_docx(old, content_marks=False), author, date)
+    before = DocxWriter(old)
+    before.content_marks = False
+    redline = _Redline(new, before.build(), author, date)
     redline.reasons = _comments(changes, old, new) if changes is not None else {}
-    return redline.write()
+    try:
+        return redline.write()
+    finally:
+        release(before.word)
 
 
 def _comments(changes: ChangeSet, old: Document, new: Document) -> dict[str | None, list[str]]:
@@ -433,9 +439,10 @@ def _same_identity(old: Unit, new: Unit) -> bool:
 class _Redline(DocxWriter):
     content_marks = False
 
-    def __init__(self, document: Document, old_docx: bytes, author: str, date: dt.datetime):
+    def __init__(self, document: Document, old_word: WordDocument, author: str, date: dt.datetime):
         super().__init__(document)
-        self.old_docx = old_docx
+        #: The old version's Word export, made in memory (`DocxWriter.build`).
+        self.old_word = old_word
         self.author = author
         self.date = _iso(date)
         self._list_map: dict[str, str] = {}
@@ -443,9 +450,6 @@ class _Redline(DocxWriter):
         self.reasons: dict[str | None, list[str]] = {}
 
     def body(self) -> None:
-        import docx
-
-        self.old_word = docx.Document(io.BytesIO(self.old_docx))
         old_part = self.old_word.part
         old_numbering = old_part.numbering_part.element
         self.old = _Version(self.old_word.styles.element, old_numbering, old_part)
@@ -465,11 +469,12 @@ class _Redline(DocxWriter):
         """Each change and why, as a comment on its section's heading (found by its
         bookmark), or on the title for the metadata: Word and LibreOffice show them beside
         the text, and accepting or rejecting changes leaves them."""
-        body = self.word.element.body
-        if self.reasons:
-            self.styles["annotation text"]  # the style python-docx gives a comment's text
+        if not self.reasons:
+            return
+        self.styles["annotation text"]  # the style python-docx gives a comment's text
+        headings = self._headings(title=None in self.reasons)
         for anchor, lines in self.reasons.items():
-            target = self._heading(body, anchor)
+            target = headings.get(None if anchor is None else bookmark_name(anchor))
             if target is None:
                 continue
             comment = self.word.comments.add_comment(lines[0], self.author, "PK")
@@ -488,17 +493,19 @@ class _Redline(DocxWriter):
             w("rStyle", w("rPr", reference), val=self.styles["annotation reference"])
             w("commentReference", reference, id=mark)
 
-    def _heading(self, body: BaseOxmlElement, anchor: str | None) -> BaseOxmlElement | None:
-        if anchor is None:
-            return next(
-                (p for p in body.iter(f"{{{W_NS}}}p") if _style_of(p) == self.styles["Title"]), None
-            )
-        name = bookmark_name(anchor)
+    def _headings(self, *, title: bool) -> dict[str | None, BaseOxmlElement]:
+        """The paragraph of each bookmark's first start, by its name, and under None the
+        title if asked for: found in one pass, for the comments on every section."""
+        body = self.word.element.body
+        found: dict[str | None, BaseOxmlElement] = {}
+        if title:
+            style = self.styles["Title"]
+            first = (p for p in body.iter(f"{{{W_NS}}}p") if _style_of(p) == style)
+            if (p := next(first, None)) is not None:
+                found[None] = p
         for mark in body.iter(f"{{{W_NS}}}bookmarkStart"):
-            if get(mark, "name") == name:
-                parent: BaseOxmlElement = mark.getparent()
-                return parent
-        return None
+            found.setdefault(get(mark, "name"), mark.getparent())
+        return found
 
     def footer(self) -> None:
         super().footer()

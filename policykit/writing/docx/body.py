@@ -77,6 +77,7 @@ from policykit.writing.layout import (
 )
 
 if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
     from docx.oxml.xmlchemy import BaseOxmlElement
     from docx.parts.document import DocumentPart
 
@@ -151,6 +152,14 @@ class DocxWriter:
         self.links = document.policy_links("")
 
     def write(self) -> bytes:
+        """The document, packed: `build`, then its package zipped."""
+        word = self.build()
+        parts = with_custom_properties(package_parts(word), self.custom_properties())
+        release(word)
+        return reproducible_zip(parts)
+
+    def build(self) -> WordDocument:
+        """The document made in memory (`word`), from the template through the hooks."""
         self.word = word = open_template(self.document.options.templates.reference_docx)
         self.part: DocumentPart = word.part
         self.styles = Styles(cast("BaseOxmlElement", word.styles.element))
@@ -168,9 +177,7 @@ class DocxWriter:
         self.body()
         self.footer()
         self.properties()
-        parts = with_custom_properties(package_parts(word), self.custom_properties())
-        release(word)
-        return reproducible_zip(parts)
+        return word
 
     def custom_properties(self) -> list[tuple[str, str]]:
         """What `policykit import --update` reads an edited copy back against: the policy's
