@@ -69,16 +69,41 @@ INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 def interrupts_held() -> Iterator[None]:
     """Ctrl-C and SIGTERM held back while a pool starts its workers: an interrupt between a
     worker's start and the pool's note of it would leave a pool that can be neither ended
-    nor waited for. A held signal arrives as soon as the workers have started (and each
-    worker, which starts with them held, lets them through in `start_worker`)."""
+    nor waited for, and one while a spawned worker is sent its start would leave it to
+    print a traceback. A held signal arrives as soon as the workers have started (and each
+    worker, which starts with them held, lets them through in `start_worker`).
+
+    Held twice: blocked, for a signal sent from now on; and its Python handler put off, for
+    one that came just before, or that another thread of this process took, whose handler
+    Python would otherwise run here in the main thread all the same."""
     if not hasattr(signal, "pthread_sigmask"):  # Windows: no signals to hold
         yield
         return
+    pending: list[int] = []
+    handlers = _put_off(pending)
     before = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
     try:
         yield
     finally:
+        # Unblocked first, so that a signal held until now is taken by the stand-in.
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for number, handler in handlers.items():  # None: a handler set outside Python
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for number in dict.fromkeys(pending):
+            signal.raise_signal(number)
+
+
+def _put_off(pending: list[int]) -> dict[int, Any]:
+    """In the main thread (where Python runs every handler, and alone may set one): each
+    interrupt's handler replaced by one that notes the signal in `pending`. The handlers it
+    replaced, to put back."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def note(number: int, frame: object) -> None:
+        pending.append(number)
+
+    return {number: signal.signal(number, note) for number in sorted(INTERRUPTS)}
 
 
 def start_worker(parent: int) -> None:
