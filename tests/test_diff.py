@@ -434,12 +434,13 @@ def test_slow_redlines_render_in_the_early_pool_with_the_same_bytes(
     assert pooled[2].startswith(b"%PDF-") and len(pooled[2]) == len(here[2])
 
 
-def test_a_pool_starts_only_for_slow_redlines_of_versions_read_here(
+def test_an_early_pool_starts_only_for_slow_redlines_of_versions_read_here(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """No pool for a diff without a Word or PDF redline; nor for versions so large that they
-    are read in a pair of forks (a fork is made from one thread only), whose redlines are
-    then made here."""
+    """No pool for a diff without a Word or PDF redline; and no early one for versions so
+    large that they are read in a pair of forks (a fork is made from one thread only),
+    whose redlines go to workers forked once they are laid out
+    (`test_render_pool.test_the_redlines_of_large_versions_come_from_workers_forked_with_them`)."""
     from policykit.workflows import comparison, render_pool
 
     started: list[int] = []

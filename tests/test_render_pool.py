@@ -222,3 +222,49 @@ def test_an_interrupt_while_workers_start_arrives_once_they_have_started() -> No
         signal.signal(signal.SIGTERM, before)
     assert events == ["held", signal.SIGTERM, "after"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+DIFF_SCRIPT = """
+import datetime as dt
+import sys
+from policykit.workflows import comparison, render_pool
+from policykit.writing import redline_docx
+from policykit.writing.layout import ExportOptions
+from policykit.writing.registry import writer
+
+render_pool.available_cpus = lambda: 2
+comparison.PARALLEL_FROM = 0  # the seed's versions read as large ones are, in two forks
+chosen = [writer("html"), writer("docx")]
+date = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
+with render_pool.RenderPool(chosen[1:]) as pool:
+    result = comparison.compare_versions(sys.argv[1], sys.argv[2], pool=pool)
+    assert pool.executor is None, "an early pool beside the versions' forks"
+    made = comparison.redlines(result, chosen, ExportOptions(), date=date, pool=pool)
+    assert pool.executor._mp_context.get_start_method() == "fork"
+    assert comparison._INHERITED == []
+
+    def not_here(*args, **options):
+        raise AssertionError("made in this process, not the forked worker")
+
+    real, redline_docx.write_redline_docx = redline_docx.write_redline_docx, not_here
+    pooled = [m() for m in made]
+    redline_docx.write_redline_docx = real
+here = [comparison.redline(result, w, ExportOptions(), date=date) for w in chosen]
+assert pooled == here, "not the same bytes"
+print("forked")
+"""
+
+
+def test_the_redlines_of_large_versions_come_from_workers_forked_with_them() -> None:
+    """Versions too large to send to a pool (`comparison.PARALLEL_FROM`, here 0) have no
+    early pool: their Word redline is made by a worker forked once the redline is laid out,
+    which starts with it, and its bytes are those made here. Run in a process of one thread,
+    as the command is (a pytest worker has threads, and forks no pool)."""
+    old = ROOT / "policies" / "kommunikationspolitik.yaml"
+    new = ROOT / "policies" / "drafts" / "kommunikationspolitik.yaml"
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(DIFF_SCRIPT), str(old), str(new)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "forked", done.stderr

@@ -23,6 +23,7 @@ when an early pool was not needed after all (every file came from the cache).
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -81,6 +82,24 @@ class RenderPool:
         """The early pool, taken for jobs other than a batch's (a diff's redlines), and then
         waited for at the end; None if it did not start."""
         self._used = self.executor is not None
+        return self.executor
+
+    def start_forked(self) -> ProcessPoolExecutor | None:
+        """Workers forked now, one a slow writer, that start with all this process holds:
+        for jobs too large to send (a diff's redline of two large versions). On Linux, and
+        from a single thread only (see `start_early`); else None, and the jobs are done here."""
+        slow = [w for w in self.writers if w.pool_from is not None]
+        workers = min(self.jobs or available_cpus(), len(slow))
+        single = sys.platform.startswith("linux") and threading.active_count() == 1
+        if self.executor is not None or workers < 1 or available_cpus() < 2 or not single:
+            return None
+        # Left out of the workers' collections, which would otherwise copy every page of it.
+        gc.freeze()
+        try:
+            self._start(workers, "fork", start_worker, (os.getpid(),))
+        finally:
+            gc.unfreeze()
+        self._used = True
         return self.executor
 
     def _start(
