@@ -15,6 +15,7 @@ from policykit.model.policy import (
     Link,
     OrderedList,
     Paragraph,
+    Policy,
     Span,
     Strong,
 )
@@ -192,3 +193,64 @@ def test_dates_are_formatted_in_the_policy_language() -> None:
     assert locale("da").interval(Duration(years=1, months=6)) == "med et interval på 1 år 6 måneder"
     assert locale("en").interval(Duration(years=2)) == "every 2 years"
     assert locale("en").interval(Duration(weeks=1)) == "every week"
+
+
+def _unused_terms_term_by_term(policy: Policy) -> list[str]:
+    """The terms PK307 names, found as the check did before it read the text once for all
+    of them: each term in the whole text, the other terms' definitions included."""
+    from policykit.checking.checks import _term_pattern
+    from policykit.model.outline import outline, walk
+
+    unused = []
+    for term in policy.terms:
+        pieces = [policy.title]
+        for section in outline(policy):
+            if section.part != "definitions":
+                pieces.append(section.heading or "")
+                pieces.extend(plain_text(prose) for prose in section.prose)
+        if policy.definitions is not None:
+            pieces.append(policy.definitions.heading or "")
+            if policy.definitions.intro:
+                pieces.append(plain_text(policy.definitions.intro))
+        pieces.extend(plain_text(t.text) for t in policy.terms if t is not term)
+        for top in policy.sections:
+            pieces.extend(section.heading for depth, section in walk(top) if depth)
+        for group in policy.goal_groups:
+            pieces.append(group.title or "")
+            pieces.extend(item.indicator or "" for item in group.items)
+        if not _term_pattern(term.term).search("\n".join(pieces).casefold()):
+            unused.append(term.term)
+    return unused
+
+
+def test_unused_terms_are_those_a_term_by_term_reading_finds() -> None:
+    """PK307 reads the policy's text once for all its terms, not once a term (a glossary of
+    n terms read the policy n times): every policy of the repository, and one whose terms
+    are used only in each other's definitions, give the same terms as before."""
+    from policykit.checking.checks import _unused_terms
+    from tests.conftest import ROOT
+
+    glossary = """format: 2
+id: glossary
+title: Ordliste
+version: "1"
+status: draft
+language: da
+definitions:
+  terms:
+    - term: borgerservice
+      definition: Den del af kommunen, der yder service til borgeren.
+    - term: borgeren
+      definition: Den, der bruger borgerservice.
+    - term: sagsbehandler
+      definition: En medarbejder.
+"""
+    files = [*sorted(ROOT.glob("policies/**/*.yaml")), *sorted(DATA.glob("*/*.yaml"))]
+    policies = [read_policy(glossary.encode(), "glossary.yaml").policy]
+    policies += [read_policy(path.read_bytes(), str(path)).policy for path in files]
+    checked = [p for p in policies if p is not None and p.terms]
+    assert len(checked) >= 5
+    for policy in checked:
+        found = [f.message.split("`")[1] for f in _unused_terms(policy)]
+        assert found == _unused_terms_term_by_term(policy), policy.id
+    assert _unused_terms_term_by_term(checked[0]) == ["sagsbehandler"]

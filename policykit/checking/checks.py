@@ -17,7 +17,7 @@ from policykit.checking.lix import Readability, measure
 from policykit.diagnostics import rules
 from policykit.diagnostics.findings import Finding, Note
 from policykit.model.outline import Entry, numbered, outline, walk
-from policykit.model.policy import Policy, PolicyIdentity, Prose, Span, Status
+from policykit.model.policy import Policy, PolicyIdentity, Span, Status
 from policykit.model.project import DRAFT_SUFFIX, LintOptions, Project
 from policykit.reading.prose import plain_text, policy_links, policy_target, text_units
 
@@ -173,9 +173,12 @@ def _empty_parts(policy: Policy) -> Iterator[Finding]:
 
 
 def _unused_terms(policy: Policy) -> Iterator[Finding]:
-    for term in policy.terms:
-        others = (t.text for t in policy.terms if t is not term)
-        text = "\n".join(_document_text(policy, others)).casefold()
+    # Joined and casefolded once: the same text as the pieces' own, joined for each term.
+    before, after = (["\n".join(p).casefold()] if p else [] for p in _document_text(policy))
+    definitions = [plain_text(t.text).casefold() for t in policy.terms]
+    for index, term in enumerate(policy.terms):
+        others = definitions[:index] + definitions[index + 1 :]
+        text = "\n".join([*before, *others, *after])
         if not _term_pattern(term.term).search(text):
             yield Finding.of(
                 rules.UNUSED_TERM,
@@ -194,23 +197,24 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\w*\s+".join(words) + r"\w*")
 
 
-def _document_text(policy: Policy, definitions: Iterable[Prose]) -> Iterator[str]:
-    """Every text of the policy a reader sees, except the definitions left out by the caller."""
-    yield policy.title
+def _document_text(policy: Policy) -> tuple[list[str], list[str]]:
+    """Every text of the policy a reader sees, but for the definitions: the pieces that
+    come before them and those after, read once for all the terms (each term is looked
+    for in them and in the other terms' definitions)."""
+    before = [policy.title]
     for section in outline(policy):
         if section.part != "definitions":
-            yield section.heading or ""
-            yield from (plain_text(prose) for prose in section.prose)
+            before.append(section.heading or "")
+            before.extend(plain_text(prose) for prose in section.prose)
     if policy.definitions is not None:
-        yield policy.definitions.heading or ""
+        before.append(policy.definitions.heading or "")
         if policy.definitions.intro:
-            yield plain_text(policy.definitions.intro)
-    yield from (plain_text(prose) for prose in definitions)
-    for top in policy.sections:
-        yield from (section.heading for depth, section in walk(top) if depth)
+            before.append(plain_text(policy.definitions.intro))
+    after = [section.heading for top in policy.sections for depth, section in walk(top) if depth]
     for group in policy.goal_groups:
-        yield group.title or ""
-        yield from (item.indicator or "" for item in group.items)
+        after.append(group.title or "")
+        after.extend(item.indicator or "" for item in group.items)
+    return before, after
 
 
 def _duplicate_goals(policy: Policy) -> Iterator[Finding]:

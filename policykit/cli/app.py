@@ -517,23 +517,23 @@ def diff(
     from policykit.workflows import comparison as library
     from policykit.writing.registry import redline_writer
 
-    outputs = [(path, redline_writer(path.suffix, display_path(path))) for path in redlines or []]
-    with _redline_pool([chosen for _, chosen in outputs]) as pool:
+    paths = redlines or []
+    chosen = [redline_writer(path.suffix, display_path(path)) for path in paths]
+    with _redline_pool(chosen) as pool:
         result = library.compare_versions(old, new, _overrulings(classify), pool)
         _unmatched(result.unmatched)
         _unrelated(result.changes.old.id, result.changes.new.id)
         made: list[Callable[[], bytes]] = []
-        if outputs:  # the slow ones sent to the pool now, to render while the report prints
-            options = export_options(result.project, project_root([_existing(result.new.path)]),
-                                     template)  # fmt: skip
-            chosen = [w for _, w in outputs]
+        if chosen:  # the slow ones sent to the pool now, to render while the report prints
+            root = project_root([_existing(result.new.path)])
+            options = export_options(result.project, root, template)
             made = library.redlines(result, chosen, options, author=author, pool=pool)
         changes = result.changes
         if output is DiffFormat.JSON:
             typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
         else:
             diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
-        for (path, _), data in zip(outputs, made, strict=True):
+        for path, data in zip(paths, made, strict=True):
             write_atomic(path, data())
             _wrote(path)
     raise typer.Exit(EXIT_OK if changes.identical else EXIT_FINDINGS)

@@ -1,10 +1,11 @@
 """The library behind `policykit diff`: two versions read and checked, compared, and the
 change set rendered as redlines. The CLI only parses arguments and prints.
 
-A diff asked for a slow redline (Word, PDF) starts a pool early, as an export does
-(`workflows.render_pool`): its workers ready python-docx and WeasyPrint while the versions
-are read and checked, and render those redlines while this process prints the report and
-writes the others.
+A diff asked for a slow redline (Word, PDF) renders it in other processes while this one
+prints the report and writes the others (`workflows.render_pool`): in a pool started early,
+as an export's, whose workers ready python-docx and WeasyPrint while the versions are read
+and checked; or, for versions large enough to be read in two processes of their own, in
+workers forked once the redline is laid out, which start with it.
 """
 
 from __future__ import annotations
@@ -79,8 +80,7 @@ def _checked(
     sources: Sequence[VersionSource], project: Project, pool: RenderPool | None
 ) -> list[Policy]:
     """Each version's policy; InvalidInputError if a file has errors. The pool starts
-    only for versions checked here: a fork of the pair's would copy the pool's threads
-    (and its workers would be sent versions this large, at a cost that undoes the gain)."""
+    early only for versions checked here: the pair's forks would copy its threads."""
     files = [SourceFile(source.label, source.data, source.draft) for source in sources]
     large = min(len(file.data) for file in files) >= PARALLEL_FROM
     if pool is not None and not large:

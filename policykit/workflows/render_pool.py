@@ -85,9 +85,10 @@ class RenderPool:
         return self.executor
 
     def start_forked(self) -> ProcessPoolExecutor | None:
-        """Workers forked now, one a slow writer, that start with all this process holds:
-        for jobs too large to send (a diff's redline of two large versions). On Linux, and
-        from a single thread only (see `start_early`); else None, and the jobs are done here."""
+        """Workers forked now, one for each slow writer, that start with all this process
+        holds: for jobs too large to send (a diff's redline of two large versions). On
+        Linux, and from a single thread only (see `start_early`); else None, and the jobs
+        are done here."""
         slow = [w for w in self.writers if w.pool_from is not None]
         workers = min(self.jobs or available_cpus(), len(slow))
         single = sys.platform.startswith("linux") and threading.active_count() == 1

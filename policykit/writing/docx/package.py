@@ -209,7 +209,7 @@ def quoted(text: str) -> str:
         return f'"{text}"'
     if "'" not in text:
         return f"'{text}'"
-    return '"{}"'.format(text.replace('"', "&quot;"))
+    return '"' + text.replace('"', "&quot;") + '"'
 
 
 def with_custom_properties(
