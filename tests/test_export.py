@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from policykit.cli.app import app
-from policykit.workflows import export
 from tests.conftest import ROOT
 
 runner = CliRunner()
@@ -64,16 +63,19 @@ def test_same_input_same_bytes(repo: Path) -> None:
 def test_a_failing_export_keeps_the_previous_file_and_leaves_no_stray_files(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from policykit.writing import docx as word
+
     assert run("--html", "--docx")[0] == 0
     before = {p.name: p.read_bytes() for p in (repo / "exports").iterdir()}
-    real_render = export.render
+    real_write = word.write_docx
 
-    def failing(policy, project, options, fmt):  # type: ignore[no-untyped-def]
-        if policy.id == "kommunikationspolitik" and fmt.name == "docx":
+    # The Word writer itself fails: here, and in the pool's workers, forked after this.
+    def failing(document, **options):  # type: ignore[no-untyped-def]
+        if document.policy.id == "kommunikationspolitik":
             raise RuntimeError("disk on fire")
-        return real_render(policy, project, options, fmt)
+        return real_write(document, **options)
 
-    monkeypatch.setattr(export, "render", failing)
+    monkeypatch.setattr(word, "write_docx", failing)
     (repo / "policies" / "information-security-policy.yaml").write_text(
         (repo / "policies" / "information-security-policy.yaml")
         .read_text("utf-8")

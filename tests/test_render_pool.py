@@ -268,3 +268,37 @@ def test_the_redlines_of_large_versions_come_from_workers_forked_with_them() -> 
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     assert done.returncode == 0 and done.stdout.strip() == "forked", done.stderr
+
+
+WORKER_SCRIPT = """
+import pickle
+import sys
+from policykit.writing.registry import writer
+
+writer("docx").ready()
+document = pickle.loads(sys.stdin.buffer.read())
+data = writer("docx").write(document)
+assert not [name for name in sys.modules if name.startswith("babel")], "Babel loaded"
+sys.stdout.buffer.write(data)
+"""
+
+
+def test_an_early_word_worker_sent_the_document_writes_it_without_babel() -> None:
+    """An early pool's Word job is the document laid out in the command's process, which
+    has the words of its days already: the worker, readied as an early one is, loads no
+    Babel (20 ms of its first file) and writes the bytes written here."""
+    import pickle
+
+    from policykit.edge.workspace import validate_paths
+    from policykit.writing.layout import ExportOptions, layout
+
+    report = validate_paths([ROOT / "policies" / "kommunikationspolitik.yaml"], cached=False)
+    document = layout(report.policies[0], report.project, ExportOptions())
+    assert document.adoption_statement and document.history_table[1]
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(WORKER_SCRIPT)],
+        input=pickle.dumps(document), capture_output=True, timeout=120, cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout == writer("docx").write(document)

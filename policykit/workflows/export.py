@@ -48,11 +48,14 @@ def _render_job(policy: Stored, project: Project, options: ExportOptions, name: 
     return render(unshelved(policy), project, options, writer(name))
 
 
-def _finish_job(prepared: str, document: Document, name: str) -> bytes:
-    """The pool's part of a writer in two steps (`Writer.prepare`): the PDF of a page."""
-    finish = writer(name).finish
-    assert finish is not None
-    return finish(prepared, document)
+def _finish_job(prepared: str | None, document: Document, name: str) -> bytes:
+    """The pool's part of a writer in two steps (`Writer.prepare`), such as the PDF of a
+    page; of any other, all of it (`prepared` None)."""
+    chosen = writer(name)
+    if prepared is None:
+        return chosen.write(document)
+    assert chosen.finish is not None
+    return chosen.finish(prepared, document)
 
 
 def export_batch(
@@ -97,7 +100,7 @@ def export_batch(
     pooled = _pooled_jobs(len(shelf), writers, kept, early=pool.early)
     try:
         executor = pool.for_batch(len(pooled))
-        feeder = _Feeder(executor, pooled, pool.workers, shelf, project, options)
+        feeder = _Feeder(executor, pooled, pool.workers, shelf, project, options, pool.early)
         for i, outcome in enumerate(outcomes):
             feeder.submit_through(i)
             policy = feeder.policy(i)
@@ -141,6 +144,8 @@ class _Feeder:
     shelf: Shelf
     project: Project
     options: ExportOptions
+    #: The pool was started early (`RenderPool.start_early`): for a few files.
+    early: bool = False
     pending: dict[tuple[int, str], Future[bytes]] = field(default_factory=dict)
     submitted: int = 0
     #: The policies read back to prepare a job, until their own files are written.
@@ -165,13 +170,16 @@ class _Feeder:
 
     def _submit(self, pool: ProcessPoolExecutor, i: int, chosen: Writer) -> Future[bytes]:
         """A writer in two steps prepares here (the PDF's page: the worker may still be
-        loading WeasyPrint) and finishes in the pool; any other writes in the pool."""
-        if chosen.prepare is None:
+        loading WeasyPrint) and finishes in the pool. Any other is sent its policy to lay
+        out and write there, or, in an early pool (a few files, while this process has
+        time to spare), its document laid out here, with the words of its days (Babel and
+        the layout are then this process's work, which its HTML needs anyway)."""
+        if chosen.prepare is None and not self.early:
             policy = self.shelf.stored(i)
             return pool.submit(_render_job, policy, self.project, self.options, chosen.name)
         try:
             document = layout(self.policy(i)(), self.project, self.options)
-            prepared = chosen.prepare(document)
+            prepared = chosen.prepare(document) if chosen.prepare is not None else None
         except Exception as error:  # the file's failure, reported as its render's would be
             failed: Future[bytes] = Future()
             failed.set_exception(error)
