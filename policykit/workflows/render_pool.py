@@ -1,10 +1,11 @@
-"""The processes that render an export's slow files (PDF; Word for many policies): when they
-start, what they ready, and how they end.
+"""The processes that render an export's slow files (PDF; Word for many policies) and a
+diff's slow redlines: when they start, what they ready, and how they end.
 
-A pool starts in one of two ways:
+A pool starts in one of three ways:
 
 - **Early**, once the command has counted its files and before it checks them
-  (`start_early`, which `export` calls before it even imports the checks). Its workers ready
+  (`start_early`: `export` calls it before it even imports the checks, `diff` once it has
+  read its two versions). Its workers ready
   the slow writers' engines while this process checks the policies: WeasyPrint takes 0.7 s
   to import and python-docx 0.2 s, which an export of one policy would otherwise spend after
   checking it. An early pool takes every file of a slow writer. It starts only with a CPU to
@@ -15,8 +16,10 @@ A pool starts in one of two ways:
   (`for_batch`), for a writer with at least its `Writer.pool_from` files to render. It is
   started afresh (`spawn`): a fork would start as large as this process, which then holds
   every policy of the batch, and the batch's peak memory would grow with it.
+- **Forked with the work** (`start_forked`), for a diff's redline of two versions too large
+  to send: forked once the redline is laid out, the workers start with it.
 
-Either way the workers end with the command (`close`): at once when it is interrupted, or
+Every way, the workers end with the command (`close`): at once when it is interrupted, or
 when an early pool was not needed after all (every file came from the cache).
 """
 
