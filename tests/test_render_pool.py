@@ -302,3 +302,53 @@ def test_an_early_word_worker_sent_the_document_writes_it_without_babel() -> Non
     )  # fmt: skip
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == writer("docx").write(document)
+
+
+def test_a_worker_that_ends_before_its_job_is_the_user_s_error() -> None:
+    """A worker killed from outside (the system does so when memory runs out) breaks the
+    pool: its job's result is a `WorkerLostError`, which the commands report with exit 2,
+    not Python's `BrokenProcessPool` and a traceback."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from policykit.diagnostics.errors import EXIT_USAGE
+    from policykit.workflows.render_pool import WorkerLostError, result_of
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        job = pool.submit(os._exit, 9)
+        with pytest.raises(WorkerLostError) as raised:
+            result_of(job, "the Word file")
+    assert raised.value.message == "the process making the Word file ended before it was done"
+    assert raised.value.exit_code == EXIT_USAGE and raised.value.hint
+
+
+KILLED_SCRIPT = """
+import os
+import sys
+from policykit.cli.app import main
+from policykit.workflows import comparison, render_pool
+from policykit.writing import redline_docx
+
+render_pool.available_cpus = lambda: 2
+comparison.PARALLEL_FROM = 0  # workers forked with the redline, and so with this
+redline_docx.write_redline_docx = lambda *args, **options: os._exit(9)
+sys.argv = ["policykit", "diff", sys.argv[1], sys.argv[2], "-o", "r.html", "-o", "r.docx"]
+main()
+"""
+
+
+def test_a_diff_whose_redline_worker_is_killed_says_so(tmp_path: Path) -> None:
+    """The Word redline's worker dies (here by its own hand, as the system's OOM killer
+    would end it): the diff says which redline was lost, exits 2 with no traceback, and
+    writes no Word file; the HTML before it is written."""
+    old = ROOT / "policies" / "kommunikationspolitik.yaml"
+    new = ROOT / "policies" / "drafts" / "kommunikationspolitik.yaml"
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(KILLED_SCRIPT), str(old), str(new)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "the process making the Word redline ended before it was done" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]

@@ -124,8 +124,11 @@ def redlines(
     out: list[Callable[[], bytes]] = []
     for each in chosen:
         if workers is not None and each.pool_from is not None:
+            from policykit.workflows.render_pool import result_of  # imported with the pool
+
             executor, job = workers
-            out.append(executor.submit(job, each.name).result)
+            submitted = executor.submit(job, each.name)
+            out.append(functools.partial(result_of, submitted, f"the {each.title} redline"))
         else:
             out.append(functools.partial(_written, made, each))
     return out

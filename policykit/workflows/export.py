@@ -23,7 +23,7 @@ from policykit.edge.files import prepare_folder, write_atomic
 from policykit.edge.fingerprint import code_fingerprint, fingerprint
 from policykit.model.policy import Policy
 from policykit.model.project import Project
-from policykit.workflows.render_pool import RenderPool
+from policykit.workflows.render_pool import RenderPool, result_of
 from policykit.writing.layout import Document, ExportOptions, Templates, layout
 from policykit.writing.registry import Writer, output_name, writer
 
@@ -286,7 +286,10 @@ def _export_one(
         data = made.kept
         if data is None:
             job = made.job
-            data = job.result() if job is not None else render(policy(), project, options, chosen)
+            if job is not None:
+                data = result_of(job, f"the {chosen.title} file")
+            else:
+                data = render(policy(), project, options, chosen)
         path = out_dir / output_name(outcome.policy, chosen)
         if not _on_disk(path, data):
             write_atomic(path, data)

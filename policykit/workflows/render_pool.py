@@ -32,14 +32,33 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
+from policykit.diagnostics.errors import PolicykitError
 from policykit.edge.machine import available_cpus
 from policykit.edge.pool import end_now, forks_for, interrupts_held, start_worker
 from policykit.writing.registry import Writer, writer
+
+
+class WorkerLostError(PolicykitError):
+    """A pool's worker ended before its job was done: killed from outside the command, as
+    the system kills a process when memory runs out."""
+
+
+def result_of(job: Future[bytes], what: str) -> bytes:
+    """The bytes of a pool's `job` that makes `what` ("the Word file"); WorkerLostError if
+    its worker, or another of the pool's, ended first (Python's `BrokenProcessPool`)."""
+    try:
+        return job.result()
+    except BrokenProcessPool:
+        raise WorkerLostError(
+            f"the process making {what} ended before it was done",
+            hint="the system may have stopped it for want of memory: run the command again",
+        ) from None
 
 
 @dataclass
