@@ -24,6 +24,18 @@ from policykit.writing.registry import Writer, writer
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_script(
+    script: str, *args: str, cwd: Path, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """`script` in a fresh process of one thread, as a command runs (a pytest worker has
+    threads of its own, so that a pool there is spawned, not forked)."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        input=stdin, capture_output=True, timeout=120, cwd=cwd,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+
+
 class FakeExecutor:
     """Records how a pool was made and what it was sent; starts no process."""
 
@@ -185,12 +197,8 @@ def test_files_from_early_forked_workers_are_those_of_this_process(tmp_path: Pat
     project = tmp_path / "repo"
     shutil.copytree(ROOT / "policies", project / "policies")
     shutil.copy(ROOT / "policykit.yaml", project)
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SCRIPT), str(project)],
-        capture_output=True, text=True, timeout=120, cwd=project,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    assert done.returncode == 0 and done.stdout.strip() == "forked", done.stderr
+    done = run_script(SCRIPT, str(project), cwd=project)
+    assert done.returncode == 0 and done.stdout.strip() == b"forked", done.stderr.decode()
     for name in ("kommunikationspolitik.pdf", "kommunikationspolitik.docx"):
         pooled = (project / "pool" / name).read_bytes()
         assert pooled == (project / "here" / name).read_bytes(), name
@@ -262,12 +270,8 @@ def test_the_redlines_of_large_versions_come_from_workers_forked_with_them() -> 
     as the command is (a pytest worker has threads, and forks no pool)."""
     old = ROOT / "policies" / "kommunikationspolitik.yaml"
     new = ROOT / "policies" / "drafts" / "kommunikationspolitik.yaml"
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(DIFF_SCRIPT), str(old), str(new)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    assert done.returncode == 0 and done.stdout.strip() == "forked", done.stderr
+    done = run_script(DIFF_SCRIPT, str(old), str(new), cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == b"forked", done.stderr.decode()
 
 
 WORKER_SCRIPT = """
@@ -295,11 +299,7 @@ def test_an_early_word_worker_sent_the_document_writes_it_without_babel() -> Non
     report = validate_paths([ROOT / "policies" / "kommunikationspolitik.yaml"], cached=False)
     document = layout(report.policies[0], report.project, ExportOptions())
     assert document.adoption_statement and document.history_table[1]
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(WORKER_SCRIPT)],
-        input=pickle.dumps(document), capture_output=True, timeout=120, cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    done = run_script(WORKER_SCRIPT, cwd=ROOT, stdin=pickle.dumps(document))
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == writer("docx").write(document)
 
@@ -343,12 +343,9 @@ def test_a_diff_whose_redline_worker_is_killed_says_so(tmp_path: Path) -> None:
     writes no Word file; the HTML before it is written."""
     old = ROOT / "policies" / "kommunikationspolitik.yaml"
     new = ROOT / "policies" / "drafts" / "kommunikationspolitik.yaml"
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(KILLED_SCRIPT), str(old), str(new)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    assert done.returncode == 2, done.stderr
-    assert "the process making the Word redline ended before it was done" in done.stderr
-    assert "Traceback" not in done.stderr
+    done = run_script(KILLED_SCRIPT, str(old), str(new), cwd=tmp_path)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert "the process making the Word redline ended before it was done" in stderr
+    assert "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]

@@ -28,8 +28,6 @@ from policykit.writing.layout import ExportOptions, layout
 from policykit.writing.registry import Redline, Writer, writer
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
     from policykit.workflows.render_pool import RenderPool
 
 
@@ -120,36 +118,38 @@ def redlines(
     when it is called. Both versions are laid out once, for all of them."""
     made = _redline(comparison, options, author, date)
     slow = any(each.pool_from is not None for each in chosen)
-    workers = _workers(pool, made) if pool is not None and slow else None
-    out: list[Callable[[], bytes]] = []
-    for each in chosen:
-        if workers is not None and each.pool_from is not None:
-            from policykit.workflows.render_pool import result_of  # imported with the pool
-
-            executor, job = workers
-            submitted = executor.submit(job, each.name)
-            out.append(functools.partial(result_of, submitted, f"the {each.title} redline"))
-        else:
-            out.append(functools.partial(_written, made, each))
-    return out
+    send = _workers(pool, made) if pool is not None and slow else None
+    return [
+        send(each) if send is not None and each.pool_from is not None
+        else functools.partial(_written, made, each)
+        for each in chosen
+    ]  # fmt: skip
 
 
-def _workers(
-    pool: RenderPool, made: Redline
-) -> tuple[ProcessPoolExecutor, Callable[[str], bytes]] | None:
-    """The slow redlines' workers, and their job: the pool started early, sent the redline
-    with each job; or, for versions too large for that (`_checked`), workers forked now,
-    which start with it (sending the benchmark's redline would take 0.13 s here and 0.14 s
-    there). None if there are none."""
+def _workers(pool: RenderPool, made: Redline) -> Callable[[Writer], Callable[[], bytes]] | None:
+    """How a slow redline is sent to the workers, and its bytes then had: the pool started
+    early, sent the redline with each job; or, for versions too large for that
+    (`_checked`), workers forked now, which start with it (sending the benchmark's redline
+    would take 0.13 s here and 0.14 s there). None if there are none."""
+    from policykit.workflows.render_pool import result_of  # imported with the pool
+
     executor = pool.taken()
-    if executor is not None:
-        return executor, functools.partial(_redline_job, made)
-    _INHERITED.append(made)
-    try:
-        forked = pool.start_forked()
-    finally:
-        _INHERITED.clear()  # the workers have their copy
-    return (forked, _inherited_job) if forked is not None else None
+    job: Callable[[str], bytes] = functools.partial(_redline_job, made)
+    if executor is None:
+        _INHERITED.append(made)
+        try:
+            executor, job = pool.start_forked(), _inherited_job
+        finally:
+            _INHERITED.clear()  # the workers have their copy
+    if executor is None:
+        return None
+    pooled = executor
+
+    def send(each: Writer) -> Callable[[], bytes]:
+        submitted = pooled.submit(job, each.name)
+        return functools.partial(result_of, submitted, f"the {each.title} redline")
+
+    return send
 
 
 def _redline(
