@@ -51,7 +51,6 @@ def test_an_export_holds_one_policy_at_a_time(
         return policy
 
     monkeypatch.setattr(export, "render", render)
-    monkeypatch.setattr(export, "unshelved", unshelved)
     monkeypatch.setattr(shelf, "unshelved", unshelved)
     writers = [writer("html"), writer("md")]
     # As `export` makes them: with the files' digests (the cache's keys) and the titles.
@@ -156,7 +155,8 @@ def test_a_pdf_page_is_made_here_and_printed_in_the_pool(
     from policykit.checking import shelf
     from policykit.checking.shelf import Shelf
     from policykit.model.project import Project
-    from policykit.workflows.export import _Feeder, _finish_job
+    from policykit.workflows.export import _Feeder
+    from policykit.workflows.jobs import finish_job
     from policykit.writing.layout import ExportOptions
     from policykit.writing.pdf import page_to_print
     from policykit.writing.registry import writer
@@ -188,7 +188,7 @@ def test_a_pdf_page_is_made_here_and_printed_in_the_pool(
     feeder.submit_through(1)
     assert len(sent) == 1  # the broken page was never sent
     job, page, document, name = sent[0]
-    assert job is _finish_job and name == "pdf"
+    assert job is finish_job and name == "pdf"
     assert page == page_to_print(document)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="no page"):
         feeder.pending[1, "pdf"].result()

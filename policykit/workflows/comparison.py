@@ -24,6 +24,7 @@ from policykit.edge.revisions import VersionSource, read_version
 from policykit.edge.workspace import load_settings
 from policykit.model.policy import Policy
 from policykit.model.project import Project
+from policykit.workflows.jobs import redline_job, written_redline
 from policykit.writing.layout import ExportOptions, layout
 from policykit.writing.registry import Redline, Writer, writer
 
@@ -101,7 +102,7 @@ def redline(
 ) -> bytes:
     """The redline document as bytes, in the format of `chosen` (HTML, PDF, or Word with
     tracked changes)."""
-    return _written(_redline(comparison, options, author, date), chosen)
+    return written_redline(_redline(comparison, options, author, date), chosen)
 
 
 def redlines(
@@ -121,7 +122,7 @@ def redlines(
     send = _workers(pool, made) if pool is not None and slow else None
     return [
         send(each) if send is not None and each.pool_from is not None
-        else functools.partial(_written, made, each)
+        else functools.partial(written_redline, made, each)
         for each in chosen
     ]  # fmt: skip
 
@@ -134,7 +135,7 @@ def _workers(pool: RenderPool, made: Redline) -> Callable[[Writer], Callable[[],
     from policykit.workflows.render_pool import result_of  # imported with the pool
 
     executor = pool.taken()
-    job: Callable[[str], bytes] = functools.partial(_redline_job, made)
+    job: Callable[[str], bytes] = functools.partial(redline_job, made)
     if executor is None:
         _INHERITED.append(made)
         try:
@@ -161,19 +162,9 @@ def _redline(
     return Redline(changes, old, new, author, date)
 
 
-def _written(made: Redline, chosen: Writer) -> bytes:
-    assert chosen.redline is not None, f"{chosen.name} has no redline"
-    return chosen.redline(made)
-
-
-def _redline_job(made: Redline, name: str) -> bytes:
-    # A pool is given the writer's name: a name pickles, a function imported lazily may not.
-    return _written(made, writer(name))
-
-
 #: The redline that the workers forked by `_workers` start with, while they are forked.
 _INHERITED: list[Redline] = []
 
 
 def _inherited_job(name: str) -> bytes:
-    return _written(_INHERITED[0], writer(name))
+    return written_redline(_INHERITED[0], writer(name))

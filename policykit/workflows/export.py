@@ -16,21 +16,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
-from policykit.checking.shelf import Card, Shelf, Stored, unshelved
+from policykit.checking.shelf import Card, Shelf
 from policykit.diagnostics.errors import PolicykitError, UsageError
 from policykit.edge.cache import RenderCache
 from policykit.edge.files import prepare_folder, write_atomic
 from policykit.edge.fingerprint import code_fingerprint, fingerprint
 from policykit.model.policy import Policy
 from policykit.model.project import Project
+from policykit.workflows.jobs import finish_job, render, render_job
 from policykit.workflows.render_pool import RenderPool, result_of
-from policykit.writing.layout import Document, ExportOptions, Templates, layout
-from policykit.writing.registry import Writer, output_name, writer
-
-
-def render(policy: Policy, project: Project, options: ExportOptions, chosen: Writer) -> bytes:
-    """One policy in one format, as bytes."""
-    return chosen.write(layout(policy, project, options))
+from policykit.writing.layout import ExportOptions, Templates, layout
+from policykit.writing.registry import Writer, output_name
 
 
 @dataclass(slots=True)
@@ -40,22 +36,6 @@ class Outcome:
     policy: Card
     written: list[Path] = field(default_factory=list)
     error: str | None = None
-
-
-def _render_job(policy: Stored, project: Project, options: ExportOptions, name: str) -> bytes:
-    # The pool is given the writer's name: a name pickles, a function imported lazily may not;
-    # and the policy as the shelf keeps it, so that pending jobs hold pickles, not policies.
-    return render(unshelved(policy), project, options, writer(name))
-
-
-def _finish_job(prepared: str | None, document: Document, name: str) -> bytes:
-    """The pool's part of a writer in two steps (`Writer.prepare`), such as the PDF of a
-    page; of any other, all of it (`prepared` None)."""
-    chosen = writer(name)
-    if prepared is None:
-        return chosen.write(document)
-    assert chosen.finish is not None
-    return chosen.finish(prepared, document)
 
 
 def export_batch(
@@ -176,7 +156,7 @@ class _Feeder:
         the layout are then this process's work, which its HTML needs anyway)."""
         if chosen.prepare is None and not self.early:
             policy = self.shelf.stored(i)
-            return pool.submit(_render_job, policy, self.project, self.options, chosen.name)
+            return pool.submit(render_job, policy, self.project, self.options, chosen.name)
         try:
             document = layout(self.policy(i)(), self.project, self.options)
             prepared = chosen.prepare(document) if chosen.prepare is not None else None
@@ -184,7 +164,7 @@ class _Feeder:
             failed: Future[bytes] = Future()
             failed.set_exception(error)
             return failed
-        return pool.submit(_finish_job, prepared, document, chosen.name)
+        return pool.submit(finish_job, prepared, document, chosen.name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,7 +165,7 @@ def _base(
 
 def _export(policy: Policy, project: Project, path: Path) -> bytes:
     """The policy's Word export, as `export` makes it."""
-    from policykit.workflows.export import render
+    from policykit.workflows.jobs import render
     from policykit.writing.registry import writer
 
     options = export_options(project, project_root([path]))
