@@ -1,5 +1,5 @@
 """The dataclass methods kept between runs (`policykit.methods`): the same code as Python's,
-read back from the user's cache folder, and a damaged file never used."""
+read back from the user's cache folder. The file itself: tests/test_kept.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-
-import pytest
 
 from policykit import methods
 from tests.test_render_pool import ROOT
@@ -48,8 +46,8 @@ EVERY_METHOD = """
                     function = inspect.unwrap(cls.__dict__.get(attr) or (lambda: None))
                     if getattr(function, "__qualname__", "").startswith(cls.__qualname__):
                         found[f"{name}.{cls.__qualname__}.{attr}"] = described(function.__code__)
-    kept = methods._kept
-    print(json.dumps([kept.new, len(kept.used), found]))
+    kept = methods.METHODS
+    print(json.dumps([kept.added, len(kept._used), found]))
 """
 
 
@@ -76,89 +74,13 @@ def test_kept_methods_are_pythons_own(tmp_path: Path) -> None:
     assert (tmp_path / "policykit" / methods.FILE_NAME).is_file()
 
 
-def _cache_file(tmp_path: Path) -> Path:
-    kept = methods._Kept(tmp_path / methods.FILE_NAME)
-    for source in ("def __create_fn__():\n def f(): return 1\n return f",
-                   "def __create_fn__():\n def g(): return 2\n return g"):  # fmt: skip
-        kept.code(source)
-    kept.save()
-    return kept.path
-
-
-def test_a_saved_file_reads_back(tmp_path: Path) -> None:
-    path = _cache_file(tmp_path)
-    codes = methods.read(path)
-    assert sorted(codes) == [
-        "def __create_fn__():\n def f(): return 1\n return f",
-        "def __create_fn__():\n def g(): return 2\n return g",
-    ]
-    namespace: dict[str, object] = {}
-    exec(codes["def __create_fn__():\n def g(): return 2\n return g"], {}, namespace)
-    assert namespace["__create_fn__"]()() == 2  # type: ignore[operator]
-
-
-@pytest.mark.parametrize(
-    "damage",
-    ["a byte flipped", "cut short", "another header", "another Python", "too large", "a folder"],
-)
-def test_a_damaged_file_is_not_used_and_is_written_again(tmp_path: Path, damage: str) -> None:
-    path = _cache_file(tmp_path)
-    data = path.read_bytes()
-    header, stamp, payload = data.split(b"\n", 2)
-    if damage == "a byte flipped":
-        path.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
-    elif damage == "cut short":
-        path.write_bytes(data[: len(data) // 2])
-    elif damage == "another header":
-        path.write_bytes(b"policykit methods 0\n" + stamp + b"\n" + payload)
-    elif damage == "another Python":
-        checksum = stamp.split(b" ")[0]
-        path.write_bytes(header + b"\n" + checksum + b" cpython-39 30907f0 0\n" + payload)
-    elif damage == "too large":
-        path.write_bytes(data + b"\0" * methods.MAX_BYTES)
-    else:
-        path.unlink()
-        path.mkdir()
-    assert methods.read(path) == {}
-    if damage != "a folder":
-        kept = methods._Kept(path)
-        kept.code("def __create_fn__():\n def h(): return 3\n return h")
-        assert kept.new
-        kept.save()
-        assert list(methods.read(path)) == ["def __create_fn__():\n def h(): return 3\n return h"]
-
-
-def test_a_folder_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
-    (tmp_path / "file").write_text("in the way")
-    kept = methods._Kept(tmp_path / "file" / methods.FILE_NAME)
-    kept.code("def __create_fn__():\n def f(): return 1\n return f")
-    kept.save()  # the cache is a saving, not a need
-    assert (tmp_path / "file").read_text() == "in the way"
-
-
 def test_only_policykits_classes_are_kept() -> None:
     """Another package's dataclass is compiled as Python compiles it, and not kept."""
-    assert methods._kept is not None
-    before = set(methods._kept.codes or {})
+    before = dict(methods.METHODS._read())
 
     @dataclasses.dataclass(frozen=True)
     class Elsewhere:  # this test module is not policykit's
         value: int
 
     assert Elsewhere(1) == Elsewhere(1) and hash(Elsewhere(1)) == hash(Elsewhere(1))
-    assert set(methods._kept.codes or {}) == before
-
-
-def test_past_the_limit_only_this_runs_methods_are_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = _cache_file(tmp_path)  # f and g
-    monkeypatch.setattr(methods, "MAX_KEPT", 2)
-    kept = methods._Kept(path)
-    kept.code("def __create_fn__():\n def g(): return 2\n return g")
-    kept.code("def __create_fn__():\n def h(): return 3\n return h")
-    kept.save()  # three, past the limit: f, which this run did not use, is let go
-    assert sorted(methods.read(path)) == [
-        "def __create_fn__():\n def g(): return 2\n return g",
-        "def __create_fn__():\n def h(): return 3\n return h",
-    ]
+    assert methods.METHODS._read() == before

@@ -23,8 +23,8 @@ from pathlib import Path
 from policykit.checking.validate import SourceFile
 from policykit.edge.files import write_entry
 from policykit.edge.fingerprint import code_fingerprint, fingerprint
+from policykit.kept import user_cache_folder
 from policykit.model.project import PROJECT_FILE, Project
-from policykit.writing.usercache import user_cache_folder
 
 #: The cache folder, in the project's root (the `.gitignore` that `init` writes leaves it out).
 FOLDER = ".policykit-cache"

@@ -3,13 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from policykit.diagnostics.errors import UsageError
+from policykit.kept import Table
 from policykit.model.intervals import Duration, ElectoralPeriod, Interval
 from policykit.reading.yamlsource import parse_yaml, to_plain
+
+
+def _babel() -> str:
+    """What the words of a date depend on beyond the date and the locale: Babel, by its
+    version and when it was installed (found, not imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    if spec is None or spec.origin is None:
+        return "no babel"
+    init = Path(spec.origin)
+    found = re.search(r"__version__ = ['\"]([^'\"]+)", init.read_text("utf-8"))
+    return f"babel {found.group(1) if found else '?'} {init.stat().st_mtime_ns}"
+
+
+#: Babel's words for dates and durations, kept between runs: Babel's import and its locale
+#: data took 20 ms of an export of one policy, for the same few words every time.
+WORDS: Table[str] = Table("words.marshal", _babel, str, limit=20_000)
+
+
+def _words(key: str, make: Callable[[], str]) -> str:
+    """The kept words for `key`, or those `make` gives, kept."""
+    words = WORDS.get(key)
+    if words is None:
+        words = make()
+        WORDS.put(key, words)
+    return words
 
 
 class UnknownLanguageError(UsageError):
@@ -39,9 +70,13 @@ class Locale:
 
     def date(self, value: dt.date) -> str:
         """A date in words, such as "29. maj 2007" or "29 May 2007"."""
-        from babel.dates import format_date
 
-        return format_date(value, format="long", locale=self.babel_locale)
+        def make() -> str:
+            from babel.dates import format_date
+
+            return format_date(value, format="long", locale=self.babel_locale)
+
+        return _words(f"{self.babel_locale} date {value.isoformat()}", make)
 
     def interval(self, interval: Interval) -> str:
         if isinstance(interval, ElectoralPeriod):
@@ -55,14 +90,18 @@ class Locale:
         return self["every"].format(duration=self.duration(interval))
 
     def duration(self, duration: Duration) -> str:
-        from babel.units import format_unit
-
-        parts = [
-            format_unit(amount, f"duration-{unit}", length="long", locale=self.babel_locale)
-            for unit, amount in _amounts(duration)
-            if amount
-        ]
+        parts = [self._amount(unit, amount) for unit, amount in _amounts(duration) if amount]
         return " ".join(parts)
+
+    def _amount(self, unit: str, amount: int) -> str:
+        """An amount of one unit in words, such as "2 år"."""
+
+        def make() -> str:
+            from babel.units import format_unit
+
+            return format_unit(amount, f"duration-{unit}", length="long", locale=self.babel_locale)
+
+        return _words(f"{self.babel_locale} duration-{unit} {amount}", make)
 
 
 def _amounts(duration: Duration) -> tuple[tuple[str, int], ...]:

@@ -16,8 +16,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from policykit.diagnostics.errors import UsageError
+from policykit.kept import user_cache_folder
 from policykit.writing.layout import TEMPLATE_NAMES, Templates
-from policykit.writing.usercache import user_cache_folder
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
