@@ -90,7 +90,7 @@ def _replace(path: Path, data: bytes) -> None:
     `tempfile`'s import costs no one a wait)."""
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # as the cache's secret's
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as out:
         temporary = Path(out.name)
         try:

@@ -41,6 +41,7 @@ def _saved(values: dict[str, str], made_by: str = "maker 1") -> Path:
 def test_a_table_reads_back_as_written(cache: Path) -> None:
     path = _saved({"a": "one", "b": "two"})
     assert path == cache / "test.marshal"
+    assert cache.stat().st_mode & 0o777 == 0o700 and path.stat().st_mode & 0o777 == 0o600
     again = _table()
     assert again.get("a") == "one" and again.get("b") == "two" and again.get("c") is None
     assert not again.added
