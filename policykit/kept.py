@@ -45,25 +45,29 @@ class Table(Generic[T]):
         self.path: Path | None = None
         self.stamp = ""
         self._values: dict[str, T] | None = None
-        self._used: set[str] = set()
+        #: The keys this run asked for or added.
+        self.used: set[str] = set()
         self.added = False
+        self._saved_at_exit = False
 
     def get(self, key: str) -> T | None:
         """The value kept for `key`, or None."""
-        value = self._read().get(key)
+        value = self.values().get(key)
         if value is not None:
-            self._used.add(key)
+            self.used.add(key)
         return value
 
     def put(self, key: str, value: T) -> None:
         """Keep `value` for `key`: written at exit."""
-        if not self.added:
+        if not self._saved_at_exit:
             atexit.register(self.save)
-        self._read()[key] = value
-        self._used.add(key)
+            self._saved_at_exit = True
+        self.values()[key] = value
+        self.used.add(key)
         self.added = True
 
-    def _read(self) -> dict[str, T]:
+    def values(self) -> dict[str, T]:
+        """Every value: those read from the file, and those this run added."""
         if self._values is None:
             self.path = user_cache_folder() / self.name
             self.stamp = self.made_by()
@@ -78,7 +82,7 @@ class Table(Generic[T]):
             return
         values = self._values
         if len(values) > self.limit:
-            values = {key: values[key] for key in self._used}
+            values = {key: values[key] for key in self.used}
         payload = marshal.dumps(values)
         with contextlib.suppress(OSError):
             _replace(self.path, _HEADER + _stamp(payload, self.stamp) + b"\n" + payload)
