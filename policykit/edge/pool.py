@@ -35,10 +35,10 @@ def forks_for(count: int, pool_from: int = POOL_FROM) -> bool:
 def pooled_map(
     function: Callable[[Any], Any], items: Sequence[Any], *, pool_from: int = POOL_FROM
 ) -> Iterable[Any]:
-    """`map(function, items)`, in order: shared between this process and forked ones for
-    `pool_from` items or more (a few large ones pay for a pool too: `pool_from=2`) on a
-    machine with more than one CPU for this process, else here. Forked, so that the
-    workers start with what this process has imported and set up, at no cost."""
+    """`map(function, items)`, in order: across forked processes for `pool_from` items or
+    more (a few large ones pay for a pool too: `pool_from=2`) on a machine with more than
+    one CPU for this process, else here. Forked, so that the workers start with what this
+    process has imported and set up, at no cost."""
     if not forks_for(len(items), pool_from):
         return list(map(function, items))
     # Imported here: a command on one file has no pool, and no time for these imports.
@@ -47,22 +47,16 @@ def pooled_map(
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return list(map(function, items))
-    processes = _workers_for(len(items), pool_from)
+    workers = _workers_for(len(items), pool_from)
     context = multiprocessing.get_context("fork")
-    # This process takes the first share itself while the workers take the rest: a fork
-    # fewer, and the results of its share are not sent across (`validate` of 100 files
-    # 0.354 → 0.330 s, of 1,000 1.83 → 1.85 s, where this process also gathers the rest).
-    here, sent = items[: len(items) // processes], items[len(items) // processes :]
-    chunk = max(1, len(sent) // ((processes - 1) * 8))
+    chunk = max(1, len(items) // (workers * 8))
     # What this process has made so far is left out of every collection, in the workers
     # and here (as Python's documentation advises before a fork): a worker's collections
     # would otherwise walk, and so copy, every page of it.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=processes - 1, mp_context=context) as pool:
-            theirs = pool.map(function, sent, chunksize=chunk)
-            mine = list(map(function, here))
-            return mine + list(theirs)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(function, items, chunksize=chunk))
     finally:
         gc.unfreeze()
 

@@ -4,8 +4,8 @@ change set rendered as redlines. The CLI only parses arguments and prints.
 A diff asked for a slow redline (Word, PDF) renders it in other processes while this one
 prints the report and writes the others (`workflows.render_pool`): in a pool started early,
 as an export's, whose workers ready python-docx and WeasyPrint while the versions are read
-and checked; or, for versions large enough to be read at once (one here, one in a fork),
-in workers forked once the redline is laid out, which start with it.
+and checked; or, for versions large enough to be read in two processes of their own, in
+workers forked once the redline is laid out, which start with it.
 """
 
 from __future__ import annotations
@@ -68,10 +68,10 @@ def _project(path: Path) -> Project:
     return load_settings(folder)
 
 
-#: Versions this large (the smaller of the two, in bytes) are read and checked at once, one
-#: here and one in a forked process: the benchmark's two versions of 500 principles (850 KB
-#: each) took 0.5–0.7 s one after the other and 0.4–0.5 s at once. The seed's (15 KB) are
-#: read here, where a fork would cost more than it saves.
+#: Versions this large (the smaller of the two, in bytes) are read and checked at once, in
+#: two forked processes: the benchmark's two versions of 500 principles (850 KB each) took
+#: 0.5–0.7 s one after the other and 0.4–0.5 s at once. The seed's (15 KB) are read here,
+#: where a fork would cost more than it saves.
 PARALLEL_FROM = 200_000
 
 
