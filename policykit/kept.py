@@ -3,6 +3,10 @@ the cache's secret, Jinja's compiled templates, and two tables (`Table`) of what
 would otherwise make again the same way: the methods of policykit's dataclasses
 (`policykit.methods`) and the words of dates (`reading.locales`).
 
+The tables are written with `marshal`, as Python writes bytecode to `__pycache__`, and are
+trusted as far as that is: the folder is this user's own (0700), and a file in it is read
+only with its checksum whole and its maker's name (`Table`).
+
 A module of the package itself, under every layer, since `policykit/__init__.py` and the
 reading layer use it as well as the cache and the templates; it imports nothing of theirs.
 """

@@ -349,3 +349,20 @@ def test_a_diff_whose_redline_worker_is_killed_says_so(tmp_path: Path) -> None:
     assert "the process making the Word redline ended before it was done" in stderr
     assert "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+def test_a_workers_jobs_import_neither_the_checks_nor_the_cache() -> None:
+    """A worker imports a job's module as it takes its first job (`workflows.jobs`): the
+    early Word worker of an export of one policy would otherwise import the checks, the
+    reader and the cache (12 ms) while the export waits for its Word file."""
+    done = run_script(
+        """
+        import sys
+        import policykit.workflows.jobs
+        print(sorted(m for m in sys.modules if m.startswith(("policykit.checking.validate",
+              "policykit.edge", "policykit.reading.reader", "policykit.workflows.export"))))
+        """,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == "[]"
