@@ -61,6 +61,14 @@ class Table(Generic[T]):
             self.used.add(key)
         return value
 
+    def made(self, key: str, make: Callable[[], T]) -> T:
+        """The value kept for `key`; else the one `make` gives, kept."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
+
     def put(self, key: str, value: T) -> None:
         """Keep `value` for `key`: written at exit."""
         if not self._saved_at_exit:

@@ -39,18 +39,13 @@ def _python() -> str:
 
 
 METHODS: Table[CodeType] = Table(FILE_NAME, _python, CodeType, limit=LIMIT)
-_installed = False
 
 
 def compiled(source: str) -> CodeType:
-    """A method's code, kept or compiled now."""
-    code = METHODS.get(source)
-    if code is None:
-        # As `exec` compiles a string: without the caller's `from __future__` flags (this
-        # module's would make every annotation of `__init__` a string).
-        code = compile(source, "<string>", "exec", dont_inherit=True)
-        METHODS.put(source, code)
-    return code
+    """A method's code, kept or compiled now: as `exec` compiles a string, without the
+    caller's `from __future__` flags (this module's would make every annotation of
+    `__init__` a string)."""
+    return METHODS.made(source, lambda: compile(source, "<string>", "exec", dont_inherit=True))
 
 
 def _kept_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
@@ -62,9 +57,6 @@ def _kept_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
 
 
 def install() -> None:
-    """Have `dataclasses` take policykit's methods from the kept ones. Once a process."""
-    global _installed
-    if not _installed:
-        # A module's global hides the builtin of the same name: `dataclasses` alone sees it.
-        dataclasses.exec = _kept_exec  # type: ignore[attr-defined]
-        _installed = True
+    """Have `dataclasses` take policykit's methods from the kept ones."""
+    # A module's global hides the builtin of the same name: `dataclasses` alone sees it.
+    dataclasses.exec = _kept_exec  # type: ignore[attr-defined]

@@ -152,3 +152,17 @@ def test_an_export_with_its_words_kept_loads_no_babel(tmp_path: Path) -> None:
 
     assert run() == ["True", "True"]  # the first: Babel made the words
     assert run() == ["False", "False"]
+
+
+def test_a_value_is_made_once(cache: Path) -> None:
+    calls: list[str] = []
+
+    def make() -> str:
+        calls.append("made")
+        return "one"
+
+    table = _table()
+    assert table.made("a", make) == "one" and table.made("a", make) == "one"
+    table.save()
+    assert _table().made("a", make) == "one"
+    assert calls == ["made"]  # once: then from this run's table, then from the file

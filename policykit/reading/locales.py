@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -32,15 +31,6 @@ def _babel() -> str:
 #: Babel's words for dates and durations, kept between runs: Babel's import and its locale
 #: data took 20 ms of an export of one policy, for the same few words every time.
 WORDS: Table[str] = Table("words.marshal", _babel, str, limit=20_000)
-
-
-def _words(key: str, make: Callable[[], str]) -> str:
-    """The kept words for `key`, or those `make` gives, kept."""
-    words = WORDS.get(key)
-    if words is None:
-        words = make()
-        WORDS.put(key, words)
-    return words
 
 
 class UnknownLanguageError(UsageError):
@@ -76,7 +66,7 @@ class Locale:
 
             return format_date(value, format="long", locale=self.babel_locale)
 
-        return _words(f"{self.babel_locale} date {value.isoformat()}", make)
+        return WORDS.made(f"{self.babel_locale} date {value.isoformat()}", make)
 
     def interval(self, interval: Interval) -> str:
         if isinstance(interval, ElectoralPeriod):
@@ -101,7 +91,7 @@ class Locale:
 
             return format_unit(amount, f"duration-{unit}", length="long", locale=self.babel_locale)
 
-        return _words(f"{self.babel_locale} duration-{unit} {amount}", make)
+        return WORDS.made(f"{self.babel_locale} duration-{unit} {amount}", make)
 
 
 def _amounts(duration: Duration) -> tuple[tuple[str, int], ...]:
