@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +42,14 @@ def pool_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(render_pool, "ProcessPoolExecutor", counted)
     return sizes
+
+
+def example_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example policies in a project of their own (drafts left out), with this test's
+    own cache secret."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "policies", repo / "policies")
+    shutil.rmtree(repo / "policies" / "drafts")
+    shutil.copy(ROOT / "policykit.yaml", repo)
+    return repo

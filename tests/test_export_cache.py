@@ -11,20 +11,14 @@ from pathlib import Path
 import pytest
 
 from tests.command import policykit
-from tests.conftest import ROOT
+from tests.conftest import ROOT, example_project
 
 FORMATS = ("--html", "--docx", "--pdf")
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The example policies in a project of their own, with this test's own cache secret."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
-    repo = tmp_path / "repo"
-    shutil.copytree(ROOT / "policies", repo / "policies")
-    shutil.rmtree(repo / "policies" / "drafts")
-    shutil.copy(ROOT / "policykit.yaml", repo)
-    return repo
+    return example_project(tmp_path, monkeypatch)
 
 
 def _export(repo: Path, *extra: str) -> tuple[int, int]:
@@ -140,7 +134,7 @@ def test_validation_from_the_cache_is_the_validation(project: Path) -> None:
     clean.remember()  # ...and all, with none
     assert clean.memo is not None and not clean.memo.pending
     again = validate_paths([project / "policies"])
-    assert again.memo is not None and again.memo.cache.cached == 3  # every file from it
+    assert again.memo is not None and again.memo.cached == 3  # every file from it
     assert again.findings == clean.findings and list(again.policies) == list(clean.policies)
     assert again.policies.cards == clean.policies.cards
     assert again.findings  # the examples' warnings (LIX), read back

@@ -125,7 +125,7 @@ def _validated_pickled(source: SourceFile, project: Project) -> bytes:
 
 
 class Memo(Protocol):
-    """Where `validate` keeps each file's result for another run (`edge.cache`): by the
+    """Where `validate` keeps each file's result for another run (`edge.memo`): by the
     file's bytes, path and kind, for one project's settings and one policykit."""
 
     def recall(self, file: SourceFile) -> bytes | None: ...
@@ -136,6 +136,10 @@ class Memo(Protocol):
 
     def flush(self) -> None:
         """Write what `keep` was given (`Report.remember`)."""
+
+    def close(self) -> None:
+        """Let go of the memo's file until `flush`: the files not recalled are read next,
+        in processes forked from this one, which are not to share it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +237,8 @@ def _file_results(
     """Each file's result: from the memo, else read and checked by `mapper`."""
     _fast_pickling()
     results: list[_FileResult | None] = [_recalled(file, memo) for file in files]
+    if memo is not None:
+        memo.close()
     missing = [i for i, result in enumerate(results) if result is None]
     todo = [files[i] for i in missing]
     if memo is None and mapper is map:
@@ -256,7 +262,7 @@ def _recalled(file: SourceFile, memo: Memo | None) -> _FileResult | None:
     if kept is None:
         return None
     try:
-        result = pickle.loads(kept)  # sealed with this user's secret (`edge.cache`)
+        result = pickle.loads(kept)  # sealed with this user's secret (`edge.memo`)
     except Exception:  # an entry of an older policykit: made again
         return None
     return result if isinstance(result, _FileResult) else None

@@ -119,7 +119,7 @@ SETUP_STOPS = "policykit stops before it writes anything"
 def validate_paths(paths: Sequence[Path], *, cached: bool = True) -> Report:
     """Validate the policies under `paths`, and the project file that governs them; with
     `cached`, each file unchanged since the last run comes from the project's cache."""
-    from policykit.edge.cache import validation_memo
+    from policykit.edge.memo import validation_memo
     from policykit.edge.pool import pooled_map
 
     workspace = load_workspace(paths)
