@@ -10,6 +10,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -469,6 +470,27 @@ def test_a_redline_that_fails_in_the_pool_is_reported_as_one_made_here(tmp_path:
         "diff", str(SEED_OLD), str(SEED_NEW), "--template", "templates",
         "-o", "r.html", "-o", "r.docx",
         cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "reference.docx is not a Word document" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "templates"]
+    # The same for large versions, whose Word redline is begun before the comparison.
+    (tmp_path / "r.html").unlink()
+    script = (
+        "import sys\n"
+        "from policykit.cli.app import main\n"
+        "from policykit.workflows import comparison, render_pool\n"
+        "render_pool.available_cpus = lambda: 2\n"
+        "comparison.PARALLEL_FROM = 0\n"
+        "sys.argv = ['policykit', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "diff", str(SEED_OLD), str(SEED_NEW),
+         "--template", "templates", "-o", "r.html", "-o", "r.docx"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     assert "reference.docx is not a Word document" in done.stderr

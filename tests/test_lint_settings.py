@@ -91,3 +91,26 @@ def test_a_setting_that_cannot_apply_is_a_finding(lint: str, message: str, hint:
 def test_a_level_outside_the_three_is_a_schema_error(tmp_path: Path) -> None:
     _, problems = project("  rules:\n    PK401: loud\n")
     assert [f.rule.code for f in problems] == ["PK104"]
+
+
+def test_a_command_that_stops_on_errors_measures_no_lix_unless_it_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`diff`, `adopt` and the other commands that need a valid policy show no warnings:
+    they do not measure LIX (a warning), unless the project makes it an error."""
+    from policykit.checking import checks
+    from policykit.checking.validate import checked_policy
+    from policykit.diagnostics.errors import InvalidInputError
+
+    measured: list[int] = []
+    measure = checks.section_stats
+    monkeypatch.setattr(checks, "section_stats", lambda p: measured.append(1) or measure(p))
+    source = SourceFile("hard.yaml", HARD)
+    for lint in ("  {}\n", "  rules:\n    hard-to-read: warning\n"):
+        assert checked_policy(source, project(lint)[0], "it is not done").id == "case-policy"
+    assert measured == []
+    with pytest.raises(InvalidInputError) as raised:
+        checked_policy(source, project("  rules:\n    hard-to-read: error\n")[0], "it is not done")
+    assert [f.rule.code for f in raised.value.findings] == ["PK401"]
+    assert measured == [1]
+    assert findings("  {}\n", ("hard.yaml", HARD)) == [("PK401", "warning", "hard.yaml")]

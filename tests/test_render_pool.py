@@ -274,6 +274,60 @@ def test_the_redlines_of_large_versions_come_from_workers_forked_with_them() -> 
     assert done.returncode == 0 and done.stdout.strip() == b"forked", done.stderr.decode()
 
 
+EARLY_SCRIPT = """
+import datetime as dt
+import sys
+from policykit.workflows import comparison, render_pool
+from policykit.writing import redline_docx
+from policykit.writing.layout import ExportOptions
+from policykit.writing.registry import writer
+
+render_pool.available_cpus = lambda: 2
+comparison.PARALLEL_FROM = 0  # the seed's versions read as large ones are, in two forks
+date = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
+options = ExportOptions()
+
+
+def not_here(*args, **options):
+    raise AssertionError("made in this process, not the forked worker")
+
+
+for names in (["html", "docx"], ["docx", "html"], ["html", "pdf", "docx"]):
+    chosen = [writer(name) for name in names]
+    slow = [w for w in chosen if w.pool_from is not None]
+    early = comparison.EarlyRedline(lambda project, path: options, date=date)
+    with render_pool.RenderPool(slow) as pool:
+        real = redline_docx.DocxRedline.draft
+        result = comparison.compare_versions(sys.argv[1], sys.argv[2], pool=pool, early=early)
+        begun = early.drafted is not None
+        assert begun == (names != ["html", "pdf", "docx"]), names  # Word the only slow one
+        # This process drafts nothing from now on (late: once its workers are forked).
+        if begun:
+            redline_docx.DocxRedline.draft = not_here
+        made = comparison.redlines(result, chosen, options, date=date, pool=pool, early=early)
+        redline_docx.DocxRedline.draft = not_here
+        pooled = [m() for m in made]
+        redline_docx.DocxRedline.draft = real
+    here = [comparison.redline(result, w, options, date=date) for w in chosen]
+    docx = names.index("docx")
+    assert pooled[docx] == here[docx], "not the same bytes"
+    assert pooled[names.index("html")] == here[names.index("html")]
+    print("begun" if begun else "late")
+"""
+
+
+def test_a_large_diff_begins_its_word_redline_before_it_compares() -> None:
+    """For versions read in forks of their own, the Word redline's worker is forked as soon
+    as both are checked, and drafts it while this process compares them
+    (`comparison.EarlyRedline`); the comments follow. Its bytes are those made here in one
+    go. With a PDF redline asked for too, the redlines wait for the comparison."""
+    old = ROOT / "policies" / "kommunikationspolitik.yaml"
+    new = ROOT / "policies" / "drafts" / "kommunikationspolitik.yaml"
+    done = run_script(EARLY_SCRIPT, str(old), str(new), cwd=ROOT)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.split() == [b"begun", b"begun", b"late"]
+
+
 WORKER_SCRIPT = """
 import pickle
 import sys
@@ -331,7 +385,7 @@ from policykit.writing import redline_docx
 
 render_pool.available_cpus = lambda: 2
 comparison.PARALLEL_FROM = 0  # workers forked with the redline, and so with this
-redline_docx.write_redline_docx = lambda *args, **options: os._exit(9)
+redline_docx.DocxRedline.draft = lambda *args, **options: os._exit(9)
 sys.argv = ["policykit", "diff", sys.argv[1], sys.argv[2], "-o", "r.html", "-o", "r.docx"]
 main()
 """

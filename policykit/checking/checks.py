@@ -287,6 +287,9 @@ def _interval(policy: Policy) -> Iterator[Finding]:
 
 
 def _readability(policy: Policy, lint: LintOptions) -> Iterator[Finding]:
+    setting = lint.rules.get(rules.HARD_TO_READ.code)
+    if setting is not None and setting.level == "off":  # not measured at all: LIX costs
+        return
     threshold = lint.threshold(policy.language)
     for stats in section_stats(policy):
         lix = stats.readability.lix

@@ -33,7 +33,7 @@ from policykit.diagnostics.rules import RULES_BY_CODE, Rule, Severity
 from policykit.model import intervals as intervals_model
 from policykit.model import policy as policy_model
 from policykit.model.policy import Policy, PolicyIdentity, Span
-from policykit.model.project import LintOptions, Project
+from policykit.model.project import LintOptions, Project, RuleSetting
 from policykit.reading.reader import read_policy
 
 
@@ -104,6 +104,7 @@ def checked_policies(
     InvalidInputError for the first that has errors, as `checked_policy`."""
     from policykit.diagnostics.errors import InvalidInputError
 
+    project = for_errors(project)
     if mapper is map:
         reports = [validate([source], project) for source in sources]
     else:
@@ -115,6 +116,19 @@ def checked_policies(
         if errors or not report.policies:
             raise InvalidInputError(source.path, refused, errors, report.sources)
     return [report.policies[0] for report in reports]
+
+
+def for_errors(project: Project) -> Project:
+    """`project`'s settings for a command that stops on a file's errors and shows none of
+    its warnings (`checked_policies`): the readability check, a warning unless the project
+    makes it an error, switched off. It is a third of a large file's checks (LIX over every
+    section): of each of the diff benchmark's 850 KB versions, 0.07 s."""
+    code = rules.HARD_TO_READ.code
+    setting = project.lint.rules.get(code)
+    if setting is not None and setting.level == "error":
+        return project
+    switched = {**project.lint.rules, code: RuleSetting("off")}
+    return replace(project, lint=replace(project.lint, rules=switched))
 
 
 def _validated_pickled(source: SourceFile, project: Project) -> bytes:

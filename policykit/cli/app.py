@@ -11,6 +11,7 @@ the command line starts, and as strings it would compile each one again (13 ms a
 """
 
 import datetime as dt
+import functools
 import gc
 import inspect
 import io
@@ -42,8 +43,10 @@ if TYPE_CHECKING:
     from policykit.checking.validate import Report
     from policykit.comparing.diff import Overruling
     from policykit.diagnostics.findings import Finding
+    from policykit.model.project import Project
     from policykit.workflows.decisions import Recorded
     from policykit.workflows.render_pool import RenderPool
+    from policykit.writing.layout import ExportOptions
     from policykit.writing.registry import Writer
 
 
@@ -511,23 +514,22 @@ def diff(
     """Compare two versions of a policy. Exit 0: identical, 1: different, 2: error."""
     from policykit.cli import diffreport
     from policykit.cli.diagnostics import make_console
-    from policykit.edge.assets import export_options
     from policykit.edge.files import display_path, write_atomic
-    from policykit.edge.paths import project_root
     from policykit.workflows import comparison as library
     from policykit.writing.registry import redline_writer
 
     paths = redlines or []
     chosen = [redline_writer(path.suffix, display_path(path)) for path in paths]
+    options_of = functools.partial(_redline_options, template=template)
     with _redline_pool(chosen) as pool:
-        result = library.compare_versions(old, new, _overrulings(classify), pool)
+        early = library.EarlyRedline(options_of, author) if pool is not None else None
+        result = library.compare_versions(old, new, _overrulings(classify), pool, early)
         _unmatched(result.unmatched)
         _unrelated(result.changes.old.id, result.changes.new.id)
         made: list[Callable[[], bytes]] = []
         if chosen:  # the slow ones sent to the pool now, to render while the report prints
-            root = project_root([_existing(result.new.path)])
-            options = export_options(result.project, root, template)
-            made = library.redlines(result, chosen, options, author=author, pool=pool)
+            options = options_of(result.project, result.new.path)
+            made = library.redlines(result, chosen, options, author=author, pool=pool, early=early)
         changes = result.changes
         if output is DiffFormat.JSON:
             typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
@@ -537,6 +539,15 @@ def diff(
             write_atomic(path, data())
             _wrote(path)
     raise typer.Exit(EXIT_OK if changes.identical else EXIT_FINDINGS)
+
+
+def _redline_options(project: "Project", path: Path, template: Path | None) -> "ExportOptions":
+    """The redlines' options: the project's, with the template folder of `--template` or
+    the project's, found from the new version's file."""
+    from policykit.edge.assets import export_options
+    from policykit.edge.paths import project_root
+
+    return export_options(project, project_root([_existing(path)]), template)
 
 
 def _redline_pool(writers: "list[Writer]") -> "AbstractContextManager[RenderPool | None]":

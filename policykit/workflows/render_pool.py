@@ -36,12 +36,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from policykit.diagnostics.errors import PolicykitError
 from policykit.edge.machine import available_cpus
 from policykit.edge.pool import end_now, forks_for, interrupts_held, start_worker
 from policykit.writing.registry import Writer, writer
+
+T = TypeVar("T")
 
 
 class WorkerLostError(PolicykitError):
@@ -49,7 +51,7 @@ class WorkerLostError(PolicykitError):
     the system kills a process when memory runs out."""
 
 
-def result_of(job: Future[bytes], what: str) -> bytes:
+def result_of(job: Future[T], what: str) -> T:
     """The bytes of a pool's `job` that makes `what` ("the Word file"); WorkerLostError if
     its worker, or another of the pool's, ended first (Python's `BrokenProcessPool`)."""
     try:

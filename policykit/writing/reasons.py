@@ -1,13 +1,13 @@
 """Each change of a change set and why it is in its category, for a reader: where in the
 document it is (the section's heading, or the field's label), what happened, the category
 and the reason, in the document's language. The HTML and PDF redlines and the brief show
-these rows."""
+these rows; the Word redline has their lines as comments (`comment_lines`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policykit.comparing.diff import Change, ChangeSet
+from policykit.comparing.diff import Change, ChangeSet, Kind
 from policykit.writing.layout import Document, NumberedSection
 
 
@@ -41,6 +41,34 @@ def reason_rows(changes: ChangeSet, old: Document | None, new: Document) -> list
         )
         for change in changes.changes
     ]
+
+
+#: The lines of the Word redline's comments, by the anchor of the section they are on (None:
+#: the metadata, commented on the title).
+Comments = dict[str | None, list[str]]
+
+
+def comment_lines(changes: ChangeSet, old: Document, new: Document) -> Comments:
+    """Each change and why, as the Word redline comments on its section's heading: the
+    reason row's line, and for the metadata where it is ("Status: ændret, …")."""
+    out: Comments = {}
+    rows = reason_rows(changes, old, new)
+    for change, row in zip(changes.changes, rows, strict=True):
+        section = section_of(change, old, new)
+        where = section.anchor if section is not None else None
+        label = "" if section is not None else f"{row.place}: "
+        out.setdefault(where, []).append(f"{label}{row.line}{_moved_goal(change, new)}")
+    return out
+
+
+def _moved_goal(change: Change, new: Document) -> str:
+    """For a goal moved within its group, where it came from and which it is, as the HTML
+    redline says beside it: "; flyttet fra plads 3: “Kun medarbejdere, der …”"."""
+    if change.kind is not Kind.MOVED or change.moved is None or change.part != "goals":
+        return ""
+    text = " ".join((change.new or change.old or "").split())
+    quoted = text if len(text) <= 60 else text[:59].rstrip() + "…"
+    return f"; {new.locale['goal_moved_from'].format(number=change.moved[0])}: “{quoted}”"
 
 
 def _overruled(change: Change, labels: dict[str, str]) -> str | None:

@@ -6,7 +6,7 @@ the old version's.
 Both versions are written by the normal Word writer, and the redline compares what came
 out, paragraph by paragraph:
 
-- `_Redline` is a `DocxWriter` for the new version, so template, styles, title block, TOC,
+- `DocxRedline` is a `DocxWriter` for the new version, so template, styles, title block, TOC,
   numbering, footer and core properties are the new export's. After `body` has written the
   new paragraphs, they are aligned with the old export's (made in memory, not packed):
   `difflib.SequenceMatcher` over the paragraphs' keys (paragraph properties, with a list
@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from policykit.comparing.diff import Change, ChangeSet, Kind
+from policykit.comparing.diff import ChangeSet
 from policykit.comparing.pairing import Aligned, align
 from policykit.comparing.words import Op, styled_diff, token_similarity
 from policykit.comparing.words import words as word_tokens
@@ -64,7 +64,7 @@ from policykit.writing.docx.ooxml import (
 )
 from policykit.writing.docx.package import release
 from policykit.writing.layout import Document
-from policykit.writing.reasons import reason_rows, section_of
+from policykit.writing.reasons import Comments, comment_lines
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -88,36 +88,8 @@ def write_redline_docx(
     `author` at `date`, and with `changes`, each change and why as a comment on the heading
     of its section (on the title for the metadata). The same input always gives the same
     bytes."""
-    before = DocxWriter(old)
-    before.content_marks = False
-    redline = _Redline(new, before.build(), author, date)
-    redline.reasons = _comments(changes, old, new) if changes is not None else {}
-    try:
-        return redline.write()
-    finally:
-        release(before.word)
-
-
-def _comments(changes: ChangeSet, old: Document, new: Document) -> dict[str | None, list[str]]:
-    """The reasons by the anchor of the section they are in (None for the metadata)."""
-    out: dict[str | None, list[str]] = {}
-    rows = reason_rows(changes, old, new)
-    for change, row in zip(changes.changes, rows, strict=True):
-        section = section_of(change, old, new)
-        where = section.anchor if section is not None else None
-        label = "" if section is not None else f"{row.place}: "
-        out.setdefault(where, []).append(f"{label}{row.line}{_moved_goal(change, new)}")
-    return out
-
-
-def _moved_goal(change: Change, new: Document) -> str:
-    """For a goal moved within its group, where it came from and which it is, as the HTML
-    redline says beside it: "; flyttet fra plads 3: “Kun medarbejdere, der …”"."""
-    if change.kind is not Kind.MOVED or change.moved is None or change.part != "goals":
-        return ""
-    text = " ".join((change.new or change.old or "").split())
-    quoted = text if len(text) <= 60 else text[:59].rstrip() + "…"
-    return f"; {new.locale['goal_moved_from'].format(number=change.moved[0])}: “{quoted}”"
+    draft = DocxRedline.draft(old, new, author, date)
+    return draft.finish(comment_lines(changes, old, new) if changes is not None else {})
 
 
 def _xml(element: BaseOxmlElement) -> str:
@@ -436,7 +408,12 @@ def _same_identity(old: Unit, new: Unit) -> bool:
 # --- the writer -------------------------------------------------------------------------------
 
 
-class _Redline(DocxWriter):
+class DocxRedline(DocxWriter):
+    """The Word redline, written in two steps: `draft`, all of it that the versions alone
+    give (both exports, aligned and merged), and `finish`, with the comments that the
+    change set gives. A diff begins the draft in a worker while it compares the versions
+    (`workflows.comparison`); the bytes are those of one step after the other."""
+
     content_marks = False
 
     def __init__(self, document: Document, old_word: WordDocument, author: str, date: dt.datetime):
@@ -447,7 +424,32 @@ class _Redline(DocxWriter):
         self.date = _iso(date)
         self._list_map: dict[str, str] = {}
         #: Each change and why, by the anchor of its section (None: the metadata).
-        self.reasons: dict[str | None, list[str]] = {}
+        self.reasons: Comments = {}
+
+    @classmethod
+    def draft(cls, old: Document, new: Document, author: str, date: dt.datetime) -> DocxRedline:
+        """Both versions written and merged, as far as the comments."""
+        before = DocxWriter(old)
+        before.content_marks = False
+        redline = cls(new, before.build(), author, date)
+        try:
+            redline.begin()
+            redline.body()
+        except BaseException:
+            release(before.word)
+            raise
+        return redline
+
+    def finish(self, reasons: Comments) -> bytes:
+        """The redline with `reasons` as comments, and what follows them, packed."""
+        try:
+            self.reasons = reasons
+            self._comment_reasons()
+            self.footer()
+            self.properties()
+            return self.pack(self.word)
+        finally:
+            release(self.old_word)
 
     def body(self) -> None:
         old_part = self.old_word.part
@@ -463,7 +465,6 @@ class _Redline(DocxWriter):
             body.remove(child)
         for p in self._merge(old, [p for p in new if local(p) in ("p", "tbl")]):
             self.end.addprevious(p)
-        self._comment_reasons()
 
     def _comment_reasons(self) -> None:
         """Each change and why, as a comment on its section's heading (found by its

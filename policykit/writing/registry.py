@@ -149,10 +149,15 @@ def _redline_pdf(redline: Redline) -> bytes:
     return html_to_pdf(_redline_html_text(redline), redline.new)
 
 
+def redline_date(date: dt.datetime | None) -> dt.datetime:
+    """The date of a Word redline's tracked changes: `date`, or now."""
+    return date or dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
 def _redline_docx(redline: Redline) -> bytes:
     from policykit.writing.redline_docx import write_redline_docx
 
-    when = redline.date or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    when = redline_date(redline.date)
     return write_redline_docx(
         redline.old, redline.new, author=redline.author, date=when, changes=redline.changes
     )

@@ -152,14 +152,25 @@ class DocxWriter:
         self.links = document.policy_links("")
 
     def write(self) -> bytes:
-        """The document, packed: `build`, then its package zipped."""
-        word = self.build()
+        """The document, packed: `build`, then `pack`."""
+        return self.pack(self.build())
+
+    def pack(self, word: WordDocument) -> bytes:
+        """The package of `word`, zipped; `word` is let go of (`package.release`)."""
         parts = with_custom_properties(package_parts(word), self.custom_properties())
         release(word)
         return reproducible_zip(parts)
 
     def build(self) -> WordDocument:
         """The document made in memory (`word`), from the template through the hooks."""
+        word = self.begin()
+        self.body()
+        self.footer()
+        self.properties()
+        return word
+
+    def begin(self) -> WordDocument:
+        """The template opened and readied (`word`), with none of the document in it yet."""
         self.word = word = open_template(self.document.options.templates.reference_docx)
         self.part: DocumentPart = word.part
         self.styles = Styles(cast("BaseOxmlElement", word.styles.element))
@@ -174,9 +185,6 @@ class DocxWriter:
             page_setup(self.end)
             tune_template(self.styles, self.part, self.document.options.branding)
         set_language(self.styles, word, self.locale.word_language)
-        self.body()
-        self.footer()
-        self.properties()
         return word
 
     def custom_properties(self) -> list[tuple[str, str]]:
@@ -209,7 +217,9 @@ class DocxWriter:
     ) -> BaseOxmlElement:
         """A new paragraph at the end of the body (or of `into`, a table cell), in the style
         called `style`. With `numbering` as (numId, level), it is a list item."""
-        p = w("p")
+        # Made in place, under the body or the cell it goes in (`ooxml.w`), not apart and
+        # then moved: 10 µs a paragraph instead of 11.5 (a redline makes 13,000).
+        p = w("p", into if into is not None else self.end.getparent())
         properties = w("pPr", p)
         w("pStyle", properties, val=self.styles[style])
         if page_break_before:
@@ -224,10 +234,8 @@ class DocxWriter:
             self._marking = False
             self.point_bookmark(p, self.content_mark_count)
             self.content_mark_count += 1
-        if into is not None:
-            into.append(p)
-        else:
-            self.end.addprevious(p)
+        if into is None:
+            self.end.addprevious(p)  # the section's properties stay last
         return p
 
     def table(
