@@ -366,12 +366,16 @@ def test_a_worker_that_ends_before_its_job_is_the_user_s_error() -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     from policykit.diagnostics.errors import EXIT_USAGE
-    from policykit.workflows.render_pool import WorkerLostError, result_of
+    from policykit.workflows.render_pool import WorkerLostError, result_of, submitted
 
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         job = pool.submit(os._exit, 9)
         with pytest.raises(WorkerLostError) as raised:
             result_of(job, "the Word file")
+        # A job sent once the pool is broken (its worker died before this process sent
+        # the next job, as an early Word redline's may) is lost the same way.
+        with pytest.raises(WorkerLostError):
+            result_of(submitted(pool, int), "the Word redline")
     assert raised.value.message == "the process making the Word file ended before it was done"
     assert raised.value.exit_code == EXIT_USAGE and raised.value.hint
 

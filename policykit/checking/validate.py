@@ -100,17 +100,13 @@ def checked_policies(
     sources: Sequence[SourceFile], project: Project, refused: str, mapper: Mapper = map
 ) -> list[Policy]:
     """The policy of each source, each validated on its own (two versions of one policy
-    share its id), by `mapper`: in two processes, for the two large versions of a diff.
+    share its id), by `mapper`: the two large versions of a diff at once (`edge.pool.beside`).
     InvalidInputError for the first that has errors, as `checked_policy`."""
     from policykit.diagnostics.errors import InvalidInputError
 
     project = for_errors(project)
-    if mapper is map:
-        reports = [validate([source], project) for source in sources]
-    else:
-        _fast_pickling()
-        validated = functools.partial(_validated_pickled, project=project)
-        reports = [pickle.loads(data) for data in mapper(validated, sources)]
+    _fast_pickling()  # here, and so in any process forked by `mapper`, for its results
+    reports = list(mapper(functools.partial(_validated, project=project), sources))
     for source, report in zip(sources, reports, strict=True):
         errors = [finding for finding in report.findings if finding.is_error]
         if errors or not report.policies:
@@ -131,11 +127,8 @@ def for_errors(project: Project) -> Project:
     return replace(project, lint=replace(project.lint, rules=switched))
 
 
-def _validated_pickled(source: SourceFile, project: Project) -> bytes:
-    """One source's report, pickled where it was made (`_fast_pickling` in a pool's
-    process, as in this one)."""
-    _fast_pickling()
-    return _pickled(validate([source], project))
+def _validated(source: SourceFile, project: Project) -> Report:
+    return validate([source], project)
 
 
 class Memo(Protocol):

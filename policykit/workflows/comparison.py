@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policykit.checking.validate import SourceFile, checked_policies
 from policykit.comparing.diff import ChangeSet, Overruling, compare, file_overrulings, overrule
-from policykit.edge.pool import pooled_map
+from policykit.edge.pool import beside
 from policykit.edge.revisions import VersionSource, read_version
 from policykit.edge.workspace import load_settings
 from policykit.model.policy import Policy
@@ -111,10 +111,10 @@ def _project(path: Path) -> Project:
     return load_settings(folder)
 
 
-#: Versions this large (the smaller of the two, in bytes) are read and checked at once, in
-#: two forked processes: the benchmark's two versions of 500 principles (850 KB each) took
-#: 0.5–0.7 s one after the other and 0.4–0.5 s at once. The seed's (15 KB) are read here,
-#: where a fork would cost more than it saves.
+#: Versions this large (the smaller of the two, in bytes) are read and checked at once, the
+#: new one in a forked process (`edge.pool.beside`): the benchmark's two versions of 500
+#: principles (850 KB each) took 0.5–0.7 s one after the other and 0.4–0.5 s at once. The
+#: seed's (15 KB) are read here, where a fork would cost more than it saves.
 PARALLEL_FROM = 200_000
 
 
@@ -127,16 +127,11 @@ def _checked(
     large = _large(sources)
     if pool is not None and not large:
         pool.start_early(1)
-    return checked_policies(files, project, "it cannot be compared", _pair_map if large else map)
+    return checked_policies(files, project, "it cannot be compared", beside if large else map)
 
 
 def _large(sources: Sequence[VersionSource]) -> bool:
     return min(len(source.data) for source in sources) >= PARALLEL_FROM
-
-
-def _pair_map(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterable[Any]:
-    """`pooled_map` for two items: a pool of two pays for two large files."""
-    return pooled_map(function, items, pool_from=2)
 
 
 def redline(
@@ -183,10 +178,12 @@ def _finished_early(
 ) -> list[Callable[[], bytes]]:
     """The Word redline's comments sent to the worker that drafted it; the other redlines
     made here when called."""
+    from policykit.workflows.render_pool import submitted  # imported with the pool
+
     assert early.executor is not None and early.drafted is not None
     made = _redline(comparison, options, early.author, early.date)
     comments = comment_lines(made.changes, made.old, made.new)
-    finished = early.executor.submit(_finish_inherited, comments)
+    finished = submitted(early.executor, _finish_inherited, comments)
     drafted = early.drafted
     return [
         functools.partial(_early_bytes, drafted, finished) if each.name == "docx"
@@ -208,7 +205,7 @@ def _workers(pool: RenderPool, made: Redline) -> Callable[[Writer], Callable[[],
     early, sent the redline with each job; or, for versions too large for that
     (`_checked`), workers forked now, which start with it (sending the benchmark's redline
     would take 0.13 s here and 0.14 s there). None if there are none."""
-    from policykit.workflows.render_pool import result_of  # imported with the pool
+    from policykit.workflows.render_pool import result_of, submitted  # imported with the pool
 
     executor = pool.taken()
     job: Callable[[str], bytes] = functools.partial(redline_job, made)
@@ -223,8 +220,8 @@ def _workers(pool: RenderPool, made: Redline) -> Callable[[Writer], Callable[[],
     pooled = executor
 
     def send(each: Writer) -> Callable[[], bytes]:
-        submitted = pooled.submit(job, each.name)
-        return functools.partial(result_of, submitted, f"the {each.title} redline")
+        sent = submitted(pooled, job, each.name)
+        return functools.partial(result_of, sent, f"the {each.title} redline")
 
     return send
 

@@ -63,6 +63,17 @@ def result_of(job: Future[T], what: str) -> T:
         ) from None
 
 
+def submitted(executor: ProcessPoolExecutor, job: Callable[..., T], *args: Any) -> Future[T]:
+    """`executor.submit(job, *args)`; where a worker has already ended (the pool is
+    broken), a future that holds that, for `result_of` to report as any lost job."""
+    try:
+        return executor.submit(job, *args)
+    except BrokenProcessPool as broken:
+        lost: Future[T] = Future()
+        lost.set_exception(broken)
+        return lost
+
+
 @dataclass
 class RenderPool:
     """The pool of one export: none until `start_early` or `for_batch` starts it."""
