@@ -704,3 +704,69 @@ def test_custom_properties_escape_as_the_standard_library_does(text: str) -> Non
 
     assert escaped(text) == escape(text)
     assert quoted(text) == quoteattr(text)
+
+
+def _run_made_one_by_one(writer: DocxWriter, text: str, fmt: RunFormat) -> Any:
+    """A run as `DocxWriter.text` made it before it copied one of each format."""
+    from policykit.writing.docx.ooxml import append_text, w
+
+    run = w("r")
+    if fmt != PLAIN:
+        properties = w("rPr", run)
+        if fmt.style is not None:
+            w("rStyle", properties, val=writer.styles[fmt.style])
+        if fmt.bold:
+            w("b", properties)
+        if fmt.italic:
+            w("i", properties)
+    append_text(run, text)
+    return run
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(st.sampled_from("ab \t\n\x00\x0b\ufffe<&") | st.characters(), max_size=12),
+            st.sampled_from([PLAIN, RunFormat(True), RunFormat(False, True),
+                             RunFormat(True, True, "Hyperlink")]),
+        ),
+        max_size=6,
+    ),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Normal", "List Paragraph", "Heading 2"]),
+            st.sampled_from([None, (1, 0), (3, 2), (0, 1)]),
+            st.sampled_from([None, 720]),
+            st.booleans(),
+        ),
+        min_size=1, max_size=4,
+    ),
+)  # fmt: skip
+def test_paragraphs_and_runs_copied_are_those_made_one_by_one(
+    runs: list[tuple[str, RunFormat]], shapes: list[tuple[str, Any, Any, bool]]
+) -> None:
+    """`DocxWriter.paragraph` and `text` copy the first paragraph of each shape and run of
+    each format: the XML is what making each element on its own gives, text with tabs,
+    line breaks, spaces to keep and characters XML cannot hold included."""
+    from policykit.writing.docx.ooxml import w
+
+    writer = DocxWriter(document(SEED))
+    writer.content_marks = False
+    writer.begin()
+    for style, numbering, indent, page_break in shapes:
+        p = writer.paragraph(
+            style, numbering=numbering, indent=indent, page_break_before=page_break
+        )
+        expected = writer._new_paragraph(style, numbering, indent, page_break)
+        for text, fmt in runs:
+            writer.text(p, text, fmt)
+            expected.append(_run_made_one_by_one(writer, text, fmt))
+        assert _c14n(p) == _c14n(expected)
+    cell = w("tc", writer.word.element.body)
+    in_cell = writer.paragraph("Normal", into=cell)
+    assert in_cell.getparent() is cell
+
+
+def _c14n(element: Any) -> bytes:
+    """The element's XML with only the namespaces it uses (in the body or apart)."""
+    return bytes(etree.tostring(element, method="c14n", exclusive=True))
