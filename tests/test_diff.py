@@ -60,6 +60,28 @@ def test_case(case: Path, update_goldens: bool) -> None:
     check_golden(render(load(BASE), load(case)), case.with_suffix(".out"), update_goldens)
 
 
+def test_the_report_as_plain_text_is_what_rich_writes_to_a_pipe() -> None:
+    """Where no colour can show (a pipe, a file), the report is written without rich
+    (`PlainText`): the text rich writes there, for every case, with labels that hold
+    rich's markup and a control character (which rich would strip)."""
+    from rich.text import Text
+
+    from policykit.cli.diagnostics import PlainText
+    from policykit.cli.diffreport import change_lines
+
+    base = load(BASE)
+    for case in INPUTS:
+        changes = compare(base, load(case))
+        old, new = "base [bold]x[/].yaml", f"{case.name}\x07@HEAD"
+        plain, piped = io.StringIO(), io.StringIO()
+        render_changes(changes, old, new, PlainText(plain))
+        console = make_console(file=piped)
+        for line in change_lines(changes, old, new, plain=True):
+            console.print(Text.assemble(*line))
+        assert piped.getvalue().count("\n") >= 3, case.name
+        assert plain.getvalue() == piped.getvalue(), case.name
+
+
 RULES = sorted(p for p in (CASES / "rules").glob("*/*.yaml") if p.stem != "base")
 EDITORIAL = {"punctuation", "spelling", "markup", "link", "wording_free"}
 

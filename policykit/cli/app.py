@@ -513,7 +513,7 @@ def diff(
 ) -> None:
     """Compare two versions of a policy. Exit 0: identical, 1: different, 2: error."""
     from policykit.cli import diffreport
-    from policykit.cli.diagnostics import make_console
+    from policykit.cli.diagnostics import output_console
     from policykit.edge.files import display_path, write_atomic
     from policykit.workflows import comparison as library
     from policykit.writing.registry import redline_writer
@@ -534,7 +534,9 @@ def diff(
         if output is DiffFormat.JSON:
             typer.echo(diffreport.changes_to_json(changes, result.old.label, result.new.label))
         else:
-            diffreport.render_changes(changes, result.old.label, result.new.label, make_console())
+            diffreport.render_changes(
+                changes, result.old.label, result.new.label, output_console(stderr=False)
+            )
         for path, data in zip(paths, made, strict=True):
             write_atomic(path, data())
             _wrote(path)

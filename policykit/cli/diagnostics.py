@@ -73,28 +73,28 @@ def _isatty(stream: TextIO) -> bool:
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 
-#: A line of a report (a finding's, the export's summary) as pieces of text, each with its
-#: rich style ("" for none).
-_Line = list[tuple[str, str]]
+#: A line of a report (a finding's, the export's summary, a diff's) as pieces of text, each
+#: with its rich style ("" for none).
+Line = list[tuple[str, str]]
 
 
 def render_text(
     findings: Sequence[Finding], sources: Mapping[str, str], console: Console | PlainText
 ) -> None:
     """Print findings as `error[PK101]: message`, `--> file:line:col`, the line and a caret,
-    a blank line after each (`_print_lines`)."""
+    a blank line after each (`print_lines`)."""
     # Each file split into lines once, not once a finding: 20,000 findings in one file.
     # Lines as the spans count them: at \n only (str.splitlines also breaks at \x85, \x0c
     # and U+2028, which a source line may hold and the caret's line must show).
     lines = {name: _lines(text) for name, text in sources.items()}
-    out: list[_Line] = []
+    out: list[Line] = []
     for finding in findings:
         out.extend(_finding_lines(finding, lines))
         out.append([])
-    _print_lines(out, console)
+    print_lines(out, console)
 
 
-def _print_lines(lines: Sequence[_Line], console: Console | PlainText) -> None:
+def print_lines(lines: Sequence[Line], console: Console | PlainText) -> None:
     """Lines of styled pieces: through rich where colours may show; else (a pipe, a file,
     `NO_COLOR`) as plain text written at once, which is what rich would write, at a
     fraction of the cost (a thousand files' findings are tens of thousands of lines).
@@ -115,7 +115,7 @@ def _lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")] if text else []
 
 
-def _finding_lines(finding: Finding, sources: Mapping[str, list[str]]) -> list[_Line]:
+def _finding_lines(finding: Finding, sources: Mapping[str, list[str]]) -> list[Line]:
     style = _STYLE[finding.severity]
     lines = [
         [
@@ -133,7 +133,7 @@ def _finding_lines(finding: Finding, sources: Mapping[str, list[str]]) -> list[_
     return lines
 
 
-def _location(span: Span, width: int, sources: Mapping[str, list[str]], style: str) -> list[_Line]:
+def _location(span: Span, width: int, sources: Mapping[str, list[str]], style: str) -> list[Line]:
     lines = [[("  -->", "blue"), (f" {visible(str(span))}", "")]]
     source = sources.get(span.file, [])
     if not 1 <= span.line <= len(source):
@@ -208,7 +208,7 @@ def render_export_summary(
     console: Console | PlainText,
     cache: RenderCache | None = None,
 ) -> None:
-    lines: list[_Line] = []
+    lines: list[Line] = []
     for outcome in outcomes:
         name = visible(f"{outcome.policy.id} ({outcome.policy.file})")
         if outcome.error:
@@ -221,7 +221,7 @@ def render_export_summary(
     if cache is not None and cache.root is not None:
         line += f" · {cache.rendered} rendered, {cache.cached} from the cache"
     lines.append([(line, "")])
-    _print_lines(lines, console)
+    print_lines(lines, console)
 
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:
