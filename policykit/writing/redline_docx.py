@@ -268,15 +268,21 @@ class _Para:
         return "".join(out)
 
 
+#: The tags a paragraph is read by, whole: comparing them is a tenth of splitting each.
+_PPR, _HYPERLINK, _R, _RPR, _T, _TAB, _BR = (
+    f"{{{W_NS}}}{tag}" for tag in ("pPr", "hyperlink", "r", "rPr", "t", "tab", "br")
+)
+
+
 def _parse(p: BaseOxmlElement, version: _Version) -> _Para:
-    properties = p.find(f"{{{W_NS}}}pPr")
+    properties = p[0] if len(p) and p[0].tag == _PPR else None  # first, as the schema has it
     shape, num = version.shape(properties) if properties is not None else ("", None)
     para = _Para(p, version, shape, num)
     for child in p:
-        tag = local(child)
-        if tag == "pPr":
+        tag = child.tag
+        if tag == _PPR:
             continue
-        if tag == "hyperlink":
+        if tag == _HYPERLINK:
             link = version.link_key(child)
             para.links.setdefault(link, child)
             for run in child:
@@ -290,19 +296,19 @@ def _add_run(para: _Para, run: BaseOxmlElement, link: str) -> None:
     """A run of text becomes a segment; anything else an atom."""
     parts: list[str] = []
     properties = ""
-    for child in run if local(run) == "r" else [run]:
-        tag = local(child)
-        if tag == "rPr":
+    for child in run if run.tag == _R else [run]:
+        tag = child.tag
+        if tag == _RPR:
             signature = copy.deepcopy(child)
             for style in signature.iter(f"{{{W_NS}}}rStyle"):
                 style.set(f"{{{W_NS}}}val", para.version.style_name(get(style, "val")))
             properties = _xml(signature)
             para.run_properties.setdefault(properties, child)
-        elif tag == "t":
+        elif tag == _T:
             parts.append(child.text or "")
-        elif tag == "tab":
+        elif tag == _TAB:
             parts.append("\t")
-        elif tag == "br" and not child.attrib:
+        elif tag == _BR and not child.attrib:
             parts.append("\n")
         else:
             atom = copy.deepcopy(run)
