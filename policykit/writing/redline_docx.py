@@ -487,7 +487,7 @@ class DocxRedline(DocxWriter):
             comment = self.word.comments.add_comment(lines[0], self.author, "PK")
             comment._comment_elm.set(f"{{{W_NS}}}date", self.date)
             for line in lines[1:]:
-                comment.add_paragraph(line)
+                _comment_paragraph(comment._comment_elm, line)
             mark = str(comment.comment_id)
             properties = target.find(f"{{{W_NS}}}pPr")
             start = w("commentRangeStart", id=mark)
@@ -803,6 +803,16 @@ class DocxRedline(DocxWriter):
         num_id = str(self.numbering.copy_list(self.old.abstract(old_id)))
         self._list_map[old_id] = num_id
         return num_id
+
+
+def _comment_paragraph(comment: BaseOxmlElement, line: str) -> None:
+    """A further paragraph of a comment, as python-docx's `Comment.add_paragraph` writes it
+    (in the "CommentText" style, the text in one run), made here: through python-docx's
+    objects, the benchmark's 490 took 50 ms."""
+    p = w("p", comment)
+    w("pStyle", w("pPr", p), val="CommentText")
+    if line:
+        w("r", p).text = line  # python-docx's `CT_R.text`: tabs and breaks as it writes them
 
 
 def _style_of(p: BaseOxmlElement) -> str | None:
