@@ -2,10 +2,14 @@
 change set rendered as redlines. The CLI only parses arguments and prints.
 
 A diff asked for a slow redline (Word, PDF) renders it in other processes while this one
-prints the report and writes the others (`workflows.render_pool`): in a pool started early,
-as an export's, whose workers ready python-docx and WeasyPrint while the versions are read
-and checked; or, for versions large enough to be read in two processes of their own, in
-workers forked once the redline is laid out, which start with it.
+prints the report and writes the others (`workflows.render_pool`):
+- in a pool started early, as an export's, whose workers ready python-docx and WeasyPrint
+  while the versions are read and checked;
+- for versions large enough to be read at once, one here and one in a fork: the Word
+  redline alone is begun by a worker forked as soon as both are checked, which drafts it
+  while this process compares them (`EarlyRedline`), and finishes it with the comments;
+- with a PDF redline as well, in workers forked once the redline is laid out, which start
+  with it.
 """
 
 from __future__ import annotations
