@@ -152,3 +152,23 @@ def test_a_cache_that_cannot_be_written_is_no_error(project: Path) -> None:
     assert _validated(project) == 0
     assert _validated(project) == 0
     assert (project / ".policykit-cache").read_text("utf-8") == "a file where the folder goes"
+
+
+def test_rows_are_made_one_at_a_time_as_they_are_written(project: Path) -> None:
+    """Each kept result is pickled as SQLite takes its row, not all before: an export of
+    1,000 policies held 10 MB of them at once."""
+    report = validate_paths([project / "policies"])
+    memo = report.memo
+    assert memo is not None and len(memo.pending) == FILES
+    made: list[str] = []
+    pending = [
+        (key, path, lambda data=data, path=path: made.append(path) or data())
+        for key, path, data in memo.pending
+    ]
+    rows = memo._rows(pending)
+    next(rows)
+    assert len(made) == 1
+    made.clear()
+    memo.pending = pending
+    memo.flush()
+    assert len(made) == FILES and len(_rows(project)) == FILES
