@@ -107,23 +107,10 @@ class ValidationMemo:
         with contextlib.suppress(OSError, *_errors()):
             self._write(pending)
 
-    def _rows(self, pending: _Pending) -> Iterator[tuple[str, str, bytes, bytes]]:
-        """Each row pickled and sealed as SQLite takes it, not all at once: an export of
-        1,000 policies held 10 MB of them (its peak went from 56 to 61 MiB)."""
-        for key, path, data in pending:
-            body = data()
-            yield key, path, seal(self.secret, key, body), body
-
     def close(self) -> None:
         if self._database is not None:
             self._database.close()
             self._database = None
-
-    def _put(self, database: sqlite3.Connection, pending: _Pending) -> None:
-        # The older rows of each path go first: only the newest validation of a file is kept.
-        older = [(path, key) for key, path, _ in pending]
-        database.executemany("DELETE FROM memo WHERE path = ? AND key <> ?", older)
-        database.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)", self._rows(pending))
 
     # --- the file ------------------------------------------------------------------------
 
@@ -159,6 +146,19 @@ class ValidationMemo:
             temporary.replace(self.path)
         finally:
             temporary.unlink(missing_ok=True)
+
+    def _put(self, database: sqlite3.Connection, pending: _Pending) -> None:
+        # The older rows of each path go first: only the newest validation of a file is kept.
+        older = [(path, key) for key, path, _ in pending]
+        database.executemany("DELETE FROM memo WHERE path = ? AND key <> ?", older)
+        database.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)", self._rows(pending))
+
+    def _rows(self, pending: _Pending) -> Iterator[tuple[str, str, bytes, bytes]]:
+        """Each row pickled and sealed as SQLite takes it, not all at once: an export of
+        1,000 policies held 10 MB of them (its peak went from 56 to 61 MiB)."""
+        for key, path, data in pending:
+            body = data()
+            yield key, path, seal(self.secret, key, body), body
 
 
 def validation_memo(root: Path, settings: Project) -> ValidationMemo | None:
