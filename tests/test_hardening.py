@@ -599,3 +599,28 @@ def test_no_case_of_the_yaml_test_suite_ends_in_a_traceback() -> None:
         read = read_policy(data, f"{name}.yaml")
         assert read.policy is not None or read.findings, name
         read_project(data, "policykit.yaml")
+
+
+@pytest.mark.parametrize("said", [None, 0, 10, 4999, 5000, 5001, 10**6])
+@pytest.mark.parametrize("length", [0, 1, 4999, 5000, 5001, 20000])
+def test_a_file_is_read_whole_or_one_byte_past_the_limit_whatever_its_size_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, length: int, said: int | None
+) -> None:
+    """`read_limited` reads as many bytes as the file says it holds, and one more, in one
+    read: a file whose size changed since (it grew, or shrank, or says 0 as /proc's files
+    do) is still read whole, up to `limit + 1` bytes, which is how a file too large is told."""
+    from policykit.edge import files
+
+    path = tmp_path / "policy.yaml"
+    data = bytes(range(256)) * (length // 256) + bytes(length % 256)
+    path.write_bytes(data)
+    if said is not None:
+        real_fstat = os.fstat
+
+        def fstat(fd: int) -> os.stat_result:
+            status = list(real_fstat(fd))
+            status[6] = said  # st_size
+            return os.stat_result(status)
+
+        monkeypatch.setattr(files.os, "fstat", fstat)
+    assert files.read_limited(path, 5000) == data[:5001]
