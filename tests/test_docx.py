@@ -707,18 +707,12 @@ def test_custom_properties_escape_as_the_standard_library_does(text: str) -> Non
 
 
 def _run_made_one_by_one(writer: DocxWriter, text: str, fmt: RunFormat) -> Any:
-    """A run as `DocxWriter.text` made it before it copied one of each format."""
-    from policykit.writing.docx.ooxml import append_text, w
+    """A run as `DocxWriter.text` made it before it copied one of each format: a new run of
+    the format (its properties, `_new_run`, less its empty text) and `append_text`."""
+    from policykit.writing.docx.ooxml import append_text
 
-    run = w("r")
-    if fmt != PLAIN:
-        properties = w("rPr", run)
-        if fmt.style is not None:
-            w("rStyle", properties, val=writer.styles[fmt.style])
-        if fmt.bold:
-            w("b", properties)
-        if fmt.italic:
-            w("i", properties)
+    run = writer._new_run(fmt)
+    run.remove(run[-1])
     append_text(run, text)
     return run
 

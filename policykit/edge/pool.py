@@ -39,26 +39,12 @@ def pooled_map(
     more (a few large ones pay for a pool too: `pool_from=2`) on a machine with more than
     one CPU for this process, else here. Forked, so that the workers start with what this
     process has imported and set up, at no cost."""
-    if not forks_for(len(items), pool_from):
-        return list(map(function, items))
-    # Imported here: a command on one file has no pool, and no time for these imports.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not forks_for(len(items), pool_from) or not _forkable():
         return list(map(function, items))
     workers = _workers_for(len(items), pool_from)
-    context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (workers * 8))
-    # What this process has made so far is left out of every collection, in the workers
-    # and here (as Python's documentation advises before a fork): a worker's collections
-    # would otherwise walk, and so copy, every page of it.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(function, items, chunksize=chunk))
-    finally:
-        gc.unfreeze()
+    with _forked(workers) as pool:
+        return list(pool.map(function, items, chunksize=chunk))
 
 
 def beside(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
@@ -66,20 +52,35 @@ def beside(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     others here meanwhile. For a few large items (a diff's two versions): this process
     would otherwise wait for both, and then read both results back (the benchmark's two
     policies took 30 and 52 ms to unpickle). Here alone with one CPU, or without `fork`."""
+    if len(items) < 2 or available_cpus() < 2 or not _forkable():
+        return list(map(function, items))
+    with _forked(1) as pool:
+        there = pool.submit(function, items[-1])
+        here = [function(item) for item in items[:-1]]
+        return [*here, there.result()]
+
+
+def _forkable() -> bool:
+    # Imported here: a command on one file has no pool, and no time for these imports.
     import multiprocessing
 
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if len(items) < 2 or available_cpus() < 2 or not forkable:
-        return list(map(function, items))
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def _forked(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `workers` processes forked from this one. What this process has made so
+    far is left out of every collection, in the workers and here (as Python's
+    documentation advises before a fork): a worker's collections would otherwise walk, and
+    so copy, every page of it."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork")
-    gc.freeze()  # as in `pooled_map`
+    gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            there = pool.submit(function, items[-1])
-            here = [function(item) for item in items[:-1]]
-            return [*here, there.result()]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield pool
     finally:
         gc.unfreeze()
 

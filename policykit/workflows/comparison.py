@@ -99,8 +99,9 @@ def compare_versions(
     old_source, new_source = read_version(old_argument), read_version(new_argument)
     project = _project(new_source.path)
     sources = [old_source, new_source]
-    old, new = _checked(sources, project, pool)
-    if early is not None and pool is not None and _large(sources):
+    large = min(len(source.data) for source in sources) >= PARALLEL_FROM
+    old, new = _checked(sources, project, pool, large)
+    if early is not None and pool is not None and large:
         early.begin(pool, project, new_source.path, old, new)
     changes, unmatched = overrule(compare(old, new), [*file_overrulings(new), *overrulings])
     return Comparison(old_source, new_source, changes, project, tuple(unmatched))
@@ -123,19 +124,15 @@ PARALLEL_FROM = 200_000
 
 
 def _checked(
-    sources: Sequence[VersionSource], project: Project, pool: RenderPool | None
+    sources: Sequence[VersionSource], project: Project, pool: RenderPool | None, large: bool
 ) -> list[Policy]:
     """Each version's policy; InvalidInputError if a file has errors. The pool starts
-    early only for versions checked here: the pair's forks would copy its threads."""
+    early only for versions checked here, not `large` ones: the pair's forks would copy
+    its threads."""
     files = [SourceFile(source.label, source.data, source.draft) for source in sources]
-    large = _large(sources)
     if pool is not None and not large:
         pool.start_early(1)
     return checked_policies(files, project, "it cannot be compared", beside if large else map)
-
-
-def _large(sources: Sequence[VersionSource]) -> bool:
-    return min(len(source.data) for source in sources) >= PARALLEL_FROM
 
 
 def redline(
