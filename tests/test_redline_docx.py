@@ -763,3 +763,54 @@ def test_a_comment_s_further_paragraph_is_the_one_python_docx_writes(line: str) 
     theirs.add_paragraph(line)
     _comment_paragraph(ours._comment_elm, line)
     assert etree.tostring(theirs._comment_elm[-1]) == etree.tostring(ours._comment_elm[-1])
+
+
+# The paragraphs a body may hold, as `_Version.read_properties` must read them: with no
+# properties, empty ones, properties of several elements, a tracked change of properties
+# (a `w:pPr` inside the `w:pPr`), attributes, text that looks like a tag, other tags that
+# begin with `w:p`, and a table.
+_PARAGRAPHS = [
+    "<w:p/>",
+    '<w:p w:rsidR="00A1"/>',
+    "<w:p><w:r><w:t>no properties &lt;w:p&gt;&lt;w:pPr&gt;</w:t></w:r></w:p>",
+    "<w:p><w:pPr/><w:r><w:t>a</w:t></w:r></w:p>",
+    '<w:p><w:proofErr w:type="spellStart"/><w:r><w:ptab w:alignment="right"/></w:r></w:p>',
+    '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>b</w:t></w:r></w:p>',
+    '<w:p w:rsidR="00A1"><w:pPr><w:pStyle w:val="ListNumber"/><w:numPr><w:ilvl w:val="0"/>'
+    '<w:numId w:val="3"/></w:numPr><w:rPr><w:b/></w:rPr></w:pPr></w:p>',
+    '<w:p><w:pPr><w:jc w:val="center"/><w:pPrChange w:id="1" w:author="a"><w:pPr>'
+    '<w:jc w:val="left"/></w:pPr></w:pPrChange></w:pPr></w:p>',
+    '<w:tbl><w:tr><w:tc><w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p><w:p/></w:tc>'
+    "</w:tr></w:tbl>",
+]
+
+
+@given(st.lists(st.sampled_from(_PARAGRAPHS), max_size=12), st.sampled_from(["w", "x"]))
+def test_each_paragraph_s_properties_are_read_from_one_serialization(
+    paragraphs: list[str], prefix: str
+) -> None:
+    """Each paragraph's properties are the bytes its `w:pPr` has alone, less the namespace
+    declaration; a paragraph whose properties hold a tracked change, and every paragraph
+    of a body with another prefix, is left to be serialized alone; and the shape of each is
+    the one made from its own serialization."""
+    from policykit.writing.redline_docx import _Version
+
+    xml = "".join(paragraphs).replace("w:", f"{prefix}:")
+    body = etree.fromstring(
+        f'<{prefix}:body xmlns:{prefix}="{W[1:-1]}">{xml}</{prefix}:body>'.encode()
+    )
+    read = _Version(body, None, None)
+    read.read_properties(body)
+    alone = _Version(body, None, None)
+    for p in body.iter(f"{W}p"):
+        properties = p.find(f"{W}pPr")
+        if properties is None:
+            assert p not in read._properties
+            continue
+        own = re.sub(rb' xmlns:\w+="[^"]*"', b"", etree.tostring(properties))
+        changed = properties.find(f"{W}pPrChange") is not None
+        if prefix == "w" and not changed:
+            assert read._properties[p] == own
+        else:
+            assert p not in read._properties
+        assert read.shape(p, properties) == alone.shape(p, properties)

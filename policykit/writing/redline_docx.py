@@ -108,6 +108,14 @@ def _iso(date: dt.datetime) -> str:
 # --- one version's package, read for the comparison ------------------------------------------
 
 
+#: The tags a paragraph is read by, whole: comparing them is a tenth of splitting each.
+_P, _PPR, _HYPERLINK, _R, _RPR, _T, _TAB, _BR = (
+    f"{{{W_NS}}}{tag}" for tag in ("p", "pPr", "hyperlink", "r", "rPr", "t", "tab", "br")
+)
+#: A serialized paragraph's start tag and its properties, if they come first (as the
+#: schema has them): `<w:p>`, `<w:p w:rsidR="…">` or `<w:p/>`, not `<w:pPr>`.
+_PROPERTIES = re.compile(rb"<w:p(?=[\s/>])[^>]*?(?:/>|>(<w:pPr/>|<w:pPr>.*?</w:pPr>)?)", re.DOTALL)
+
 #: A paragraph's properties as its key has them, and its list item's (numId, level).
 _Shape = tuple[str, tuple[str, str] | None]
 
@@ -122,12 +130,29 @@ class _Version:
         self._style_names: dict[str, str] = {}
         self._list_formats: dict[tuple[str, str], str] = {}
         self._shapes: dict[bytes, _Shape] = {}
+        #: Each paragraph's `w:pPr` as bytes, by paragraph (`read_properties`).
+        self._properties: dict[BaseOxmlElement, bytes] = {}
 
-    def shape(self, properties: BaseOxmlElement) -> _Shape:
+    def read_properties(self, body: BaseOxmlElement) -> None:
+        """Each paragraph's properties in `body`, as bytes, from one serialization of it:
+        serializing each `w:pPr` alone cost 14 µs, most of a paragraph's reading. One the
+        pattern cannot tell apart (a `w:pPrChange` holds a `w:pPr`), and every one of a
+        body whose paragraphs it does not count right (another prefix than `w:`), is
+        serialized alone (`shape`): either way, the same properties give the same bytes."""
+        paragraphs = list(body.iter(_P))
+        found = [m.group(1) for m in _PROPERTIES.finditer(etree.tostring(body))]
+        if len(found) == len(paragraphs):
+            self._properties = {
+                p: raw
+                for p, raw in zip(paragraphs, found, strict=True)
+                if raw is not None and raw.count(b"<w:pPr") == 1
+            }
+
+    def shape(self, p: BaseOxmlElement, properties: BaseOxmlElement) -> _Shape:
         """A paragraph's properties as its key has them (`_Para.shape`, `_Para.num`), made
         once for each distinct `w:pPr`: a redline's 11,000 paragraphs have a handful. One
         that names a style or a list not defined yet is made again when asked again."""
-        raw = bytes(etree.tostring(properties))
+        raw = self._properties.get(p) or bytes(etree.tostring(properties))
         known = self._shapes.get(raw)
         if known is None:
             known, settled = self._shape(properties)
@@ -236,8 +261,9 @@ class _Para:
     run_properties: dict[str, BaseOxmlElement] = field(default_factory=dict)
     links: dict[str, BaseOxmlElement] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, tuple[tuple[str, Style], ...]]:
+        """What two paragraphs are equal by; read once `_parse` has made the segments."""
         return self.shape, tuple(self.segments)
 
     @cached_property
@@ -268,15 +294,9 @@ class _Para:
         return "".join(out)
 
 
-#: The tags a paragraph is read by, whole: comparing them is a tenth of splitting each.
-_PPR, _HYPERLINK, _R, _RPR, _T, _TAB, _BR = (
-    f"{{{W_NS}}}{tag}" for tag in ("pPr", "hyperlink", "r", "rPr", "t", "tab", "br")
-)
-
-
 def _parse(p: BaseOxmlElement, version: _Version) -> _Para:
     properties = p[0] if len(p) and p[0].tag == _PPR else None  # first, as the schema has it
-    shape, num = version.shape(properties) if properties is not None else ("", None)
+    shape, num = version.shape(p, properties) if properties is not None else ("", None)
     para = _Para(p, version, shape, num)
     for child in p:
         tag = child.tag
@@ -379,9 +399,12 @@ def _align(old: Sequence[Unit], new: Sequence[Unit]) -> list[Pair]:
     """The paragraphs and tables of both versions in one sequence (`pairing.align`): a
     paragraph pairs only with one of the same properties and, for a heading, the same
     bookmark; a table with a table of as many columns."""
+    # Each distinct key as a number: difflib hashes and compares each key many times, and a
+    # tuple's hash, unlike a string's, is made again each time.
+    numbers: dict[object, int] = {}
     aligned = align(
-        [p.key for p in old],
-        [p.key for p in new],
+        [numbers.setdefault(p.key, len(numbers)) for p in old],
+        [numbers.setdefault(p.key, len(numbers)) for p in new],
         lambda i, j: _alike(old[i], new[j]),
         lambda i, j: old[i].shape == new[j].shape and _same_identity(old[i], new[j]),
         lambda i, j: _numbered_item(old[i]) and old[i].shape == new[j].shape,
@@ -467,6 +490,8 @@ class DocxRedline(DocxWriter):
         body = self.word.element.body
         new = [child for child in body if child is not self.end]
         old = [p for p in self.old_word.element.body if local(p) in ("p", "tbl")]
+        self.old.read_properties(self.old_word.element.body)
+        self.new.read_properties(body)
         for child in new:
             body.remove(child)
         for p in self._merge(old, [p for p in new if local(p) in ("p", "tbl")]):
