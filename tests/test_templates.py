@@ -17,6 +17,7 @@ from policykit.edge.assets import export_options
 from policykit.model.outline import PART_NAMES, PARTS, outline
 from policykit.planning.brief import Action, make_brief
 from policykit.planning.review import review_all
+from policykit.writing import templating
 from policykit.writing.brief import write_brief_html
 from policykit.writing.catalog import write_catalog
 from policykit.writing.html import write_html
@@ -72,6 +73,32 @@ def test_a_template_can_load_only_the_known_templates() -> None:
     options = ExportOptions(templates=Templates(html=evil))
     with pytest.raises(TemplateError, match=r"asks for `\.\./\.\./\.\./etc/passwd`"):
         write_html(layout(policy(), project(), options))
+
+
+def test_a_users_template_renders_in_the_sandbox() -> None:
+    reaching = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+    options = ExportOptions(templates=Templates(html=reaching))
+    with pytest.raises(TemplateError, match="unsafe"):
+        write_html(layout(policy(), project(), options))
+
+
+def test_the_packaged_templates_give_the_same_pages_in_the_sandbox_and_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """policykit's own templates render without the sandbox, a user's in it: the packaged
+    ones, given as a user's, give the same pages (less the CSP a user's page gets again).
+    With one cache folder for both, sandboxed first: each kind compiles its own code."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    templating._environment.cache_clear()
+    try:
+        copied = tuple((name, templating.packaged(name)) for name in TEMPLATE_NAMES)
+        sandboxed = pages(ExportOptions(templates=Templates(files=copied)))
+        plain = pages(ExportOptions())
+    finally:
+        templating._environment.cache_clear()
+    assert any((tmp_path / "cache").rglob("*.plain.cache"))
+    for name, page in plain.items():
+        assert templating.with_policy(page) == sandboxed[name], name
 
 
 def test_a_broken_template_names_its_file_and_line() -> None:

@@ -1,7 +1,7 @@
 """The adoption brief's writers: one A4 page as HTML printed to PDF, and a Word file.
 
-The HTML comes from `templates/brief.html.j2` (sandboxed and autoescaped, like the policy's
-page) and is printed by the PDF writer's `html_to_pdf`. The Word file is the policy's
+The HTML comes from `templates/brief.html.j2` (autoescaped, and a user's sandboxed, like the
+policy's page) and is printed by the PDF writer's `html_to_pdf`. The Word file is the policy's
 `DocxWriter` with another body, so it shares the template, styles, footer and properties.
 Both are pure: the same brief gives the same bytes.
 """

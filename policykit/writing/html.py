@@ -1,7 +1,7 @@
 """The HTML writer: one self-contained, accessible page per policy.
 
-Jinja2 renders the template (the packaged one, or a user's from `--template`) with autoescape
-on and in a sandbox; prose is turned into HTML here, in Python, where every text node is
+Jinja2 renders the template (the packaged one, or a user's from `--template`, in a sandbox)
+with autoescape on; prose is turned into HTML here, in Python, where every text node is
 escaped and every link was checked by the reader. CSS is inlined and the logo is a data URI,
 so the file needs nothing else.
 """
