@@ -50,6 +50,7 @@ from policykit.writing.docx.ooxml import (
     w,
 )
 from policykit.writing.docx.package import (
+    only_section,
     open_template,
     package_parts,
     page_setup,
@@ -657,8 +658,7 @@ class DocxWriter:
 
     def footer(self) -> None:
         """The draft mark, organisation and title, and "side X af Y" to the right."""
-        section = self.word.sections[0]
-        footer = section.footer
+        footer = only_section(self.word).footer
         reference = self.document.options.templates.reference_docx is not None
         if reference and not footer.is_linked_to_previous:
             return  # the reference document's own footer wins, as with pandoc
