@@ -240,3 +240,115 @@ def test_a_cache_entry_that_cannot_be_written_leaves_no_file(
     folder = tmp_path / cache.FOLDER
     assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["ab" + "0" * 62]
     assert store.get("cd" + "0" * 62) is None
+
+
+def _entries(repo: Path) -> set[str]:
+    """The names of the cache's rendered entries (not its slots, nor the memo)."""
+    folder = repo / ".policykit-cache"
+    return {p.name for p in folder.glob("??/*")}
+
+
+def test_the_cache_keeps_one_entry_for_each_file_not_one_for_each_edit(project: Path) -> None:
+    """Each edit of a policy renders its files anew and removes their older entries: the
+    cache of a register exported after every edit stays the size of one export. An edit
+    taken back renders again (its entry was removed), and the bytes are the same."""
+    done = policykit("export", "--html", "--docx", "-d", "out", cwd=project)
+    assert "6 rendered, 0 from the cache" in done.stdout, done.stdout
+    first = _entries(project)
+    original = _files(project)
+    assert len(first) == 6
+    policy = project / "policies" / "information-security-policy.yaml"
+    text = policy.read_text("utf-8")
+    for edit in ("all our data.", "every bit of our data.", "our data."):
+        policy.write_text(text.replace("our data.", edit, 1), "utf-8")
+        done = policykit("export", "--html", "--docx", "-d", "out", cwd=project)
+        assert "2 rendered, 4 from the cache" in done.stdout, done.stdout
+        assert len(_entries(project)) == 6
+    assert _entries(project) == first  # back as it was: the same keys again
+    assert {n: d for n, (d, _) in _files(project).items()} == {
+        n: d for n, (d, _) in original.items()
+    }
+    done = policykit("export", "--html", "--docx", "-d", "out", cwd=project)
+    assert "0 rendered, 6 from the cache" in done.stdout, done.stdout
+
+
+def test_each_pdf_variant_keeps_its_own_entry() -> None:
+    from policykit.checking.shelf import Card
+    from policykit.workflows.export import cache_slot
+    from policykit.writing.layout import ExportOptions
+    from policykit.writing.registry import writer
+
+    card = Card(id="p", file="policies/p.yaml", title="P", is_draft_revision=False)
+    ua, a = ExportOptions(pdf_variant="pdf/ua-1"), ExportOptions(pdf_variant="pdf/a-3b")
+    assert cache_slot(card, writer("pdf"), ua) != cache_slot(card, writer("pdf"), a)
+    assert cache_slot(card, writer("html"), ua) == cache_slot(card, writer("html"), a)
+    assert cache_slot(card, writer("pdf"), ua) != cache_slot(card, writer("html"), ua)
+
+
+@pytest.mark.parametrize("planted", ["link to /dev/zero", "folder", "fifo", "link out"])
+def test_an_entry_that_is_no_regular_file_is_made_again_not_read(
+    project: Path, planted: str, tmp_path: Path
+) -> None:
+    """An entry in a cache that a repository brought (or anyone made) is read as hostile: a
+    link to a device that never ends, a folder, a pipe that would wait forever, or a link
+    to a file elsewhere, is rendered again, with no error, and nothing outside is touched."""
+    import os
+
+    done = policykit("export", "--html", "-d", "out", cwd=project)
+    assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
+    fresh = _files(project)
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"not the cache's")
+    for name in _entries(project):
+        entry = next((project / ".policykit-cache").glob(f"??/{name}"))
+        entry.unlink()
+        if planted == "link to /dev/zero":
+            entry.symlink_to("/dev/zero")
+        elif planted == "folder":
+            entry.mkdir()
+        elif planted == "fifo":
+            os.mkfifo(entry)
+        else:
+            entry.symlink_to(outside)
+    done = policykit("export", "--html", "-d", "out", cwd=project, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr
+    assert {n: d for n, (d, _) in _files(project).items()} == {n: d for n, (d, _) in fresh.items()}
+    assert outside.read_bytes() == b"not the cache's"
+
+
+def test_a_slot_names_only_an_entry_of_this_cache(project: Path, tmp_path: Path) -> None:
+    """A slot's file holds the key of its entry: one that holds anything else (a path out of
+    the cache), or is a link, removes nothing, and is written over as a key again."""
+    done = policykit("export", "--html", "-d", "out", cwd=project)
+    assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep me")
+    slots = sorted((project / ".policykit-cache" / "slots").iterdir())
+    assert len(slots) == 3
+    # As an entry's path is made (the folder of its first two characters, then its name),
+    # this one names the victim: .policykit-cache/../../victim.
+    slots[0].write_text("../victim", "utf-8")
+    slots[1].unlink()
+    slots[1].symlink_to(victim)
+    slots[2].write_bytes(b"0" * 10_000_000)
+    done = policykit("export", "--html", "-d", "out", "--force", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert victim.read_bytes() == b"keep me"
+    assert len(_entries(project)) == 3
+    for slot in slots:
+        assert not slot.is_symlink()
+        assert re.fullmatch(r"[0-9a-f]{64}", slot.read_text("ascii"))
+
+
+def test_a_cache_folder_that_is_a_link_is_not_written_through(
+    project: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".policykit-cache").symlink_to(elsewhere)
+    for _ in range(2):
+        done = policykit("export", "--html", "-d", "out", cwd=project)
+        assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
+    assert not any(elsewhere.iterdir())  # neither rendered entries nor the memo

@@ -10,22 +10,40 @@ and made again, never served: a cache in a cloned repository cannot plant a file
 export. A stale entry cannot be found at all, since its inputs'
 key differs. Entries are written atomically, so two runs at once can only both write the
 same bytes.
+
+The cache keeps one entry for each file an export writes (its slot: the file's name, and
+the PDF variant), not one for each version of it: as a file is rendered anew, or taken
+from an older entry, the entry its slot had is removed (`_settle`). A register exported
+after every small edit would otherwise keep every PDF it ever made.
+
+Its entries are read as hostile: only a regular file, not a link, of at most `MAX_BYTES`,
+in a cache folder that is not a link; anything else there (a link to /dev/zero, a folder,
+a pipe) is as a damaged entry, removed and made again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from policykit.edge.files import write_entry
+from policykit.edge.files import is_link, read_limited, write_entry
 from policykit.kept import user_cache_folder
 
 #: The cache folder, in the project's root (the `.gitignore` that `init` writes leaves it out).
 FOLDER = ".policykit-cache"
 _MAGIC = b"policykit-cache 2\n"
 _DIGEST = 32
+#: An entry larger than this is not read (the 372-page PDF redline is 2 MB).
+MAX_BYTES = 512 * 1024 * 1024
+#: The folder of the slots, each a file holding the key of its entry (`_settle`).
+SLOTS = "slots"
+#: A key, as `workflows.export.render_keys` makes them: what a slot may name.
+_KEY = re.compile(rb"[0-9a-f]{64}")
 
 
 def user_secret() -> bytes | None:
@@ -76,38 +94,76 @@ class RenderCache:
     rendered: int = 0
     cached: int = 0
 
-    def _path(self, key: str) -> Path | None:
-        if self.root is None or self.secret is None:
+    def _folder(self) -> Path | None:
+        if self.root is None or self.secret is None or is_link(self.root / FOLDER):
             return None
-        return self.root / FOLDER / key[:2] / key
+        return self.root / FOLDER
 
-    def get(self, key: str) -> bytes | None:
-        """The bytes stored under `key`, if there are any and they are whole."""
-        path = self._path(key)
-        if path is None or self.secret is None:
+    def get(self, key: str, slot: str | None = None) -> bytes | None:
+        """The bytes stored under `key`, if there are any and they are whole; they become
+        the entry of `slot` (the file they are for), if given."""
+        folder = self._folder()
+        if folder is None or self.secret is None:
             return None
+        path = folder / key[:2] / key
         try:
-            entry = path.read_bytes()
-        except OSError:
+            entry = read_limited(path, MAX_BYTES) if not is_link(path) else b""
+        except FileNotFoundError:
             return None
+        except OSError:  # a folder, a pipe, a device: as a damaged entry
+            entry = b""
         body = entry[len(_MAGIC) + _DIGEST :]
         mark = entry[len(_MAGIC) : len(_MAGIC) + _DIGEST]
-        if not entry.startswith(_MAGIC) or not hmac.compare_digest(
-            mark, seal(self.secret, key, body)
+        if (
+            not entry.startswith(_MAGIC)
+            or len(entry) > MAX_BYTES
+            or not hmac.compare_digest(mark, seal(self.secret, key, body))
         ):
-            path.unlink(missing_ok=True)
+            _remove(path)
             return None
         self.cached += 1
+        if slot is not None:
+            self._settle(folder, slot, key)
         return body
 
-    def put(self, key: str, data: bytes) -> None:
-        """Keep `data` under `key`. A cache that cannot be written is no error: the export
-        has its files, and the next one renders again."""
+    def put(self, key: str, data: bytes, slot: str | None = None) -> None:
+        """Keep `data` under `key`, as the entry of `slot` (the file it is for), if given. A
+        cache that cannot be written is no error: the export has its files, and the next
+        one renders again."""
         self.rendered += 1
-        path = self._path(key)
-        if path is None or self.secret is None:
+        folder = self._folder()
+        if folder is None or self.secret is None:
             return
         try:
-            write_entry(path, _MAGIC + seal(self.secret, key, data) + data)
+            write_entry(folder / key[:2] / key, _MAGIC + seal(self.secret, key, data) + data)
         except OSError:
             return
+        if slot is not None:
+            self._settle(folder, slot, key)
+
+    def _settle(self, folder: Path, slot: str, key: str) -> None:
+        """Make `key` the entry of `slot`, and remove the one it had before: an older
+        rendering of the same file. What the slot's file holds is read as hostile: only a
+        key names an entry to remove, and only in this folder."""
+        name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()
+        marker = folder / SLOTS / name
+        try:
+            before = read_limited(marker, 64) if not is_link(marker) else b""
+        except OSError:
+            before = b""
+        if before == key.encode("ascii"):
+            return
+        try:
+            write_entry(marker, key.encode("ascii"))
+        except OSError:
+            return  # the older entry stays: removed, it could not be found again
+        if _KEY.fullmatch(before):
+            old = before.decode("ascii")
+            _remove(folder / old[:2] / old)
+
+
+def _remove(path: Path) -> None:
+    """Remove a cache entry, or whatever stands in its place; what cannot be removed (a
+    folder) is left, and is never read as an entry."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)

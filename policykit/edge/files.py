@@ -164,6 +164,14 @@ def confined(path: Path, within: Path) -> Path:
     return real
 
 
+def is_link(path: Path) -> bool:
+    """Whether `path` is a symbolic link (False if it is not there at all)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def read_limited(path: Path, limit: int, within: Path | None = None) -> bytes:
     """At most `limit + 1` bytes of a regular file: enough to tell that it is too large
     without reading it all. With `within`, the file's real path must lie inside it."""

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from policykit.checking.validate import SourceFile
 from policykit.edge.cache import FOLDER, seal, user_secret
+from policykit.edge.files import is_link
 from policykit.edge.fingerprint import code_fingerprint, fingerprint
 from policykit.model.project import PROJECT_FILE, Project
 
@@ -123,7 +124,7 @@ class ValidationMemo:
 
     def _write(self, pending: _Pending) -> None:
         self.close()
-        if _is_link(self.folder):
+        if is_link(self.folder):
             return
         self.folder.mkdir(exist_ok=True)
         database = _opened(self.path, readonly=False)
@@ -186,7 +187,7 @@ def _opened(path: Path, *, readonly: bool) -> sqlite3.Connection | None:
         status = os.lstat(path)
     except OSError:
         return None
-    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_BYTES or _is_link(path.parent):
+    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_BYTES or is_link(path.parent):
         return None
     database = None
     try:
@@ -220,10 +221,3 @@ def _errors() -> tuple[type[Exception], ...]:
     import sqlite3
 
     return (sqlite3.Error,)
-
-
-def _is_link(path: Path) -> bool:
-    try:
-        return stat.S_ISLNK(os.lstat(path).st_mode)
-    except OSError:
-        return False

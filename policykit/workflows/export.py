@@ -70,10 +70,15 @@ def export_batch(
     cache = cache if cache is not None else RenderCache(None)
     outcomes = [Outcome(card) for card in shelf.cards]
     keys = render_keys(shelf, project, options, writers)
+    slots = {
+        (i, chosen.name): cache_slot(card, chosen, options)
+        for i, card in enumerate(shelf.cards)
+        for chosen in writers
+    }
     kept: dict[tuple[int, str], bytes] = {}
     if not force:
         for job, key in keys.items():
-            data = cache.get(key)
+            data = cache.get(key, slots[job])
             if data is not None:
                 kept[job] = data
     pool = pool if pool is not None else RenderPool(writers, jobs)
@@ -86,7 +91,9 @@ def export_batch(
             policy = feeder.policy(i)
             for chosen in writers:
                 job = (i, chosen.name)
-                made = _Made(kept.get(job), feeder.pending.pop(job, None), cache, keys[job])
+                made = _Made(
+                    kept.get(job), feeder.pending.pop(job, None), cache, keys[job], slots[job]
+                )
                 _export_one(outcome, policy, project, options, chosen, out_dir, made)
                 advance()
             feeder.written(i)
@@ -176,6 +183,8 @@ class _Made:
     job: Future[bytes] | None
     cache: RenderCache
     key: str
+    #: The file it is, for the cache to keep one entry of (`cache_slot`).
+    slot: str
 
 
 class _Unshelved:
@@ -216,6 +225,13 @@ def render_keys(
             digest.update(f"{card.file}\0{own}".encode("utf-8", "surrogatepass"))
             keys[i, chosen.name] = digest.hexdigest()
     return keys
+
+
+def cache_slot(policy: Card, chosen: Writer, options: ExportOptions) -> str:
+    """Which file an entry of the cache is a rendering of: the file's name, and the PDF
+    variant, so that exports of both PDF/UA and PDF/A keep one entry each."""
+    variant = options.pdf_variant if "pdf_variant" in chosen.reads else ""
+    return f"{output_name(policy, chosen)}\0{variant}"
 
 
 def _read_by(options: ExportOptions, chosen: Writer) -> ExportOptions:
@@ -275,7 +291,7 @@ def _export_one(
             write_atomic(path, data)
         outcome.written.append(path)
         if made.kept is None:  # kept once it is written: a failed export caches nothing
-            made.cache.put(made.key, data)
+            made.cache.put(made.key, data, made.slot)
     except PolicykitError as error:
         outcome.error = error.message
     except Exception as error:  # one policy's failure must not stop the batch
