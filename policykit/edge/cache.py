@@ -38,7 +38,7 @@ from policykit.kept import user_cache_folder
 FOLDER = ".policykit-cache"
 _MAGIC = b"policykit-cache 2\n"
 _DIGEST = 32
-#: An entry larger than this is not read (the 372-page PDF redline is 2 MB).
+#: An entry larger than this is not read: a bound on what one read may hold in memory.
 MAX_BYTES = 512 * 1024 * 1024
 #: The folder of the slots, each a file holding the key of its entry (`_settle`).
 SLOTS = "slots"
@@ -156,7 +156,7 @@ class RenderCache:
         try:
             write_entry(marker, key.encode("ascii"))
         except OSError:
-            return  # the older entry stays: removed, it could not be found again
+            return  # both entries stay: a slot that cannot be written costs room, not files
         if _KEY.fullmatch(before):
             old = before.decode("ascii")
             _remove(folder / old[:2] / old)
