@@ -12,9 +12,10 @@ key differs. Entries are written atomically, so two runs at once can only both w
 same bytes.
 
 The cache keeps one entry for each file an export writes (its slot: the file's name, and
-the PDF variant), not one for each version of it: as a file is rendered anew, or taken
-from an older entry, the entry its slot had is removed (`_settle`). A register exported
-after every small edit would otherwise keep every PDF it ever made.
+the PDF variant), not one for each version of it: as a file is rendered anew, the entry
+its slot had is removed (`_settle`). A register exported after every small edit would
+otherwise keep every PDF it ever made. An entry served from the cache is its slot's
+already: an older one is removed as a newer is made, so none is found again.
 
 Its entries are read as hostile: only a regular file, not a link, of at most `MAX_BYTES`,
 in a cache folder that is not a link; anything else there (a link to /dev/zero, a folder,
@@ -29,6 +30,7 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from policykit.edge.files import is_link, read_limited, write_entry
@@ -94,23 +96,23 @@ class RenderCache:
     rendered: int = 0
     cached: int = 0
 
+    @cached_property
     def _folder(self) -> Path | None:
         if self.root is None or self.secret is None or is_link(self.root / FOLDER):
             return None
         return self.root / FOLDER
 
-    def get(self, key: str, slot: str | None = None) -> bytes | None:
-        """The bytes stored under `key`, if there are any and they are whole; they become
-        the entry of `slot` (the file they are for), if given."""
-        folder = self._folder()
+    def get(self, key: str) -> bytes | None:
+        """The bytes stored under `key`, if there are any and they are whole."""
+        folder = self._folder
         if folder is None or self.secret is None:
             return None
         path = folder / key[:2] / key
         try:
-            entry = read_limited(path, MAX_BYTES) if not is_link(path) else b""
+            entry = read_limited(path, MAX_BYTES, links=False)
         except FileNotFoundError:
             return None
-        except OSError:  # a folder, a pipe, a device: as a damaged entry
+        except OSError:  # a link, a folder, a pipe, a device: as a damaged entry
             entry = b""
         body = entry[len(_MAGIC) + _DIGEST :]
         mark = entry[len(_MAGIC) : len(_MAGIC) + _DIGEST]
@@ -122,8 +124,6 @@ class RenderCache:
             _remove(path)
             return None
         self.cached += 1
-        if slot is not None:
-            self._settle(folder, slot, key)
         return body
 
     def put(self, key: str, data: bytes, slot: str | None = None) -> None:
@@ -131,7 +131,7 @@ class RenderCache:
         cache that cannot be written is no error: the export has its files, and the next
         one renders again."""
         self.rendered += 1
-        folder = self._folder()
+        folder = self._folder
         if folder is None or self.secret is None:
             return
         try:
@@ -148,7 +148,7 @@ class RenderCache:
         name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()
         marker = folder / SLOTS / name
         try:
-            before = read_limited(marker, 64) if not is_link(marker) else b""
+            before = read_limited(marker, 64, links=False)
         except OSError:
             before = b""
         if before == key.encode("ascii"):

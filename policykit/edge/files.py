@@ -172,12 +172,16 @@ def is_link(path: Path) -> bool:
         return False
 
 
-def read_limited(path: Path, limit: int, within: Path | None = None) -> bytes:
+def read_limited(
+    path: Path, limit: int, within: Path | None = None, *, links: bool = True
+) -> bytes:
     """At most `limit + 1` bytes of a regular file: enough to tell that it is too large
-    without reading it all. With `within`, the file's real path must lie inside it."""
+    without reading it all. With `within`, the file's real path must lie inside it; with
+    `links=False`, the file must not be a link at all (OSError if it is)."""
     real = confined(path, within) if within is not None else path
     # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
-    fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(real, flags if links else flags | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(fd, "rb") as handle:
         status = os.fstat(handle.fileno())
         if not stat.S_ISREG(status.st_mode):

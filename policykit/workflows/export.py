@@ -78,7 +78,7 @@ def export_batch(
     kept: dict[tuple[int, str], bytes] = {}
     if not force:
         for job, key in keys.items():
-            data = cache.get(key, slots[job])
+            data = cache.get(key)
             if data is not None:
                 kept[job] = data
     pool = pool if pool is not None else RenderPool(writers, jobs)
