@@ -70,11 +70,6 @@ def export_batch(
     cache = cache if cache is not None else RenderCache(None)
     outcomes = [Outcome(card) for card in shelf.cards]
     keys = render_keys(shelf, project, options, writers)
-    slots = {
-        (i, chosen.name): cache_slot(card, chosen, options)
-        for i, card in enumerate(shelf.cards)
-        for chosen in writers
-    }
     kept: dict[tuple[int, str], bytes] = {}
     if not force:
         for job, key in keys.items():
@@ -91,9 +86,7 @@ def export_batch(
             policy = feeder.policy(i)
             for chosen in writers:
                 job = (i, chosen.name)
-                made = _Made(
-                    kept.get(job), feeder.pending.pop(job, None), cache, keys[job], slots[job]
-                )
+                made = _Made(kept.get(job), feeder.pending.pop(job, None), cache, keys[job])
                 _export_one(outcome, policy, project, options, chosen, out_dir, made)
                 advance()
             feeder.written(i)
@@ -183,8 +176,6 @@ class _Made:
     job: Future[bytes] | None
     cache: RenderCache
     key: str
-    #: The file it is, for the cache to keep one entry of (`cache_slot`).
-    slot: str
 
 
 class _Unshelved:
@@ -291,7 +282,7 @@ def _export_one(
             write_atomic(path, data)
         outcome.written.append(path)
         if made.kept is None:  # kept once it is written: a failed export caches nothing
-            made.cache.put(made.key, data, made.slot)
+            made.cache.put(made.key, data, cache_slot(outcome.policy, chosen, options))
     except PolicykitError as error:
         outcome.error = error.message
     except Exception as error:  # one policy's failure must not stop the batch
