@@ -4,8 +4,11 @@ entry that is damaged, or that this user did not make, is never served."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -212,7 +215,6 @@ def test_a_cache_entry_that_cannot_be_written_leaves_no_file(
 ) -> None:
     """An entry is written beside its place and renamed onto it: a write that fails (a full
     disk) leaves neither the entry nor its temporary file, and is no error of the export."""
-    import os
 
     from policykit.edge import cache
 
@@ -292,7 +294,6 @@ def test_an_entry_that_is_no_regular_file_is_made_again_not_read(
     """An entry in a cache that a repository brought (or anyone made) is read as hostile: a
     link to a device that never ends, a folder, a pipe that would wait forever, or a link
     to a file elsewhere, is rendered again, with no error, and nothing outside is touched."""
-    import os
 
     done = policykit("export", "--html", "-d", "out", cwd=project)
     assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
@@ -352,3 +353,100 @@ def test_a_cache_folder_that_is_a_link_is_not_written_through(
         done = policykit("export", "--html", "-d", "out", cwd=project)
         assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
     assert not any(elsewhere.iterdir())  # neither rendered entries nor the memo
+
+
+def _entry_of(repo: Path, name: str) -> Path | None:
+    """The cache's entry for the exported file `name` (an HTML or Word file), as its slot
+    names it; None if it has none."""
+    slot = _sha256(f"{name}\0")
+    try:
+        key = (repo / ".policykit-cache" / "slots" / slot).read_text("ascii")
+    except FileNotFoundError:
+        return None
+    return repo / ".policykit-cache" / key[:2] / key
+
+
+def test_an_export_of_the_whole_project_forgets_what_it_no_longer_makes(
+    project: Path, tmp_path: Path
+) -> None:
+    """A removed policy's entries stay while only some files are exported, and go with the
+    next export of the whole project; so does an entry no slot names, once it is old
+    (one made before slots were, or left by a crash). A young one, which another run may be
+    about to name, stays, as does everything in the folder that the cache did not make,
+    and nothing is followed out of it."""
+    done = policykit("export", "--html", "--docx", "-d", "out", cwd=project)
+    assert "6 rendered, 0 from the cache" in done.stdout, done.stdout
+    removed = "information-security-policy"
+    gone = [_entry_of(project, f"{removed}{ext}") for ext in (".html", ".docx")]
+    assert all(entry is not None and entry.is_file() for entry in gone)
+    cache = project / ".policykit-cache"
+    old, young = cache / "ab" / ("ab" + "0" * 62), cache / "ab" / ("ab" + "1" * 62)
+    for entry in (old, young):
+        entry.parent.mkdir(exist_ok=True)
+        entry.write_bytes(b"policykit-cache 2\nwhatever")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    foreign = [cache / "notes.txt", cache / "ab" / "notes.txt"]
+    for path in foreign:
+        path.write_text("mine", "utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / ("cd" + "0" * 62)).write_bytes(b"not the cache's")
+    os.utime(outside / ("cd" + "0" * 62), (an_hour_ago, an_hour_ago))
+    (cache / "cd").symlink_to(outside)
+
+    (project / "policies" / f"{removed}.yaml").unlink()
+    kept = sorted(project.glob("policies/*.yaml"))
+    done = policykit("export", "--html", "--docx", "-d", "out", str(kept[0]), cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert all(entry is not None and entry.is_file() for entry in gone)  # only some: kept
+    assert old.is_file()
+
+    done = policykit("export", "--html", "--docx", "-d", "out", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not any(entry is not None and entry.exists() for entry in gone)
+    assert _entry_of(project, f"{removed}.html") is None  # and its slots
+    for policy in kept:  # the others' entries stay, and serve the next export
+        for ext in (".html", ".docx"):
+            entry = _entry_of(project, policy.stem + ext)
+            assert entry is not None and entry.is_file()
+    assert not old.exists()
+    assert young.is_file()
+    assert all(path.read_text("utf-8") == "mine" for path in foreign)
+    assert (outside / ("cd" + "0" * 62)).read_bytes() == b"not the cache's"
+    assert (cache / "validate.sqlite").is_file()
+    done = policykit("export", "--html", "--docx", "-d", "out", cwd=project)
+    assert f"0 rendered, {2 * len(kept)} from the cache" in done.stdout, done.stdout
+
+
+def test_every_slot_of_a_policy_is_kept_whichever_writers_an_export_uses(
+    tmp_path: Path,
+) -> None:
+    """The whole project's export keeps each file any writer makes of its policies, in
+    every PDF variant: an export of its HTML alone forgets none of its PDFs."""
+    from policykit.checking.shelf import Card
+    from policykit.edge.cache import RenderCache
+    from policykit.workflows.export import cache_slot, every_slot
+    from policykit.writing.layout import ExportOptions
+    from policykit.writing.registry import PDF_VARIANTS, WRITERS
+
+    card = Card(id="p", file="policies/p.yaml", title="P", is_draft_revision=False)
+    other = Card(id="q", file="policies/q.yaml", title="Q", is_draft_revision=False)
+    cache = RenderCache(tmp_path, b"k" * 32)
+    made = {}
+    for variant in PDF_VARIANTS:
+        options = ExportOptions(pdf_variant=variant)
+        for chosen in WRITERS:
+            for policy in (card, other):
+                slot = cache_slot(policy, chosen, options)
+                key = _sha256(slot)
+                cache.put(key, slot.encode(), slot)
+                made[slot] = key
+    assert set(every_slot(card)) == {s for s in made if s.startswith("p.")}
+    assert cache.prune(every_slot(card)) == len(made) // 2
+    for slot, key in made.items():
+        assert (cache.get(key) is not None) == slot.startswith("p."), slot
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

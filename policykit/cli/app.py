@@ -429,6 +429,7 @@ def export(
         from policykit.diagnostics.rules import PLACEHOLDER
         from policykit.edge.assets import export_options
         from policykit.edge.cache import RenderCache, user_secret
+        from policykit.edge.paths import covers_project
         from policykit.model.project import PROJECT_FILE
         from policykit.workflows.export import Outcome, export_batch
 
@@ -443,10 +444,13 @@ def export(
         console = render.output_console(stderr=False)
         # The cache lives in a project; without a project file there is none, and all renders.
         cache = RenderCache(root if (root / PROJECT_FILE).is_file() else None, user_secret())
+        # Of the whole project, the cache forgets what none of its policies is exported as.
+        whole = result.policies.cards if covers_project(paths, root) else None
 
         def run(advance: Callable[[], None]) -> list[Outcome]:
             return export_batch(policies, project, options, writers, folder, advance,
-                                cache=cache, force=force, pool=pool)  # fmt: skip
+                                cache=cache, force=force, pool=pool,
+                                project_cards=whole)  # fmt: skip
 
         outcomes = render.run_with_progress(
             len(policies) * len(writers), run, render.output_console()
@@ -520,7 +524,9 @@ def diff(
 
     paths = redlines or []
     chosen = [redline_writer(path.suffix, display_path(path)) for path in paths]
-    options_of = functools.partial(_redline_options, template=template)
+    # Asked for by the early Word draft and by the other redlines: made once (it reads the
+    # logo, the templates and every policy's title).
+    options_of = _made_once(functools.partial(_redline_options, template=template))
     with _redline_pool(chosen) as pool:
         early = library.EarlyRedline(options_of, author) if pool is not None else None
         result = library.compare_versions(old, new, _overrulings(classify), pool, early)
@@ -541,6 +547,20 @@ def diff(
             write_atomic(path, data())
             _wrote(path)
     raise typer.Exit(EXIT_OK if changes.identical else EXIT_FINDINGS)
+
+
+def _made_once(
+    make: "Callable[[Project, Path], ExportOptions]",
+) -> "Callable[[Project, Path], ExportOptions]":
+    """`make`, called the first time only: one command's project and new version."""
+    made: list[ExportOptions] = []
+
+    def once(project: "Project", path: Path) -> "ExportOptions":
+        if not made:
+            made.append(make(project, path))
+        return made[0]
+
+    return once
 
 
 def _redline_options(project: "Project", path: Path, template: Path | None) -> "ExportOptions":

@@ -15,7 +15,9 @@ The cache keeps one entry for each file an export writes (its slot: the file's n
 the PDF variant), not one for each version of it: as a file is rendered anew, the entry
 its slot had is removed (`_settle`). A register exported after every small edit would
 otherwise keep every PDF it ever made. An entry served from the cache is its slot's
-already: an older one is removed as a newer is made, so none is found again.
+already: an older one is removed as a newer is made, so none is found again. An export of
+the whole project (`prune`) also forgets the files it no longer makes, a removed or renamed
+policy's, and any entry no slot names (one made before slots were, or left by a crash).
 
 Its entries are read as hostile: only a regular file, not a link, of at most `MAX_BYTES`,
 in a cache folder that is not a link; anything else there (a link to /dev/zero, a folder,
@@ -24,11 +26,12 @@ a pipe) is as a damaged entry, removed and made again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import os
 import re
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +49,14 @@ MAX_BYTES = 512 * 1024 * 1024
 SLOTS = "slots"
 #: A key, as `workflows.export.render_keys` makes them: what a slot may name.
 _KEY = re.compile(rb"[0-9a-f]{64}")
+#: An entry that no slot names is forgotten once it is this old (seconds): not at once,
+#: since another run may have just made it and be about to name it (`put`), and a file's
+#: time is taken from a coarser clock than `time.time()`.
+ORPHAN_AGE = 60
+#: The name of the folder of an entry: its key's first two digits.
+_SHARD = re.compile(r"[0-9a-f]{2}")
+#: An entry's name, and a slot's (the SHA-256 of its slot).
+_NAME = re.compile(r"[0-9a-f]{64}")
 
 
 def user_secret() -> bytes | None:
@@ -141,29 +152,117 @@ class RenderCache:
         if slot is not None:
             self._settle(folder, slot, key)
 
+    def prune(self, slots: Iterable[str]) -> int:
+        """Forget every file but those of `slots` (all the files the whole project's
+        policies may be exported as): each other slot and its entry, and every entry no
+        slot names that is older than `ORPHAN_AGE`. How many entries went.
+
+        Only names the cache gives are touched: slots and entries, by their hex names, in
+        folders that are not links; anything else in the folder (the validation memo) is
+        left."""
+        folder = self._folder
+        if folder is None:
+            return 0
+        kept, removed = _forget_slots(folder, {_slot_name(slot) for slot in slots})
+        return removed + _forget_unnamed(folder, kept)
+
     def _settle(self, folder: Path, slot: str, key: str) -> None:
         """Make `key` the entry of `slot`, and remove the one it had before: an older
         rendering of the same file. What the slot's file holds is read as hostile: only a
         key names an entry to remove, and only in this folder."""
-        name = hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()
-        marker = folder / SLOTS / name
-        try:
-            before = read_limited(marker, 64, links=False)
-        except OSError:
-            before = b""
-        if before == key.encode("ascii"):
+        marker = folder / SLOTS / _slot_name(slot)
+        before = _read_key(marker)
+        if before == key:
             return
         try:
             write_entry(marker, key.encode("ascii"))
         except OSError:
             return  # both entries stay: a slot that cannot be written costs room, not files
-        if _KEY.fullmatch(before):
-            old = before.decode("ascii")
-            _remove(folder / old[:2] / old)
+        if before is not None:
+            _remove(folder / before[:2] / before)
 
 
-def _remove(path: Path) -> None:
+def _forget_slots(folder: Path, keep: set[str]) -> tuple[list[os.DirEntry[str]], int]:
+    """Each slot not in `keep` removed with its entry: the slots kept, and how many entries
+    went."""
+    kept, removed = [], 0
+    for marker in _listed(folder / SLOTS, _NAME):
+        if marker.name in keep:
+            kept.append(marker)
+            continue
+        key = _read_key(Path(marker.path))
+        _remove(Path(marker.path))
+        if key is not None:
+            removed += _remove(folder / key[:2] / key)
+    return kept, removed
+
+
+def _forget_unnamed(folder: Path, slots: Sequence[os.DirEntry[str]]) -> int:
+    """Each entry that none of `slots` names and that is older than `ORPHAN_AGE` removed;
+    how many went."""
+    entries = [
+        entry
+        for shard in _listed(folder, _SHARD, folders=True)
+        for entry in _listed(Path(shard.path), _NAME)
+    ]
+    # Each slot names one entry of its own (a key is made from the file's name), so with no
+    # more entries than slots, none is left unnamed but by a slot whose entry was removed
+    # as damaged, which the next export makes again: the slots, a file each, are read only
+    # when there are more.
+    if len(entries) <= len(slots):
+        return 0
+    named = {_read_key(Path(marker.path)) for marker in slots}
+    before = time.time() - ORPHAN_AGE
+    return sum(
+        _remove(Path(entry.path))
+        for entry in entries
+        if entry.name not in named and _made_before(entry, before)
+    )
+
+
+def _listed(
+    folder: Path, name: re.Pattern[str], *, folders: bool = False
+) -> list[os.DirEntry[str]]:
+    """What `folder` holds of the cache's making: files (or, with `folders`, folders) whose
+    names are `name`, none of them a link; nothing if `folder` is missing or a link."""
+    try:
+        with os.scandir(folder) as found:
+            return [
+                item
+                for item in found
+                if name.fullmatch(item.name)
+                and not item.is_symlink()
+                and (item.is_dir(follow_symlinks=False) if folders else True)
+            ]
+    except OSError:
+        return []
+
+
+def _made_before(entry: os.DirEntry[str], moment: float) -> bool:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime < moment
+    except OSError:
+        return False
+
+
+def _slot_name(slot: str) -> str:
+    return hashlib.sha256(slot.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _read_key(marker: Path) -> str | None:
+    """The key a slot's file names, if it holds one and is a regular file, not a link."""
+    try:
+        held = read_limited(marker, 64, links=False)
+    except OSError:
+        return None
+    return held.decode("ascii") if _KEY.fullmatch(held) else None
+
+
+def _remove(path: Path) -> bool:
     """Remove a cache entry, or whatever stands in its place; what cannot be removed (a
-    folder) is left, and is never read as an entry."""
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
+    folder) is left, and is never read as an entry. Whether something went."""
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    return True

@@ -90,6 +90,15 @@ def locate(paths: Sequence[Path] | None) -> Located:
     return Located(root, [root / POLICIES_FOLDER])
 
 
+def covers_project(paths: Sequence[Path] | None, root: Path) -> bool:
+    """Whether a command on `paths` reads all the policies of the project at `root`: it is
+    named no paths, or its `policies/` among them."""
+    if not paths:
+        return True
+    folder = (root / POLICIES_FOLDER).resolve()
+    return any(path.resolve() == folder for path in paths)
+
+
 def count_policy_files(paths: Sequence[Path] | None) -> int:
     """How many policy files a command on `paths` reads; 0 when it will stop before it reads
     any (no project, a path that is not there), which it reports itself."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,7 +26,7 @@ from policykit.model.project import Project
 from policykit.workflows.jobs import finish_job, render, render_job
 from policykit.workflows.render_pool import RenderPool, result_of
 from policykit.writing.layout import ExportOptions, Templates, layout
-from policykit.writing.registry import Writer, output_name
+from policykit.writing.registry import WRITERS, Writer, output_name
 
 
 @dataclass(slots=True)
@@ -50,6 +50,7 @@ def export_batch(
     jobs: int | None = None,
     force: bool = False,
     pool: RenderPool | None = None,
+    project_cards: Sequence[Card] | None = None,
 ) -> list[Outcome]:
     """Export every policy; one that fails is reported and the others still export.
 
@@ -63,6 +64,10 @@ def export_batch(
     would be written is left alone. A policy is held only while its files are made, or
     its PDF's page for the pool, a few ahead (`checking.shelf`, `_Feeder`): memory stays
     flat however many there are.
+
+    `project_cards`, for an export of the whole project, are all its policies (those with
+    errors too): once the batch is done, the cache forgets every file none of them is
+    exported as, such as a removed or renamed policy's (`RenderCache.prune`).
     """
     shelf = Shelf.of(policies)
     _refuse_clashes(shelf.cards, writers)
@@ -90,6 +95,8 @@ def export_batch(
                 _export_one(outcome, policy, project, options, chosen, out_dir, made)
                 advance()
             feeder.written(i)
+        if project_cards is not None:
+            cache.prune(slot for card in project_cards for slot in every_slot(card))
     finally:
         pool.close(interrupted=sys.exc_info()[0] is not None)
     return outcomes
@@ -222,6 +229,18 @@ def cache_slot(policy: Card, chosen: Writer, options: ExportOptions) -> str:
     """Which file an entry of the cache is a rendering of: the file's name, and the PDF
     variant, so that exports of both PDF/UA and PDF/A keep one entry each."""
     variant = options.pdf_variant if "pdf_variant" in chosen.reads else ""
+    return _slot(policy, chosen, variant)
+
+
+def every_slot(policy: Card) -> Iterator[str]:
+    """Every file a policy may be exported as (`cache_slot`): by each writer, in each
+    variant."""
+    for chosen in WRITERS:
+        for variant in chosen.variants if "pdf_variant" in chosen.reads else ("",):
+            yield _slot(policy, chosen, variant)
+
+
+def _slot(policy: Card, chosen: Writer, variant: str) -> str:
     return f"{output_name(policy, chosen)}\0{variant}"
 
 
