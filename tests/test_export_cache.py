@@ -450,3 +450,39 @@ def test_every_slot_of_a_policy_is_kept_whichever_writers_an_export_uses(
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_no_folder_of_the_cache_that_is_a_link_is_read_written_or_swept(
+    project: Path, tmp_path: Path
+) -> None:
+    """A cloned repository may bring a `.policykit-cache/` whose slots folder and entry
+    folders are links elsewhere (to a folder of files named by SHA-256, as a container
+    store's are): nothing is written there, read from there or removed there, and the
+    links are replaced by folders of the cache's own."""
+    cache = project / ".policykit-cache"
+    cache.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    digest = outside / ("ab" + "0" * 62)
+    digest.write_bytes(b"not the cache's")
+    an_hour_ago = time.time() - 3600
+    os.utime(digest, (an_hour_ago, an_hour_ago))
+
+    def plant(name: str) -> None:
+        if (cache / name).is_dir() and not (cache / name).is_symlink():
+            shutil.rmtree(cache / name)
+        (cache / name).symlink_to(outside, target_is_directory=True)
+
+    for name in ("slots", *(f"{shard:02x}" for shard in range(256))):
+        plant(name)
+    # Rendered, not looked up first: each entry and slot is written where a link was.
+    done = policykit("export", "--html", "-d", "out", "--force", cwd=project)
+    assert "3 rendered, 0 from the cache" in done.stdout, done.stdout
+    assert sorted(p.name for p in outside.iterdir()) == [digest.name]
+    # Every file from the cache, so that only the sweep goes through the slots folder.
+    plant("slots")
+    done = policykit("export", "--html", "-d", "out", cwd=project)
+    assert "0 rendered, 3 from the cache" in done.stdout, done.stdout
+    assert sorted(p.name for p in outside.iterdir()) == [digest.name]
+    assert digest.read_bytes() == b"not the cache's"
+    assert not any(path.is_symlink() for path in cache.iterdir())

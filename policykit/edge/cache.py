@@ -21,7 +21,8 @@ policy's, and any entry no slot names (one made before slots were, or left by a 
 
 Its entries are read as hostile: only a regular file, not a link, of at most `MAX_BYTES`,
 in a cache folder that is not a link; anything else there (a link to /dev/zero, a folder,
-a pipe) is as a damaged entry, removed and made again.
+a pipe) is as a damaged entry, removed and made again. A folder of entries, or of slots,
+that is a link is removed, never followed (`_own_folder`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import hashlib
 import hmac
 import os
 import re
+import stat
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -118,6 +120,8 @@ class RenderCache:
         folder = self._folder
         if folder is None or self.secret is None:
             return None
+        if not _own_folder(folder / key[:2]):
+            return None
         path = folder / key[:2] / key
         try:
             entry = read_limited(path, MAX_BYTES, links=False)
@@ -143,7 +147,7 @@ class RenderCache:
         one renders again."""
         self.rendered += 1
         folder = self._folder
-        if folder is None or self.secret is None:
+        if folder is None or self.secret is None or not _own_folder(folder / key[:2]):
             return
         try:
             write_entry(folder / key[:2] / key, _MAGIC + seal(self.secret, key, data) + data)
@@ -170,6 +174,8 @@ class RenderCache:
         """Make `key` the entry of `slot`, and remove the one it had before: an older
         rendering of the same file. What the slot's file holds is read as hostile: only a
         key names an entry to remove, and only in this folder."""
+        if not _own_folder(folder / SLOTS):
+            return
         marker = folder / SLOTS / _slot_name(slot)
         before = _read_key(marker)
         if before == key:
@@ -224,18 +230,36 @@ def _listed(
     folder: Path, name: re.Pattern[str], *, folders: bool = False
 ) -> list[os.DirEntry[str]]:
     """What `folder` holds of the cache's making: files (or, with `folders`, folders) whose
-    names are `name`, none of them a link; nothing if `folder` is missing or a link."""
+    names are `name`; nothing if `folder` is missing or a link. A link under such a name is
+    removed, not listed: the cache makes none."""
+    if not _own_folder(folder):
+        return []
     try:
         with os.scandir(folder) as found:
-            return [
-                item
-                for item in found
-                if name.fullmatch(item.name)
-                and not item.is_symlink()
-                and (item.is_dir(follow_symlinks=False) if folders else True)
-            ]
+            named = [item for item in found if name.fullmatch(item.name)]
     except OSError:
         return []
+    listed = []
+    for item in named:
+        if item.is_symlink():
+            _remove(Path(item.path))
+        elif item.is_dir(follow_symlinks=False) == folders:
+            listed.append(item)
+    return listed
+
+
+def _own_folder(path: Path) -> bool:
+    """Whether `path` may hold the cache's files: a folder, not a link, or nothing yet (it is
+    made with its first file). Anything else in its place, such as a link that a cloned
+    repository brought, is removed, never followed: through it, entries would be written,
+    read and swept in a folder elsewhere."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return stat.S_ISDIR(mode) or _remove(path)
 
 
 def _made_before(entry: os.DirEntry[str], moment: float) -> bool:
