@@ -49,15 +49,14 @@ _DIGEST = 32
 MAX_BYTES = 512 * 1024 * 1024
 #: The folder of the slots, each a file holding the key of its entry (`_settle`).
 SLOTS = "slots"
-#: A key, as `workflows.export.render_keys` makes them: what a slot may name.
-_KEY = re.compile(rb"[0-9a-f]{64}")
 #: An entry that no slot names is forgotten once it is this old (seconds): not at once,
 #: since another run may have just made it and be about to name it (`put`), and a file's
 #: time is taken from a coarser clock than `time.time()`.
 ORPHAN_AGE = 60
 #: The name of the folder of an entry: its key's first two digits.
 _SHARD = re.compile(r"[0-9a-f]{2}")
-#: An entry's name, and a slot's (the SHA-256 of its slot).
+#: A key, as `workflows.export.render_keys` makes them: an entry's name, and what a slot
+#: names; and a slot's own name (the SHA-256 of its slot).
 _NAME = re.compile(r"[0-9a-f]{64}")
 
 
@@ -118,9 +117,7 @@ class RenderCache:
     def get(self, key: str) -> bytes | None:
         """The bytes stored under `key`, if there are any and they are whole."""
         folder = self._folder
-        if folder is None or self.secret is None:
-            return None
-        if not _own_folder(folder / key[:2]):
+        if folder is None or self.secret is None or not _own_folder(folder / key[:2]):
             return None
         path = folder / key[:2] / key
         try:
@@ -276,10 +273,10 @@ def _slot_name(slot: str) -> str:
 def _read_key(marker: Path) -> str | None:
     """The key a slot's file names, if it holds one and is a regular file, not a link."""
     try:
-        held = read_limited(marker, 64, links=False)
+        held = read_limited(marker, 64, links=False).decode("latin-1")  # any bytes decode
     except OSError:
         return None
-    return held.decode("ascii") if _KEY.fullmatch(held) else None
+    return held if _NAME.fullmatch(held) else None
 
 
 def _remove(path: Path) -> bool:
