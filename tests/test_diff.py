@@ -13,6 +13,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -480,6 +481,33 @@ def test_an_early_pool_starts_only_for_slow_redlines_of_versions_read_here(
     assert code == 1, output
     assert started == []
     assert zipfile.is_zipfile(tmp_path / "r.docx")
+
+
+def test_a_diff_collects_rarely_and_then_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison and the redlines run with rare collections (`edge.collector`), which a
+    worker forked meanwhile inherits; the thresholds are as they were once the diff ends,
+    with an error too."""
+    import gc
+
+    from policykit.edge.collector import RARE
+    from policykit.workflows import comparison
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    compare = comparison.compare_versions
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.get_threshold())
+        return compare(*args, **kwargs)
+
+    monkeypatch.setattr(comparison, "compare_versions", spied)
+    code, output = run("diff", str(SEED_OLD), str(SEED_NEW))
+    assert code == 1, output
+    assert seen == [RARE] and before != RARE
+    assert gc.get_threshold() == before
+    code, output = run("diff", str(SEED_OLD), "missing.yaml")
+    assert code == 2, output
+    assert seen[1:] == [RARE] and gc.get_threshold() == before
 
 
 def test_a_redline_that_fails_in_the_pool_is_reported_as_one_made_here(tmp_path: Path) -> None:

@@ -518,6 +518,7 @@ def diff(
     """Compare two versions of a policy. Exit 0: identical, 1: different, 2: error."""
     from policykit.cli import diffreport
     from policykit.cli.diagnostics import output_console
+    from policykit.edge.collector import rare_collections
     from policykit.edge.files import display_path, write_atomic
     from policykit.workflows import comparison as library
     from policykit.writing.registry import redline_writer
@@ -527,7 +528,8 @@ def diff(
     # Asked for by the early Word draft and by the other redlines: made once (it reads the
     # logo, the templates and every policy's title).
     options_of = _made_once(functools.partial(_redline_options, template=template))
-    with _redline_pool(chosen) as pool:
+    # Its objects live until it ends: collected rarely, here and in the forked workers.
+    with _redline_pool(chosen) as pool, rare_collections():
         early = library.EarlyRedline(options_of, author) if pool is not None else None
         result = library.compare_versions(old, new, _overrulings(classify), pool, early)
         _unmatched(result.unmatched)
